@@ -1,0 +1,142 @@
+/**
+ * The one error catalogue. Codes are stable (`VGL_ERR_<AREA>_<WHAT>`), never reused,
+ * and listed in docs/errors.md; retry decisions read `retriable`, never message text.
+ */
+
+export interface ErrorSpec {
+  readonly message: string;
+  readonly retriable: boolean;
+  readonly httpStatus?: number;
+}
+
+export const ERRORS = {
+  VGL_ERR_CONFIG_INVALID: {
+    message: 'Invalid configuration: %s. Fix the listed keys (see README "Configuration").',
+    retriable: false,
+  },
+  VGL_ERR_CONFIG_FILE: {
+    message: 'Cannot read config file %s: %s. Check VIGIL_CONFIG points at a readable YAML or JSON file.',
+    retriable: false,
+  },
+  VGL_ERR_EVENT_INVALID: {
+    message: 'Invalid event: %s',
+    retriable: false,
+    httpStatus: 400,
+  },
+  VGL_ERR_EVENT_TOO_LARGE: {
+    message: 'Message of %s bytes exceeds the 1 MiB limit; split it into smaller messages.',
+    retriable: false,
+    httpStatus: 413,
+  },
+  VGL_ERR_BUS_CONNECT: {
+    message: 'Cannot reach Kafka at %s: %s. Check KAFKA_BROKERS and that the brokers are up.',
+    retriable: true,
+  },
+  VGL_ERR_BUS_PRODUCE: {
+    message: 'Kafka did not acknowledge %s message(s) to %s: %s. The batch will be retried.',
+    retriable: true,
+  },
+  VGL_ERR_BUS_STOPPED: {
+    message: 'The bus is stopped; %s is no longer possible.',
+    retriable: false,
+  },
+  VGL_ERR_STORE_QUERY: {
+    message: 'ClickHouse query failed (%s): %s',
+    retriable: true,
+  },
+  VGL_ERR_STORE_SCHEMA: {
+    message: 'Applying ClickHouse schema file %s failed: %s. Check CLICKHOUSE_URL and permissions.',
+    retriable: false,
+  },
+  VGL_ERR_STATE_RESTORE: {
+    message: 'Cannot restore state for %s: %s. The detector starts from an empty baseline.',
+    retriable: false,
+  },
+  VGL_ERR_DETECTOR_UNKNOWN: {
+    message: 'Unknown detector id "%s". Known ids: %s.',
+    retriable: false,
+    httpStatus: 404,
+  },
+  VGL_ERR_DETECTOR_FAILED: {
+    message: 'Detector %s threw on event %s: %s. The event is skipped for this detector.',
+    retriable: false,
+  },
+  VGL_ERR_CLI_USAGE: {
+    message: '%s. Run "vigil --help" for usage.',
+    retriable: false,
+  },
+  VGL_ERR_INPUT_FILE: {
+    message: 'Cannot read %s: %s',
+    retriable: false,
+  },
+  VGL_ERR_HARNESS_START: {
+    message: 'Could not start %s for tests: %s',
+    retriable: false,
+  },
+  VGL_ERR_API_UNAUTHENTICATED: {
+    message: 'Missing or unknown API key; send "Authorization: Bearer <key>".',
+    retriable: false,
+    httpStatus: 401,
+  },
+  VGL_ERR_API_FORBIDDEN: {
+    message: 'Role "%s" may not %s.',
+    retriable: false,
+    httpStatus: 403,
+  },
+  VGL_ERR_API_NOT_FOUND: {
+    message: '%s not found.',
+    retriable: false,
+    httpStatus: 404,
+  },
+  VGL_ERR_API_BAD_REQUEST: {
+    message: 'Bad request: %s',
+    retriable: false,
+    httpStatus: 400,
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface VigilErrorOptions {
+  cause?: unknown;
+  context?: Record<string, unknown>;
+}
+
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly httpStatus: number | undefined;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, args: readonly (string | number)[] = [], options: VigilErrorOptions = {}) {
+    const spec: ErrorSpec = ERRORS[code];
+    super(format(spec.message, args), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VigilError';
+    this.code = code;
+    this.retriable = spec.retriable;
+    this.httpStatus = spec.httpStatus;
+    this.context = options.context ?? {};
+  }
+}
+
+/** Creates a VigilError; `vigilError('VGL_ERR_X', [a, b], { cause })`. */
+export function vigilError(
+  code: ErrorCode,
+  args: readonly (string | number)[] = [],
+  options: VigilErrorOptions = {},
+): VigilError {
+  return new VigilError(code, args, options);
+}
+
+export function isRetriable(err: unknown): boolean {
+  return err instanceof VigilError ? err.retriable : false;
+}
+
+function format(template: string, args: readonly (string | number)[]): string {
+  let i = 0;
+  return template.replace(/%s/g, () => (i < args.length ? String(args[i++]) : '%s'));
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,60 @@
+/**
+ * Decodes one message (UTF-8 JSON: an event or an array of events) into validated events
+ * and rejections. Rejections keep the bytes they came from, so the dead-letter record
+ * carries exactly what the producer sent.
+ */
+import { MAX_ARRAY_ITEMS, MAX_MESSAGE_BYTES } from './limits.ts';
+import { validateEvent } from './validate.ts';
+import type { VigilEvent } from './types.ts';
+
+export interface Rejection {
+  reason: string;
+  /** The bytes of the rejected message, or of the rejected item of an array message. */
+  raw: Buffer;
+}
+
+export interface Decoded {
+  events: VigilEvent[];
+  rejections: Rejection[];
+}
+
+export function decodeMessage(bytes: Buffer | null, into: Decoded = { events: [], rejections: [] }): Decoded {
+  if (bytes === null || bytes.length === 0) {
+    into.rejections.push({ reason: 'message: empty value', raw: bytes ?? Buffer.alloc(0) });
+    return into;
+  }
+  if (bytes.length > MAX_MESSAGE_BYTES) {
+    into.rejections.push({
+      reason: `message: ${bytes.length} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit`,
+      raw: bytes,
+    });
+    return into;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    into.rejections.push({ reason: `message: invalid JSON (${(err as Error).message})`, raw: bytes });
+    return into;
+  }
+  if (!Array.isArray(parsed)) {
+    const result = validateEvent(parsed);
+    if (result.ok) into.events.push(result.event);
+    else into.rejections.push({ reason: result.reason, raw: bytes });
+    return into;
+  }
+  if (parsed.length > MAX_ARRAY_ITEMS) {
+    into.rejections.push({
+      reason: `message: array of ${parsed.length} events exceeds ${MAX_ARRAY_ITEMS}`,
+      raw: bytes,
+    });
+    return into;
+  }
+  for (let i = 0; i < parsed.length; i++) {
+    const item: unknown = parsed[i];
+    const result = validateEvent(item);
+    if (result.ok) into.events.push(result.event);
+    else into.rejections.push({ reason: `[${i}] ${result.reason}`, raw: Buffer.from(JSON.stringify(item)) });
+  }
+  return into;
+}

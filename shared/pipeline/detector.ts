@@ -1,0 +1,113 @@
+/**
+ * The detector contract. A detector sees one event at a time, in event-time order per
+ * entity, and returns at most one finding. It is pure in-memory computation: no I/O,
+ * no logging, no wall clock (time comes from `ctx`). The pipeline owns alert identity,
+ * episode merging, suppression, state checkpoints and metrics around it.
+ */
+import { z } from 'zod';
+import type { AlertCategory, AlertEntity, EventByType, EventType, Severity } from '../events/types.ts';
+
+export interface DetectorContext {
+  /** Event time of the event being processed, epoch ms. */
+  readonly eventTime: number;
+}
+
+/** What was observed, against what baseline, by which statistic. */
+export interface Explanation {
+  statistic: string;
+  observed: number | string;
+  expected: number | string;
+  threshold: number | string;
+  /** Human-readable window or baseline period, e.g. "1h sliding", "30d per hour-of-week". */
+  window: string;
+  [extra: string]: unknown;
+}
+
+export interface Finding {
+  entity: AlertEntity;
+  severity: Severity;
+  /** 0–100. */
+  score: number;
+  title: string;
+  /** One sentence built from the explanation's numbers. */
+  description: string;
+  explanation: Explanation;
+  /** Defaults to the detector's category. */
+  category?: AlertCategory;
+  techniques?: readonly string[];
+  /**
+   * Separates concurrent anomalies on one entity (e.g. one per resource or metric);
+   * findings with the same entity and key within the suppression window update one alert.
+   */
+  episodeKey?: string;
+  /** Ids of related alerts (used by correlating detectors). */
+  related?: readonly string[];
+}
+
+export interface Detector<E, S> {
+  update(event: E, ctx: DetectorContext): Finding | null;
+  /** JSON-serialisable state with a `version`, restored with `restore`. */
+  snapshot(): S;
+  restore(state: S): void;
+}
+
+/** Settings every detector has; a detector's own schema extends these. */
+export const baseDetectorConfig = {
+  enabled: z.boolean().default(true).describe('Turn the detector on or off.'),
+  suppression_minutes: z
+    .number()
+    .min(0)
+    .default(60)
+    .describe('Findings on the same entity within this many minutes of event time update one alert.'),
+  min_severity: z
+    .enum(['info', 'low', 'medium', 'high', 'critical'])
+    .default('info')
+    .describe('Findings below this severity are dropped.'),
+};
+
+export type BaseDetectorConfig = z.infer<z.ZodObject<typeof baseDetectorConfig>>;
+
+/** A detector's resolved section: the common keys plus its own. */
+export type DetectorConfigOf<Shape extends z.ZodRawShape> = z.infer<
+  z.ZodObject<Shape & typeof baseDetectorConfig>
+>;
+
+/**
+ * A registered detector with its config type erased, so the pipeline can hold detectors
+ * of every kind in one list. `config` parses (and defaults) a section; `create` takes
+ * only what `config` returned.
+ */
+export interface DetectorDefinition<T extends EventType = EventType> {
+  /** Catalogue id (DESIGN.md §4), e.g. "access.cross_tenant". */
+  readonly id: string;
+  readonly eventType: T;
+  readonly category: AlertCategory;
+  readonly description: string;
+  /** Strict schema of the detector's section: unknown keys rejected, every key defaulted. */
+  readonly config: z.ZodType<BaseDetectorConfig>;
+  create(config: BaseDetectorConfig): Detector<EventByType[T], unknown>;
+}
+
+/**
+ * Declares a detector. `config` is the detector's own keys (each with a default and a
+ * description, the unit in its name); the common keys of `baseDetectorConfig` are added.
+ */
+export function defineDetector<T extends EventType, Shape extends z.ZodRawShape, S>(def: {
+  id: string;
+  eventType: T;
+  category: AlertCategory;
+  description: string;
+  config: Shape;
+  create(config: DetectorConfigOf<Shape>): Detector<EventByType[T], S>;
+}): DetectorDefinition<T> {
+  const schema = z.strictObject({ ...baseDetectorConfig, ...def.config });
+  return {
+    id: def.id,
+    eventType: def.eventType,
+    category: def.category,
+    description: def.description,
+    config: schema as unknown as z.ZodType<BaseDetectorConfig>,
+    // The only configs reaching create are ones this schema produced.
+    create: (config) => def.create(config as DetectorConfigOf<Shape>),
+  };
+}
