@@ -30,23 +30,39 @@ export function decodeMessage(bytes: Buffer | null, into: Decoded = { events: []
     });
     return into;
   }
+  return decodeJson(bytes.toString('utf8'), into, () => bytes);
+}
+
+/** As decodeMessage, for text already in memory (NDJSON lines); bytes are made only for rejections. */
+export function decodeText(text: string, into: Decoded = { events: [], rejections: [] }): Decoded {
+  if (text.length * 3 > MAX_MESSAGE_BYTES && Buffer.byteLength(text) > MAX_MESSAGE_BYTES) {
+    into.rejections.push({
+      reason: `message: ${Buffer.byteLength(text)} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit`,
+      raw: Buffer.from(text),
+    });
+    return into;
+  }
+  return decodeJson(text, into, () => Buffer.from(text));
+}
+
+function decodeJson(text: string, into: Decoded, raw: () => Buffer): Decoded {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    into.rejections.push({ reason: `message: invalid JSON (${(err as Error).message})`, raw: bytes });
+    into.rejections.push({ reason: `message: invalid JSON (${(err as Error).message})`, raw: raw() });
     return into;
   }
   if (!Array.isArray(parsed)) {
     const result = validateEvent(parsed);
     if (result.ok) into.events.push(result.event);
-    else into.rejections.push({ reason: result.reason, raw: bytes });
+    else into.rejections.push({ reason: result.reason, raw: raw() });
     return into;
   }
   if (parsed.length > MAX_ARRAY_ITEMS) {
     into.rejections.push({
       reason: `message: array of ${parsed.length} events exceeds ${MAX_ARRAY_ITEMS}`,
-      raw: bytes,
+      raw: raw(),
     });
     return into;
   }

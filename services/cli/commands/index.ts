@@ -1,4 +1,6 @@
 /** Every `vigil` sub-command, in the order `vigil --help` lists them. */
 import type { Command } from '../command.ts';
+import { migrateCommand } from './migrate.ts';
+import { replay } from './replay.ts';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [replay, migrateCommand];

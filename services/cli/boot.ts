@@ -1,0 +1,14 @@
+/** Boot-time configuration for every command: environment + config file + detector sections. */
+import { resolveConfig, type ResolvedConfig } from '../../shared/config/index.ts';
+import { resolveDetectors, type ResolvedDetector } from '../../shared/pipeline/registry.ts';
+import { ALL_DETECTORS } from './catalogue.ts';
+
+export interface Boot {
+  config: ResolvedConfig;
+  detectors: ResolvedDetector[];
+}
+
+export function boot(configFile?: string): Boot {
+  const config = resolveConfig(configFile === undefined ? {} : { configFile });
+  return { config, detectors: resolveDetectors(ALL_DETECTORS, config.detectors) };
+}

@@ -1,0 +1,4 @@
+/** The facility-monitor's detectors, in catalogue order (DESIGN.md §4). */
+import type { DetectorDefinition } from '../../../shared/pipeline/detector.ts';
+
+export const FACILITY_DETECTORS: readonly DetectorDefinition<'facility'>[] = [];

@@ -1,0 +1,39 @@
+/**
+ * pino, configured once. Secrets never reach the logs: known secret paths are redacted
+ * and API keys / passwords are never put into log objects in the first place.
+ */
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'apiKey',
+  '*.apiKey',
+  'key',
+  '*.key',
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'hmac_secret',
+  '*.hmac_secret',
+  'headers',
+  '*.headers',
+];
+
+export function createLogger(
+  options: { level?: string; name?: string } = {},
+  destination?: DestinationStream,
+): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      name: options.name ?? 'vigil',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { pid: process.pid },
+    },
+    destination ?? pino.destination({ fd: 2, sync: false }),
+  );
+}

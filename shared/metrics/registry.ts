@@ -1,0 +1,68 @@
+/**
+ * Prometheus metrics, defined once. The pipeline updates them per batch (never per event),
+ * so the hot path pays nothing for instrumentation.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface VigilMetrics {
+  registry: Registry;
+  eventsIn: Counter<'service' | 'type'>;
+  eventsInvalid: Counter<'service' | 'topic'>;
+  alertsOut: Counter<'service' | 'detector' | 'kind'>;
+  batchSeconds: Histogram<'service'>;
+  detectorSeconds: Counter<'service' | 'detector'>;
+  consumerLag: Gauge<'service' | 'topic' | 'partition'>;
+  sinkWrites: Counter<'sink' | 'outcome'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): VigilMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
+  const registers = [registry];
+  return {
+    registry,
+    eventsIn: new Counter({
+      name: 'vigil_events_in_total',
+      help: 'Valid events processed',
+      labelNames: ['service', 'type'],
+      registers,
+    }),
+    eventsInvalid: new Counter({
+      name: 'vigil_events_invalid_total',
+      help: 'Messages rejected by validation and sent to the dead-letter topic',
+      labelNames: ['service', 'topic'],
+      registers,
+    }),
+    alertsOut: new Counter({
+      name: 'vigil_alerts_out_total',
+      help: 'Alerts emitted (kind=new or update)',
+      labelNames: ['service', 'detector', 'kind'],
+      registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'vigil_batch_duration_seconds',
+      help: 'Time to process one consumed batch, from decode to acknowledged output',
+      labelNames: ['service'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    detectorSeconds: new Counter({
+      name: 'vigil_detector_seconds_total',
+      help: 'CPU time spent inside each detector',
+      labelNames: ['service', 'detector'],
+      registers,
+    }),
+    consumerLag: new Gauge({
+      name: 'vigil_consumer_lag',
+      help: 'Messages behind the high watermark after the last batch',
+      labelNames: ['service', 'topic', 'partition'],
+      registers,
+    }),
+    sinkWrites: new Counter({
+      name: 'vigil_sink_writes_total',
+      help: 'Alert batches written to sinks',
+      labelNames: ['sink', 'outcome'],
+      registers,
+    }),
+  };
+}

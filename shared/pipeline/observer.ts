@@ -1,0 +1,28 @@
+/**
+ * What the pipeline reports about itself. The wiring adapts these to pino and
+ * prom-client, so the pipeline depends on neither.
+ */
+export interface PipelineLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PipelineMetrics {
+  eventsIn(type: string, n: number): void;
+  eventsInvalid(topic: string, n: number): void;
+  alertsOut(detector: string, kind: 'new' | 'update', n: number): void;
+  batch(seconds: number): void;
+  detectorSeconds(detector: string, seconds: number): void;
+  lag(topic: string, partition: number, lag: number): void;
+}
+
+export const NO_METRICS: PipelineMetrics = {
+  eventsIn: () => {},
+  eventsInvalid: () => {},
+  alertsOut: () => {},
+  batch: () => {},
+  detectorSeconds: () => {},
+  lag: () => {},
+};
