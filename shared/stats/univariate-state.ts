@@ -1,0 +1,74 @@
+/**
+ * Snapshot and restore of the univariate detector: every component's own versioned
+ * state, gathered into one plain JSON object.
+ */
+import { Cusum, type CusumState } from './cusum.ts';
+import { Ewma, type EwmaState } from './ewma.ts';
+import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
+import { checkVersion } from './ring-buffer.ts';
+import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
+import { SeasonalProfile, type SeasonalProfileState } from './seasonal-profile.ts';
+import type { DetectorCore, UnivariateOptions } from './univariate-detector.ts';
+
+export interface UnivariateState {
+  v: 1;
+  options: UnivariateOptions;
+  /** n, firstT, lastT, lastX, run, inEpisode (0/1), quiet, episode; NaN as null. */
+  scalars: (number | null)[];
+  interval: P2QuantileState;
+  fast: RobustHoltState;
+  slow: EwmaState;
+  profile: SeasonalProfileState;
+  errSeason: EwmaState;
+  errNoSeason: EwmaState;
+  seasonScale: EwmaState;
+  cusum: CusumState;
+  varRatio: EwmaState;
+  repeat: EwmaState;
+}
+
+const nan = (x: number): number | null => (Number.isNaN(x) ? null : x);
+const num = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
+
+export function snapshotDetector(options: Readonly<UnivariateOptions>, c: DetectorCore): UnivariateState {
+  return {
+    v: 1,
+    options: { ...options },
+    scalars: [c.n, c.firstT, c.lastT, c.lastX, c.run, c.inEpisode ? 1 : 0, c.quiet, c.episode].map(nan),
+    interval: c.interval.snapshot(),
+    fast: c.fast.snapshot(),
+    slow: c.slow.snapshot(),
+    profile: c.profile.snapshot(),
+    errSeason: c.errSeason.snapshot(),
+    errNoSeason: c.errNoSeason.snapshot(),
+    seasonScale: c.seasonScale.snapshot(),
+    cusum: c.cusum.snapshot(),
+    varRatio: c.varRatio.snapshot(),
+    repeat: c.repeat.snapshot(),
+  };
+}
+
+export function restoreDetector(s: UnivariateState): DetectorCore {
+  checkVersion(s.v, 'UnivariateDetector');
+  const [n, firstT, lastT, lastX, run, inEpisode, quiet, episode] = s.scalars.map(num);
+  return {
+    n: num(n),
+    firstT: num(firstT),
+    lastT: num(lastT),
+    lastX: num(lastX),
+    run: num(run),
+    inEpisode: inEpisode === 1,
+    quiet: num(quiet),
+    episode: num(episode),
+    interval: P2Quantile.restore(s.interval),
+    fast: RobustHolt.restore(s.fast),
+    slow: Ewma.restore(s.slow),
+    profile: SeasonalProfile.restore(s.profile),
+    errSeason: Ewma.restore(s.errSeason),
+    errNoSeason: Ewma.restore(s.errNoSeason),
+    seasonScale: Ewma.restore(s.seasonScale),
+    cusum: Cusum.restore(s.cusum),
+    varRatio: Ewma.restore(s.varRatio),
+    repeat: Ewma.restore(s.repeat),
+  };
+}
