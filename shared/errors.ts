@@ -36,6 +36,20 @@ export const ERRORS = {
     message: 'Kafka did not acknowledge %s message(s) to %s: %s. The batch will be retried.',
     retriable: true,
   },
+  VGL_ERR_BUS_PRODUCE_REJECTED: {
+    message:
+      'Kafka rejected %s message(s) to %s: %s. Retrying will not help: check that the topic exists and the message size limits.',
+    retriable: false,
+  },
+  VGL_ERR_BUS_TOPIC_CREATE: {
+    message: 'Cannot create Kafka topic(s) %s: %s. Check the broker is up and the client may create topics.',
+    retriable: true,
+  },
+  VGL_ERR_BUS_BATCH_FAILED: {
+    message:
+      'Handling batch %s failed: %s. Its offsets are not committed; the batch will be delivered again.',
+    retriable: true,
+  },
   VGL_ERR_BUS_STOPPED: {
     message: 'The bus is stopped; %s is no longer possible.',
     retriable: false,
@@ -92,6 +106,11 @@ export const ERRORS = {
     message: 'Bad request: %s',
     retriable: false,
     httpStatus: 400,
+  },
+  VGL_ERR_API_INTERNAL: {
+    message: 'Internal error; see the server log for %s.',
+    retriable: false,
+    httpStatus: 500,
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,0 +1,82 @@
+/** api: the triage and ingest HTTP API (DESIGN.md §7) on VIGIL_HTTP_PORT. */
+import type { FastifyInstance } from 'fastify';
+import { partitionKey } from '../../shared/events/keys.ts';
+import type { VigilEvent } from '../../shared/events/types.ts';
+import { deadLetterMessage } from '../../shared/pipeline/dead-letter.ts';
+import type { ServiceContext } from '../../shared/runtime/context.ts';
+import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
+import { AlertQueries } from '../../shared/store/alert-queries.ts';
+import { ActionStore } from '../../shared/store/action-writer.ts';
+import { buildApp } from './app.ts';
+
+export interface ApiOptions {
+  /** Names of services in this process that are not ready yet. */
+  notReady?: () => string[];
+  /** Listen here instead of config.httpPort (tests use 0). */
+  port?: number;
+  host?: string;
+}
+
+export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): Promise<FastifyInstance> {
+  const store = await ctx.store();
+  const publisher = await ctx.bus.publisher();
+  const db = ctx.config.clickhouse.database;
+  if (ctx.config.apiKeys.length === 0) {
+    ctx.log.warn(
+      { service: 'api' },
+      'VIGIL_API_KEYS is empty: every route but /healthz and /readyz answers 401',
+    );
+  }
+  return buildApp({
+    apiKeys: ctx.config.apiKeys,
+    log: ctx.log,
+    health: { notReady: options.notReady ?? (() => []), registry: ctx.metrics.registry },
+    ingest: {
+      async publish(events: VigilEvent[]) {
+        const byTopic = new Map<string, { key: string; value: string }[]>();
+        for (const e of events) {
+          const topic = ctx.topics[e.type];
+          let list = byTopic.get(topic);
+          if (list === undefined) byTopic.set(topic, (list = []));
+          list.push({ key: partitionKey(e), value: JSON.stringify(e) });
+        }
+        await Promise.all([...byTopic].map(([topic, messages]) => publisher.publish(topic, messages)));
+      },
+      async reject(items) {
+        const now = Date.now();
+        const source = { topic: 'http', partition: -1, offset: '-1' };
+        const raw = (item: unknown): Buffer => Buffer.from(JSON.stringify(item) ?? '');
+        await publisher.publish(
+          ctx.topics.dlq,
+          items.map((item) => deadLetterMessage(raw(item.raw), null, source, item.reason, now)),
+        );
+      },
+    },
+    alerts: { queries: new AlertQueries(store.client, db), actions: new ActionStore(store.client, db) },
+  });
+}
+
+export function apiService(options: ApiOptions = {}): ServiceDefinition {
+  return {
+    name: 'api',
+    async start(ctx) {
+      const app = await createApi(ctx, options);
+      const address = await app.listen({
+        port: options.port ?? ctx.config.httpPort,
+        host: options.host ?? '0.0.0.0',
+      });
+      ctx.log.info({ service: 'api', address }, 'api listening');
+      let ready = true;
+      return {
+        name: 'api',
+        ready: () => ready,
+        async stop() {
+          ready = false;
+          await app.close();
+        },
+      } satisfies RunningService;
+    },
+  };
+}
+
+export const api = apiService();

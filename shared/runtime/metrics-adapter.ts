@@ -1,0 +1,14 @@
+/** Adapts prom-client metrics to the pipeline's PipelineMetrics for one service. */
+import type { VigilMetrics } from '../metrics/registry.ts';
+import type { PipelineMetrics } from '../pipeline/observer.ts';
+
+export function pipelineMetrics(m: VigilMetrics, service: string): PipelineMetrics {
+  return {
+    eventsIn: (type, n) => m.eventsIn.inc({ service, type }, n),
+    eventsInvalid: (topic, n) => m.eventsInvalid.inc({ service, topic }, n),
+    alertsOut: (detector, kind, n) => m.alertsOut.inc({ service, detector, kind }, n),
+    batch: (seconds) => m.batchSeconds.observe({ service }, seconds),
+    detectorSeconds: (detector, seconds) => m.detectorSeconds.inc({ service, detector }, seconds),
+    lag: (topic, partition, lag) => m.consumerLag.set({ service, topic, partition: String(partition) }, lag),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Starts services on one context and stops them in reverse order, once. SIGTERM/SIGINT
+ * trigger the same path: drain, flush, commit, close — then the process exits 0.
+ */
+import { errorMessage } from '../errors.ts';
+import type { ServiceContext } from './context.ts';
+import type { RunningService, ServiceDefinition } from './service.ts';
+
+export interface Supervisor {
+  readonly running: readonly RunningService[];
+  notReady(): string[];
+  stop(): Promise<void>;
+}
+
+export async function startServices(
+  ctx: ServiceContext,
+  definitions: readonly ServiceDefinition[],
+  extra: readonly RunningService[] = [],
+): Promise<Supervisor> {
+  const running: RunningService[] = [...extra];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      for (const service of [...running].reverse()) {
+        try {
+          await service.stop();
+          ctx.log.info({ service: service.name }, 'stopped');
+        } catch (err) {
+          ctx.log.error({ service: service.name, err: errorMessage(err) }, 'stop failed');
+        }
+      }
+      await ctx.close();
+    })());
+  try {
+    for (const definition of definitions) running.push(await definition.start(ctx));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    running,
+    notReady: () => running.filter((s) => !s.ready()).map((s) => s.name),
+    stop,
+  };
+}

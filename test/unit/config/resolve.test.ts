@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../shared/config/index.ts';
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    return ((err as { context?: { problems?: string[] } }).context?.problems ?? []) as string[];
+  }
+  throw new Error('expected a config error');
+}
+
+describe('resolveConfig', () => {
+  it('defaults to the embedded mode with the contract defaults', () => {
+    const c = resolveConfig({ env: {} });
+    expect(c.kafkaBrokers).toBeUndefined();
+    expect(c.clickhouse.url).toBeUndefined();
+    expect(c.httpPort).toBe(8080);
+    expect(c.topics.inference).toBe('vigil.inference');
+    expect(c.topics.dlq).toBe('vigil.dlq');
+    expect(c.clickhouse.database).toBe('vigil');
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+    expect(Object.isFrozen(c) && Object.isFrozen(c.topics)).toBe(true);
+  });
+
+  it('reads every documented environment variable', () => {
+    const c = resolveConfig({
+      env: {
+        KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
+        CLICKHOUSE_URL: 'http://ch:8123',
+        CLICKHOUSE_USER: 'vigil',
+        CLICKHOUSE_PASSWORD: 's3cret',
+        VIGIL_DATA_DIR: '/tmp/vigil-x',
+        VIGIL_HTTP_PORT: '9000',
+        VIGIL_API_KEYS: 'adminkey123:admin,analyst-key:analyst',
+        VIGIL_LOG_LEVEL: 'debug',
+      },
+    });
+    expect(c.kafkaBrokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+    expect(c.clickhouse).toMatchObject({ url: 'http://ch:8123', user: 'vigil', password: 's3cret' });
+    expect(c.dataDir).toBe('/tmp/vigil-x');
+    expect(c.httpPort).toBe(9000);
+    expect(c.apiKeys).toEqual([
+      { key: 'adminkey123', role: 'admin' },
+      { key: 'analyst-key', role: 'analyst' },
+    ]);
+    expect(c.logLevel).toBe('debug');
+  });
+
+  it('lists every bad key at once, never echoing a key secret', () => {
+    const p = problems(() =>
+      resolveConfig({
+        env: {
+          KAFKA_BROKERS: 'localhost',
+          VIGIL_HTTP_PORT: 'eighty',
+          VIGIL_API_KEYS: 'supersecretvalue:root,short:admin',
+          VIGIL_LOG_LEVEL: 'loud',
+        },
+      }),
+    );
+    expect(p).toHaveLength(5);
+    expect(p.join('\n')).toContain('KAFKA_BROKERS: expected host:port');
+    expect(p.join('\n')).toContain('VIGIL_HTTP_PORT');
+    expect(p.join('\n')).toContain('VIGIL_API_KEYS[0]: role must be one of');
+    expect(p.join('\n')).toContain('VIGIL_API_KEYS[1]');
+    expect(p.join('\n')).not.toContain('supersecretvalue');
+  });
+
+  it('reads a YAML file, rejecting unknown keys with their path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(
+      good,
+      'topics:\n  alerts: my.alerts\ndetectors:\n  access.cross_tenant:\n    enabled: false\n',
+    );
+    const c = resolveConfig({ env: { VIGIL_CONFIG: good } });
+    expect(c.topics.alerts).toBe('my.alerts');
+    expect(c.topics.access).toBe('vigil.access');
+    expect(c.detectors['access.cross_tenant']).toEqual({ enabled: false });
+
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'topics:\n  alertz: x\npipeline:\n  checkpoint_interval_seconds: 0\n');
+    const p = problems(() => resolveConfig({ env: {}, configFile: bad }));
+    expect(p.some((s) => s.startsWith('file.topics') && s.includes('alertz'))).toBe(true);
+    expect(p.some((s) => s.startsWith('file.pipeline.checkpoint_interval_seconds'))).toBe(true);
+    expect(() => resolveConfig({ env: {}, configFile: join(dir, 'missing.yaml') })).toThrow(/VIGIL_CONFIG/);
+  });
+});

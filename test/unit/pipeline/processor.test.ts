@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AccessEvent, Alert } from '../../../shared/events/types.ts';
+import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
+import { Processor, type DetectorFailure } from '../../../shared/pipeline/processor.ts';
+import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
+import { EventClock, accessEvent } from '../../harness/events.ts';
+
+/** Counts bytes per principal and flags a principal once it passes a limit; throws on a marker. */
+class ByteCounter implements Detector<AccessEvent, { version: 1; totals: Record<string, number> }> {
+  private totals: Record<string, number> = {};
+  constructor(private readonly limit: number) {}
+  update(e: AccessEvent): Finding | null {
+    if (e.resource === 'boom') throw new Error('boom');
+    const total = (this.totals[e.principal] ?? 0) + (e.bytes ?? 0);
+    this.totals[e.principal] = total;
+    if (total <= this.limit) return null;
+    return {
+      entity: { type: 'principal', id: e.principal },
+      severity: total > this.limit * 2 ? 'high' : 'low',
+      score: Math.min(100, (total / this.limit) * 40),
+      title: 'bytes',
+      description: `${total} bytes > ${this.limit}`,
+      explanation: {
+        statistic: 'sum',
+        observed: total,
+        expected: this.limit,
+        threshold: this.limit,
+        window: 'all',
+      },
+    };
+  }
+  snapshot() {
+    return { version: 1 as const, totals: { ...this.totals } };
+  }
+  restore(s: { version: 1; totals: Record<string, number> }) {
+    this.totals = { ...s.totals };
+  }
+}
+
+const byteCounter = defineDetector({
+  id: 'access.test_bytes',
+  eventType: 'access',
+  category: 'exfiltration',
+  description: 'test',
+  config: { limit_bytes: z.number().default(10_000).describe('limit') },
+  create: (c) => new ByteCounter(c.limit_bytes),
+});
+
+describe('Processor', () => {
+  it('applies config defaults, min_severity and enabled', () => {
+    const clock = new EventClock();
+    const events = [accessEvent(clock, { bytes: 15_000 }), accessEvent(clock.advance(1), { bytes: 10_000 })];
+    const all = new Map<string, Alert>();
+    new Processor(resolveDetectors([byteCounter], {})).process(events, 0, all);
+    expect([...all.values()][0]!.severity).toBe('high');
+
+    const highOnly = new Map<string, Alert>();
+    const p = new Processor(
+      resolveDetectors([byteCounter], { 'access.test_bytes': { min_severity: 'high' } }),
+    );
+    p.process(events, 0, highOnly);
+    expect([...highOnly.values()][0]!.event_count).toBe(1);
+
+    const off = new Processor(resolveDetectors([byteCounter], { 'access.test_bytes': { enabled: false } }));
+    expect(off.detectorIds).toEqual([]);
+  });
+
+  it('reports a throwing detector and keeps going', () => {
+    const clock = new EventClock();
+    const failures: DetectorFailure[] = [];
+    const changed = new Map<string, Alert>();
+    new Processor(resolveDetectors([byteCounter], {})).process(
+      [accessEvent(clock, { resource: 'boom' }), accessEvent(clock, { bytes: 20_001 })],
+      0,
+      changed,
+      failures,
+    );
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.detector).toBe('access.test_bytes');
+    expect(changed.size).toBe(1);
+  });
+
+  it('snapshot and restore mid-stream give the same alerts as an uninterrupted run', () => {
+    const resolved = resolveDetectors([byteCounter], {});
+    const clock = new EventClock();
+    const events = Array.from({ length: 300 }, (_, i) =>
+      accessEvent(clock.advance(30_000), { principal: `p${i % 5}`, bytes: 100 + i * 7 }),
+    );
+    const straight = new Map<string, Alert>();
+    new Processor(resolved).process(events, 0, straight);
+    const split = new Map<string, Alert>();
+    const a = new Processor(resolved);
+    a.process(events.slice(0, 137), 0, split);
+    const b = new Processor(resolved);
+    expect(b.restore(JSON.parse(JSON.stringify(a.snapshot())))).toEqual([]);
+    b.process(events.slice(137), 0, split);
+    expect(straight.size).toBeGreaterThan(0);
+    expect([...split.values()]).toEqual([...straight.values()]);
+  });
+
+  it('rejects unknown detector ids and bad values, listing every problem', () => {
+    let message = '';
+    try {
+      resolveDetectors([byteCounter], {
+        'access.nope': {},
+        'access.test_bytes': { limit_bytes: 'x', extra: 1 },
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('detectors.access.nope: unknown detector id');
+    expect(message).toContain('detectors.access.test_bytes.limit_bytes');
+    expect(message).toMatch(/detectors\.access\.test_bytes.*extra/);
+  });
+});
