@@ -34,9 +34,10 @@ import { normalTail } from './normal.ts';
 import { P2Quantile } from './p2-quantile.ts';
 import { RobustHolt } from './robust-holt.ts';
 import { SeasonalProfile } from './seasonal-profile.ts';
+import { TailCalibrator } from './tail-calibrator.ts';
 import { snapshotDetector, restoreDetector, type UnivariateState } from './univariate-state.ts';
 
-export type UnivariateStatistic = 'spike' | 'seasonal' | 'shift' | 'variance' | 'stuck';
+export type UnivariateStatistic = 'spike' | 'seasonal' | 'shift' | 'drift' | 'variance' | 'stuck';
 
 export interface UnivariateOptions {
   /** Points learned before any score above 0 (the probation period). */
@@ -65,7 +66,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: Readonly<UnivariateOptions> = Object.fr
   seasonPeriodMs: 86_400_000,
   seasonBins: 24,
   gapFactor: 10,
-  surpriseAtOne: 12,
+  surpriseAtOne: 8,
 });
 
 /** What one point scored and why; one object per detector, overwritten by each update. */
@@ -95,11 +96,35 @@ const VAR_ALPHA = 0.05;
 const VAR_DOF = 2 / VAR_ALPHA - 1;
 /** Per-period learning rate of the seasonal profile (half-life ≈ 4 periods). */
 const SEASON_RATE = 0.15;
+const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
+const BONFERRONI = Math.log10(6);
+/** Span in points of the drift component's long baseline. */
+const LONG_SPAN = 400;
 
 export class UnivariateDetector {
   readonly options: Readonly<UnivariateOptions>;
-  /** @internal state, exposed to univariate-state.ts for snapshots. */
+  /** The learned state (see univariate-state.ts for its snapshot form). */
   s: DetectorCore;
+  private readonly st: Step = {
+    dt: 0,
+    typical: 0,
+    gap: false,
+    floor: 0,
+    slowPred: 0,
+    useSeason: false,
+    season: 0,
+    seasonalPred: 0,
+    rs: 0,
+    sigmaS: 0,
+    fastPred: 0,
+    sigmaF: 0,
+    rf: 0,
+    best: 0,
+    stat: 'spike',
+    expected: 0,
+    half: 0,
+    frozen: false,
+  };
   private readonly out: UnivariateResult = {
     score: 0,
     surprise: 0,
@@ -123,8 +148,6 @@ export class UnivariateDetector {
    * learned; a t that does not advance is scored with the typical interval.
    */
   update(t: number, x: number): UnivariateResult {
-    const o = this.options;
-    const s = this.s;
     const r = this.out;
     r.alert = false;
     r.observed = x;
@@ -133,121 +156,147 @@ export class UnivariateDetector {
       r.surprise = 0;
       return r;
     }
+    const s = this.s;
     s.n++;
-    let dt = Number.isNaN(s.lastT) ? 0 : t - s.lastT;
-    if (dt > 0) s.interval.push(dt);
-    const typical = s.interval.size > 0 ? s.interval.value : 0;
-    if (!(dt > 0)) dt = typical;
+    if (s.n === 1) s.firstT = t;
+    this.predict(t, x);
+    this.judge(x);
+    if (!this.st.frozen) this.learn(t, x);
+    return this.finish();
+  }
+
+  /** Forecasts of every model for time t, before x is learned. */
+  private predict(t: number, x: number): void {
+    const o = this.options;
+    const s = this.s;
+    const st = this.st;
+    const dt0 = Number.isNaN(s.lastT) ? 0 : t - s.lastT;
+    if (dt0 > 0) s.interval.push(dt0);
+    st.typical = s.interval.size > 0 ? s.interval.value : 0;
+    st.dt = dt0 > 0 ? dt0 : st.typical;
     s.lastT = Number.isNaN(s.lastT) ? t : Math.max(s.lastT, t);
-    const gap = s.n > 2 && typical > 0 && dt > o.gapFactor * typical;
+    st.gap = s.n > 2 && st.typical > 0 && st.dt > o.gapFactor * st.typical;
+    st.floor = Math.max(1e-9, 1e-6 * Math.abs(x)); // a flat series has no spread
 
-    // --- slow level and seasonal profile ---------------------------------------------
-    const seasonOn = o.seasonPeriodMs > 0;
-    const warm = seasonOn && t - s.firstT >= 2 * o.seasonPeriodMs && s.profile.countAt(t) >= 2;
+    // Slow level plus daily profile, used once the profile explains the series.
+    const warm = o.seasonPeriodMs > 0 && t - s.firstT >= 2 * o.seasonPeriodMs && s.profile.countAt(t) >= 2;
     const season = warm ? s.profile.expected(t, 2) : 0;
-    const slowPred = Number.isNaN(s.slow.mean) ? x : s.slow.mean;
-    const rNoSeason = x - slowPred;
-    const rSeason = x - slowPred - season;
-    s.errNoSeason.push(rNoSeason * rNoSeason);
-    s.errSeason.push(rSeason * rSeason);
-    const useSeason = warm && s.errSeason.mean < 0.7 * s.errNoSeason.mean;
-    const seasonalPred = slowPred + (useSeason ? season : 0);
-    const rs = x - seasonalPred;
-    const floor = scaleFloor(x);
-    const sigmaS = Math.max(s.seasonScale.count > 0 ? s.seasonScale.mean * 1.2533 : 0, floor);
-    const zs = rs / sigmaS;
+    st.slowPred = Number.isNaN(s.slow.mean) ? x : s.slow.mean;
+    const rNo = x - st.slowPred;
+    const rWith = rNo - season;
+    s.errNoSeason.push(rNo * rNo);
+    s.errSeason.push(rWith * rWith);
+    st.useSeason = warm && s.errSeason.mean < 0.7 * s.errNoSeason.mean;
+    st.season = st.useSeason ? season : 0;
+    st.seasonalPred = st.slowPred + st.season;
+    st.rs = x - st.seasonalPred;
+    st.sigmaS = Math.max(s.seasonScale.count > 0 ? s.seasonScale.mean * MEAN_ABS_TO_SIGMA : 0, st.floor);
 
-    // --- fast robust smoother -----------------------------------------------------------
-    const fastPred = s.fast.forecast;
-    const sigmaF = Math.max(s.fast.scale, floor);
-    const rf = Number.isNaN(fastPred) ? 0 : x - fastPred;
-    const zf = rf / sigmaF;
+    // Fast robust smoother.
+    st.fastPred = s.fast.forecast;
+    st.sigmaF = Math.max(s.fast.scale, st.floor);
+    st.rf = Number.isNaN(st.fastPred) ? 0 : x - st.fastPred;
+  }
 
-    // --- component surprises -------------------------------------------------------------
-    let best = 0;
-    let stat: UnivariateStatistic = 'spike';
-    let exp = fastPred;
-    let half = RANGE_Z * sigmaF;
-    const learned = s.n > 20 && !gap;
+  /** Each component's calibrated surprise; the largest one is kept with its explanation. */
+  private judge(x: number): void {
+    const s = this.s;
+    const st = this.st;
+    const zf = st.rf / st.sigmaF;
+    st.best = 0;
+    st.stat = 'spike';
+    st.expected = st.fastPred;
+    st.half = RANGE_Z * st.sigmaF;
+    const learned = s.n > 20 && !st.gap;
     if (learned) {
-      const pSpike = -Math.log10(Math.max(2 * normalTail(Math.abs(zf)), 1e-300));
-      best = pSpike;
-      if (useSeason && s.n > 50) {
-        const pSeason = -Math.log10(Math.max(2 * normalTail(Math.abs(zs)), 1e-300));
-        if (pSeason > best) {
-          best = pSeason;
-          stat = 'seasonal';
-          exp = seasonalPred;
-          half = RANGE_Z * sigmaS;
-        }
+      this.consider('spike', s.calSpike.update(gaussSurprise(zf)), st.fastPred, st.sigmaF);
+      if (st.useSeason && s.n > 50) {
+        const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
+        this.consider('seasonal', pSeason, st.seasonalPred, st.sigmaS);
       }
-      // CUSUM tail: P(S > s) ≈ exp(−2k·s) for Gaussian input (Siegmund 1985, §2.6).
-      const zc = zs > 4 ? 4 : zs < -4 ? -4 : zs;
-      s.cusum.push(zc);
-      const pShift = 2 * s.cusum.k * s.cusum.statistic * LOG10E;
-      if (pShift > best && s.n > 50) {
-        best = pShift;
-        stat = 'shift';
-        exp = seasonalPred;
-        half = RANGE_Z * sigmaS;
-      }
-      const zf2 = Math.min(zf * zf, 9);
-      s.varRatio.pushWithAlpha(zf2, VAR_ALPHA);
-      const pVar = varianceSurprise(s.varRatio.mean / CLIPPED_Z2_MEAN);
-      if (pVar > best && s.n > 60) {
-        best = pVar;
-        stat = 'variance';
-        exp = fastPred;
-        half = RANGE_Z * sigmaF * Math.sqrt(s.varRatio.mean / CLIPPED_Z2_MEAN);
-      }
+      // CUSUM of the fast model's (near-white) residual: a level shift adds up over the
+      // few points the smoother takes to follow it. Tail P(S > s) ≈ exp(−2k·s) for
+      // Gaussian input (Siegmund 1985, §2.6), then calibrated like the others.
+      s.cusum.push(clamp(zf, 4));
+      const pShift = s.calShift.update(2 * s.cusum.k * s.cusum.statistic * LOG10E);
+      if (s.n > 50) this.consider('shift', pShift, s.long.mean + st.season, st.sigmaF);
+      // Drift: a short against a long average of the deseasonalised value, standardised
+      // by that difference's own learned spread (which absorbs autocorrelation and trend).
+      const dz =
+        s.dStat.count > 1 ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor) : 0;
+      const pDrift = s.calDrift.update(gaussSurprise(dz));
+      if (s.n > 100) this.consider('drift', pDrift, s.long.mean + st.season, st.sigmaS);
+      s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
+      const ratio = s.varRatio.mean / CLIPPED_Z2_MEAN;
+      const pVar = s.calVariance.update(varianceSurprise(ratio));
+      if (s.n > 60) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
     }
-
-    // stuck: a run of identical values against the learned repeat probability
+    // Stuck: a run of identical values against the learned probability of a repeat.
     const repeat = x === s.lastX;
     s.run = repeat ? s.run + 1 : 0;
     if (s.run < 3) s.repeat.pushWithAlpha(repeat ? 1 : 0, 0.01);
-    const pRep = Math.min(0.95, Math.max(0.02, s.repeat.mean));
-    const pStuck = -s.run * Math.log10(pRep);
-    if (learned && pStuck > best) {
-      best = pStuck;
-      stat = 'stuck';
-      exp = x;
-      half = 0;
-    }
+    const pStuck = -s.run * Math.log10(Math.min(0.95, Math.max(0.02, s.repeat.mean)));
+    if (learned) this.consider('stuck', pStuck, x, 0);
     s.lastX = x;
+    // A frozen sensor teaches nothing: learning its repeats would shrink every scale and
+    // make the return to normal look like an anomaly.
+    st.frozen = s.run >= 2 && pStuck > 2;
+  }
 
-    // --- learn -----------------------------------------------------------------------------
-    if (gap) {
+  private consider(stat: UnivariateStatistic, surprise: number, expected: number, sigma: number): void {
+    const st = this.st;
+    if (!(surprise > st.best)) return;
+    st.best = surprise;
+    st.stat = stat;
+    st.expected = expected;
+    st.half = RANGE_Z * sigma;
+  }
+
+  /** Updates every model with x, each robustly (residuals clipped at a few σ). */
+  private learn(t: number, x: number): void {
+    const o = this.options;
+    const s = this.s;
+    const st = this.st;
+    if (st.gap) {
       s.fast.rebase(x);
       s.cusum.reset();
       s.run = 0;
-    } else {
-      s.fast.update(x, floor);
-    }
-    const clipped = seasonalPred + clamp(rs, 3 * sigmaS);
-    const aSlow = alphaForInterval(dt, Math.max(o.seasonPeriodMs / 4, 30 * typical));
-    s.slow.pushWithAlpha(clipped - (useSeason ? season : 0), Number.isNaN(s.slow.mean) ? 1 : aSlow);
-    if (seasonOn) {
-      const binMs = o.seasonPeriodMs / o.seasonBins;
-      const a = typical > 0 ? 1 - Math.pow(1 - SEASON_RATE, Math.min(1, typical / binMs)) : SEASON_RATE;
-      s.profile.update(t, clipped - slowPred, a);
-    }
-    s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(rs) : Math.min(Math.abs(rs), 3 * sigmaS), 0.02);
-    if (stat === 'shift' && s.cusum.statistic > 8) {
-      // The shift is real: move the level by the CUSUM's estimate and start afresh.
-      s.slow.shift(s.cusum.shiftEstimate * sigmaS);
-      s.cusum.reset();
-    }
+    } else s.fast.update(x, st.floor);
+    if (s.cusum.statistic > s.cusum.h) s.cusum.reset();
 
-    // --- score and episode -------------------------------------------------------------------
-    const surprise = Math.max(0, best - LOG10E * Math.log(5)); // Bonferroni over 5 components
-    let score = Math.min(1, surprise / o.surpriseAtOne);
-    if (s.n <= o.probationPoints) score = 0;
+    const clipped = st.seasonalPred + clamp(st.rs, 3 * st.sigmaS);
+    const aSlow = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+    s.slow.pushWithAlpha(clipped - st.season, Number.isNaN(s.slow.mean) ? 1 : aSlow);
+    if (o.seasonPeriodMs > 0) {
+      // Per-sample rate such that each bin forgets at SEASON_RATE per period.
+      const binMs = o.seasonPeriodMs / o.seasonBins;
+      const share = st.typical > 0 ? Math.min(1, st.typical / binMs) : 1;
+      s.profile.update(t, clipped - st.slowPred, 1 - Math.pow(1 - SEASON_RATE, share));
+    }
+    s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(st.rs) : Math.min(Math.abs(st.rs), 3 * st.sigmaS), 0.02);
+
+    const xc = Number.isNaN(st.fastPred) ? x : st.fastPred + clamp(st.rf, 3 * st.sigmaF);
+    s.short.push(xc - st.season);
+    s.long.push(xc - st.season);
+    const d = s.short.mean - s.long.mean;
+    // Learn the difference's spread only while it looks normal: a drift must not widen it.
+    if (s.dStat.count < 50 || Math.abs(d - s.dStat.mean) < 3 * s.dStat.std) s.dStat.push(d);
+  }
+
+  /** Score, explanation and the episode state machine. */
+  private finish(): UnivariateResult {
+    const o = this.options;
+    const s = this.s;
+    const st = this.st;
+    const r = this.out;
+    // Bonferroni over the six components: the best of six p-values is not a p-value.
+    const surprise = Math.max(0, st.best - BONFERRONI);
+    const score = s.n <= o.probationPoints ? 0 : Math.min(1, surprise / o.surpriseAtOne);
     r.surprise = surprise;
-    r.statistic = stat;
-    r.expected = exp;
-    r.lower = exp - half;
-    r.upper = exp + half;
+    r.statistic = st.stat;
+    r.expected = st.expected;
+    r.lower = st.expected - st.half;
+    r.upper = st.expected + st.half;
     if (!s.inEpisode) {
       if (score >= o.threshold) {
         s.inEpisode = true;
@@ -262,7 +311,6 @@ export class UnivariateDetector {
     r.score = s.inEpisode && !r.alert ? Math.min(score, o.exitThreshold) : score;
     r.inEpisode = s.inEpisode;
     r.episode = s.episode;
-    if (s.n === 1) s.firstT = t;
     return r;
   }
 
@@ -277,6 +325,33 @@ export class UnivariateDetector {
   }
 }
 
+/** Per-point intermediates, reused (not part of the state). */
+interface Step {
+  dt: number;
+  typical: number;
+  gap: boolean;
+  floor: number;
+  slowPred: number;
+  useSeason: boolean;
+  season: number;
+  seasonalPred: number;
+  rs: number;
+  sigmaS: number;
+  fastPred: number;
+  sigmaF: number;
+  rf: number;
+  best: number;
+  stat: UnivariateStatistic;
+  expected: number;
+  half: number;
+  frozen: boolean;
+}
+
+/** −log10 of the two-sided Gaussian tail of z. */
+function gaussSurprise(z: number): number {
+  return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
+}
+
 /** Mean of min(Z², 9) for Z ~ N(0, 1): what the clipped variance statistic averages to. */
 const CLIPPED_Z2_MEAN = 0.9707;
 
@@ -285,11 +360,6 @@ function varianceSurprise(ratio: number): number {
   const v = 2 / (9 * VAR_DOF);
   const z = (Math.cbrt(Math.max(ratio, 0)) - (1 - v)) / Math.sqrt(v);
   return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
-}
-
-/** A flat series has zero spread; never divide by less than a hair of its magnitude. */
-function scaleFloor(x: number): number {
-  return Math.max(1e-9, 1e-6 * Math.abs(x));
 }
 
 function clamp(r: number, b: number): number {
@@ -316,6 +386,14 @@ export interface DetectorCore {
   cusum: Cusum;
   varRatio: Ewma;
   repeat: Ewma;
+  calSpike: TailCalibrator;
+  calSeason: TailCalibrator;
+  calVariance: TailCalibrator;
+  calShift: TailCalibrator;
+  calDrift: TailCalibrator;
+  short: Ewma;
+  long: Ewma;
+  dStat: Ewma;
 }
 
 export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
@@ -338,8 +416,16 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     errSeason: new Ewma(0.01),
     errNoSeason: new Ewma(0.01),
     seasonScale: new Ewma(0.02),
-    cusum: new Cusum(0.5, 12),
+    cusum: new Cusum(0.5, 20),
     varRatio: new Ewma(VAR_ALPHA),
     repeat: new Ewma(0.01),
+    calSpike: new TailCalibrator(),
+    calSeason: new TailCalibrator(),
+    calVariance: new TailCalibrator(),
+    calShift: new TailCalibrator(),
+    calDrift: new TailCalibrator(),
+    short: new Ewma(2 / 11),
+    long: new Ewma(2 / (LONG_SPAN + 1)),
+    dStat: new Ewma(0.005),
   };
 }

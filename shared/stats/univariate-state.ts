@@ -8,6 +8,7 @@ import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
 import { checkVersion } from './ring-buffer.ts';
 import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
 import { SeasonalProfile, type SeasonalProfileState } from './seasonal-profile.ts';
+import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
 import type { DetectorCore, UnivariateOptions } from './univariate-detector.ts';
 
 export interface UnivariateState {
@@ -25,6 +26,14 @@ export interface UnivariateState {
   cusum: CusumState;
   varRatio: EwmaState;
   repeat: EwmaState;
+  calSpike: TailCalibratorState;
+  calSeason: TailCalibratorState;
+  calVariance: TailCalibratorState;
+  calShift: TailCalibratorState;
+  calDrift: TailCalibratorState;
+  short: EwmaState;
+  long: EwmaState;
+  dStat: EwmaState;
 }
 
 const nan = (x: number): number | null => (Number.isNaN(x) ? null : x);
@@ -45,6 +54,14 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
     cusum: c.cusum.snapshot(),
     varRatio: c.varRatio.snapshot(),
     repeat: c.repeat.snapshot(),
+    calSpike: c.calSpike.snapshot(),
+    calSeason: c.calSeason.snapshot(),
+    calVariance: c.calVariance.snapshot(),
+    calShift: c.calShift.snapshot(),
+    calDrift: c.calDrift.snapshot(),
+    short: c.short.snapshot(),
+    long: c.long.snapshot(),
+    dStat: c.dStat.snapshot(),
   };
 }
 
@@ -70,5 +87,13 @@ export function restoreDetector(s: UnivariateState): DetectorCore {
     cusum: Cusum.restore(s.cusum),
     varRatio: Ewma.restore(s.varRatio),
     repeat: Ewma.restore(s.repeat),
+    calSpike: TailCalibrator.restore(s.calSpike),
+    calSeason: TailCalibrator.restore(s.calSeason),
+    calVariance: TailCalibrator.restore(s.calVariance),
+    calShift: TailCalibrator.restore(s.calShift),
+    calDrift: TailCalibrator.restore(s.calDrift),
+    short: Ewma.restore(s.short),
+    long: Ewma.restore(s.long),
+    dStat: Ewma.restore(s.dStat),
   };
 }
