@@ -1,0 +1,133 @@
+/**
+ * The Bus on Apache Kafka (kafkajs). One client per bus; one shared producer created on
+ * first use; a consumer per source; an admin client only while creating topics.
+ */
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import type { Bus, EventSource, Publisher, SourceOptions, StateStore } from '../pipeline/ports.ts';
+import { vigilError } from '../errors.ts';
+import { createMissingTopics } from './kafka-topics.ts';
+import { connectError } from './kafka-errors.ts';
+import { KafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher.ts';
+import { KafkaSource, type KafkaConsumerTuning } from './kafka-source.ts';
+import { KafkaStateStore } from './kafka-state-store.ts';
+import { kafkaLogCreator, silentLogger, type BusLogger } from './log.ts';
+import { coreTopics, resolveTopicNames, stateTopic, topicSpec, type TopicNames } from './topics.ts';
+
+export interface KafkaBusOptions {
+  /** `host:port` list; use 127.0.0.1 rather than localhost for a local broker. */
+  brokers: string[];
+  clientId: string;
+  topics?: Partial<TopicNames>;
+  logger?: BusLogger;
+  /** Partitions of topics this bus creates (default 6). */
+  partitions?: number;
+  publisher?: KafkaPublisherOptions;
+  consumer?: KafkaConsumerTuning;
+}
+
+export interface KafkaBus extends Bus {
+  readonly topics: Readonly<TopicNames>;
+}
+
+export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
+  const logger = options.logger ?? silentLogger;
+  const topics = resolveTopicNames(options.topics);
+  const partitions = options.partitions ?? 6;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.INFO,
+    logCreator: kafkaLogCreator(logger),
+    // Explicit, because kafkajs swaps in much shorter retries when NODE_ENV=test, and tests
+    // must exercise the production behaviour.
+    retry: { initialRetryTime: 300, maxRetryTime: 30_000, factor: 0.2, multiplier: 2, retries: 5 },
+  });
+  const sources = new Set<KafkaSource>();
+  const ensuredStateTopics = new Map<string, Promise<void>>();
+  let producer: Promise<{ raw: Producer; publisher: KafkaPublisher }> | undefined;
+  let closed = false;
+
+  const assertOpen = (what: string): void => {
+    if (closed) throw vigilError('VGL_ERR_BUS_STOPPED', [what]);
+  };
+
+  const ensure = async (names: string[]): Promise<void> => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+    } catch (err) {
+      throw connectError(err, options.brokers);
+    }
+    try {
+      const created = await createMissingTopics(
+        admin,
+        names.map((n) => topicSpec(topics, n, partitions)),
+      );
+      if (created.length > 0) logger.info({ topics: created }, 'created Kafka topics');
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  const getProducer = (): Promise<KafkaPublisher> => {
+    producer ??= (async () => {
+      const raw = kafka.producer({
+        allowAutoTopicCreation: false,
+        // Kafka's own default partitioner (murmur2), so keys land where Java clients put them.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      try {
+        await raw.connect();
+      } catch (err) {
+        producer = undefined;
+        throw connectError(err, options.brokers);
+      }
+      return { raw, publisher: new KafkaPublisher(raw, options.publisher) };
+    })();
+    return producer.then((p) => p.publisher);
+  };
+
+  return {
+    topics,
+    async ensureTopics(extra: string[] = []): Promise<void> {
+      assertOpen('ensureTopics');
+      await ensure([...new Set([...coreTopics(topics), ...extra])]);
+    },
+    source(sourceOptions: SourceOptions): EventSource {
+      assertOpen('source');
+      const source = new KafkaSource(
+        kafka,
+        options.brokers,
+        { ...options.consumer, ...sourceOptions },
+        logger,
+      );
+      sources.add(source);
+      return source;
+    },
+    async publisher(): Promise<Publisher> {
+      assertOpen('publisher');
+      return getProducer();
+    },
+    stateStore(service: string): StateStore {
+      assertOpen('stateStore');
+      const topic = stateTopic(topics, service);
+      const ensureTopic = (): Promise<void> => {
+        let p = ensuredStateTopics.get(topic);
+        if (p === undefined) {
+          p = ensure([topic]);
+          ensuredStateTopics.set(topic, p);
+          p.catch(() => ensuredStateTopics.delete(topic));
+        }
+        return p;
+      };
+      return new KafkaStateStore(kafka, topic, ensureTopic, getProducer, logger);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...sources].map((s) => s.stop()));
+      const p = await producer?.catch(() => undefined);
+      await p?.raw.disconnect();
+    },
+  };
+}

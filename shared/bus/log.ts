@@ -1,0 +1,44 @@
+/**
+ * The logger the bus writes to: a structural subset of pino's, so shared/bus does not
+ * depend on the log module, and kafkajs' own log lines are routed into it.
+ */
+import { logLevel, type logCreator } from 'kafkajs';
+
+type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
+
+export interface BusLogger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+}
+
+const noop: LogFn = () => undefined;
+export const silentLogger: BusLogger = { debug: noop, info: noop, warn: noop, error: noop };
+
+/**
+ * kafkajs -> BusLogger. kafkajs reports routine reconnects and rebalances at ERROR/WARN with
+ * a stack; they are kept at their level but the stack only goes out at debug.
+ */
+export function kafkaLogCreator(logger: BusLogger): logCreator {
+  return () =>
+    ({ level, label, namespace, log }) => {
+      const { message, stack, ...rest } = log;
+      const fields: Record<string, unknown> = { ...rest, kafkajs: namespace, kafkajsLevel: label };
+      delete fields['timestamp'];
+      delete fields['logger'];
+      switch (level) {
+        case logLevel.ERROR:
+          logger.error(fields, message);
+          break;
+        case logLevel.WARN:
+          logger.warn(fields, message);
+          break;
+        case logLevel.INFO:
+          logger.info(fields, message);
+          break;
+        default:
+          logger.debug(stack === undefined ? fields : { ...fields, stack }, message);
+      }
+    };
+}
