@@ -1,0 +1,77 @@
+/**
+ * The composition root shared by every service in a process: resolved config, logger,
+ * metrics, the bus (Kafka when KAFKA_BROKERS is set, else the in-process bus) and a lazily
+ * opened ClickHouse store. Built once per process by `vigil run`.
+ */
+import type { ResolvedConfig } from '../config/index.ts';
+import type { TopicNames } from '../bus/topics.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { createMetrics, type VigilMetrics } from '../metrics/registry.ts';
+import type { Bus } from '../pipeline/ports.ts';
+import type { ResolvedDetector } from '../pipeline/registry.ts';
+import type { StoreHandle } from '../store/client.ts';
+import { createBus } from './bus.ts';
+import { openConfiguredStore } from './store.ts';
+
+export interface ServiceContext {
+  readonly config: ResolvedConfig;
+  readonly detectors: readonly ResolvedDetector[];
+  readonly topics: Readonly<TopicNames>;
+  readonly log: Logger;
+  readonly metrics: VigilMetrics;
+  readonly bus: Bus;
+  /** "kafka" or "embedded". */
+  readonly mode: 'kafka' | 'embedded';
+  /** Opens (once) and returns the ClickHouse store with the schema applied. */
+  store(): Promise<StoreHandle>;
+  close(): Promise<void>;
+}
+
+export function topicNames(config: ResolvedConfig): Readonly<TopicNames> {
+  const t = config.topics;
+  return Object.freeze({
+    inference: t.inference,
+    access: t.access,
+    facility: t.facility,
+    alerts: t.alerts,
+    dlq: t.dlq,
+    statePrefix: t.state_prefix,
+  });
+}
+
+export interface ContextOptions {
+  config: ResolvedConfig;
+  detectors: readonly ResolvedDetector[];
+  log?: Logger;
+  metrics?: VigilMetrics;
+  clientId?: string;
+}
+
+export async function createContext(options: ContextOptions): Promise<ServiceContext> {
+  const { config } = options;
+  const log = options.log ?? createLogger({ level: config.logLevel });
+  const metrics = options.metrics ?? createMetrics();
+  const topics = topicNames(config);
+  const bus = await createBus(config, topics, log, options.clientId ?? 'vigil');
+  let store: Promise<StoreHandle> | undefined;
+  return {
+    config,
+    detectors: options.detectors,
+    topics,
+    log,
+    metrics,
+    bus,
+    mode: config.kafkaBrokers === undefined ? 'embedded' : 'kafka',
+    store() {
+      store ??= openConfiguredStore(config).catch((err: unknown) => {
+        store = undefined;
+        throw err;
+      });
+      return store;
+    },
+    async close() {
+      await bus.close();
+      if (store !== undefined) await (await store).close();
+    },
+  };
+}
