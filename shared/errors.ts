@@ -112,6 +112,10 @@ export const ERRORS = {
     retriable: false,
     httpStatus: 500,
   },
+  VGL_ERR_OUTPUT_FILE: {
+    message: 'Cannot write %s: %s. Check that the directory exists and is writable.',
+    retriable: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -2,5 +2,7 @@
 import type { Command } from '../command.ts';
 import { migrateCommand } from './migrate.ts';
 import { replay } from './replay.ts';
+import { score } from './score.ts';
+import { simulateCommand } from './simulate.ts';
 
-export const COMMANDS: readonly Command[] = [replay, migrateCommand];
+export const COMMANDS: readonly Command[] = [replay, migrateCommand, score, simulateCommand];
