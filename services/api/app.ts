@@ -2,7 +2,7 @@
  * The HTTP API (DESIGN.md §7) as a fastify instance: authentication first, then one
  * plugin per route group. Bodies are bounded (1 MiB, the event contract's message limit).
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiKey } from '../../shared/config/index.ts';
 import { MAX_MESSAGE_BYTES } from '../../shared/events/limits.ts';
 import type { Logger } from '../../shared/log/logger.ts';
@@ -24,7 +24,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default generics.
     loggerInstance: deps.log.child({ service: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines would carry query strings into logs; errors are logged explicitly.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_MESSAGE_BYTES,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

@@ -1,0 +1,222 @@
+/**
+ * The HTTP API against real Kafka and ClickHouse: authentication and roles on every
+ * route, bounded bodies, ingest with the event contract's validation flowing through the
+ * pipeline into alerts, triage actions, filters, cursor pagination and hostile input.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { accessMonitor } from '../../services/access-monitor/index.ts';
+import { alertSink } from '../../services/alert-sink/index.ts';
+import { createApi } from '../../services/api/index.ts';
+import type { Alert } from '../../shared/events/types.ts';
+import { AlertWriter } from '../../shared/store/alert-writer.ts';
+import { startClickHouse, type RunningClickHouse } from '../harness/clickhouse.ts';
+import { EventClock, accessEvent } from '../harness/events.ts';
+import { eventually, startTestVigil, type TestVigil } from '../harness/vigil.ts';
+
+const KEYS = { admin: 'admin-key-0001', analyst: 'analyst-key-0001', integration: 'integration-key-0001' };
+const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]}` });
+
+let clickhouse: RunningClickHouse;
+let vigil: TestVigil;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  clickhouse = await startClickHouse();
+  vigil = await startTestVigil({
+    brokers: inject('kafkaBrokers'),
+    clickhouse,
+    env: {
+      VIGIL_API_KEYS: Object.entries(KEYS)
+        .map(([role, key]) => `${key}:${role}`)
+        .join(','),
+    },
+  });
+  await vigil.start(alertSink);
+  await vigil.start(accessMonitor);
+  app = await createApi(vigil.ctx);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await vigil?.close();
+  await clickhouse?.stop();
+});
+
+type Page = { alerts: Array<Alert & { status: string }>; next_cursor: string | null };
+
+describe('API authentication and roles', () => {
+  it('serves health and readiness without a key, everything else only with one', async () => {
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/readyz' })).json()).toEqual({ ready: true, waiting: [] });
+    for (const url of ['/api/v1/alerts', '/metrics', '/api/v1/nope']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('VGL_ERR_API_UNAUTHENTICATED');
+    }
+    const wrong = await app.inject({ url: '/api/v1/alerts', headers: { authorization: 'Bearer not-a-key' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).not.toContain('not-a-key');
+    const metrics = await app.inject({ url: '/metrics', headers: auth('analyst') });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('vigil_events_in_total');
+  });
+
+  it('checks roles: ingest is for integration and admin, triage for analyst and admin', async () => {
+    const ev = accessEvent(new EventClock());
+    const asAnalyst = await app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: auth('analyst'),
+      payload: ev,
+    });
+    expect(asAnalyst.statusCode).toBe(403);
+    expect(asAnalyst.json().error.code).toBe('VGL_ERR_API_FORBIDDEN');
+    const action = await app.inject({
+      method: 'POST',
+      url: `/api/v1/alerts/${'0'.repeat(32)}/actions`,
+      headers: auth('integration'),
+      payload: { action: 'acknowledge' },
+    });
+    expect(action.statusCode).toBe(403);
+  });
+});
+
+describe('API ingest and triage', () => {
+  it('validates ingested events like the Kafka path and turns a crossing into a stored alert', async () => {
+    const clock = new EventClock(Date.parse('2026-03-04T10:00:00Z'), 'api');
+    const good = accessEvent(clock, { principal: 'api-intruder', resource_tenant: 'globex' });
+    const bad = { ...accessEvent(clock), action: 'steal' };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: auth('integration'),
+      payload: [good, bad],
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({
+      accepted: 1,
+      rejected: [{ index: 1, reason: expect.stringMatching(/^access\.action: expected one of read/) }],
+    });
+    const none = await app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: auth('admin'),
+      payload: bad,
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.code).toBe('VGL_ERR_EVENT_INVALID');
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { ...auth('admin'), 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...good, padding: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(huge.statusCode).toBe(413);
+
+    const page = await eventually(async () => {
+      const r = await app.inject({ url: '/api/v1/alerts?entity=api-intruder', headers: auth('analyst') });
+      const body = r.json() as Page;
+      return body.alerts.length > 0 ? body : undefined;
+    });
+    const alert = page.alerts[0]!;
+    expect(alert).toMatchObject({
+      detector: 'access.cross_tenant',
+      status: 'open',
+      entity: { id: 'api-intruder' },
+    });
+    expect(alert.evidence.sample_event_ids).toEqual([good.event_id]);
+
+    const ack = await app.inject({
+      method: 'POST',
+      url: `/api/v1/alerts/${alert.alert_id}/actions`,
+      headers: auth('analyst'),
+      payload: { action: 'acknowledge', note: 'looking' },
+    });
+    expect(ack.statusCode).toBe(201);
+    const detail = await app.inject({ url: `/api/v1/alerts/${alert.alert_id}`, headers: auth('analyst') });
+    expect(detail.json()).toMatchObject({
+      alert_id: alert.alert_id,
+      status: 'acknowledged',
+      history: [{ action: 'acknowledge', note: 'looking', role: 'analyst' }],
+    });
+    const acked = await app.inject({ url: '/api/v1/alerts?status=acknowledged', headers: auth('analyst') });
+    expect((acked.json() as Page).alerts.map((a) => a.alert_id)).toEqual([alert.alert_id]);
+    const missing = await app.inject({ url: `/api/v1/alerts/${'f'.repeat(32)}`, headers: auth('analyst') });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('filters and paginates with a cursor; hostile input is only ever a parameter', async () => {
+    const store = await vigil.ctx.store();
+    const writer = new AlertWriter(store.client, vigil.config.clickhouse.database);
+    const base = Date.parse('2026-02-01T00:00:00Z');
+    const alerts: Alert[] = Array.from({ length: 7 }, (_, i) => ({
+      alert_id: (i + 1).toString(16).padStart(32, 'a'),
+      detector: 'access.volume',
+      category: 'exfiltration',
+      severity: i % 2 === 0 ? 'high' : 'low',
+      score: 50 + i,
+      tenant: 'acme',
+      entity: { type: 'principal', id: `pager-${i}` },
+      title: `Volume ${i}`,
+      description: `pager alert ${i}`,
+      first_seen: new Date(base + i * 60_000).toISOString(),
+      last_seen: new Date(base + i * 60_000).toISOString(),
+      detected_at: new Date(base).toISOString(),
+      event_count: 1,
+      evidence: {
+        statistic: 'z',
+        observed: i,
+        expected: 0,
+        threshold: 3,
+        window: '1h',
+        sample_event_ids: [],
+      },
+      techniques: [],
+      related: [],
+    }));
+    await writer.write(alerts);
+    await writer.write(alerts); // a redelivery: deduplicated by alert_id
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url = `/api/v1/alerts?detector=access.volume&limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const body = (await app.inject({ url, headers: auth('analyst') })).json() as Page;
+      seen.push(...body.alerts.map((a) => a.alert_id));
+      cursor = body.next_cursor;
+      pages++;
+    } while (cursor !== null && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(alerts.map((a) => a.alert_id).reverse());
+
+    const high = (
+      await app.inject({ url: '/api/v1/alerts?detector=access.volume&severity=high', headers: auth('admin') })
+    ).json() as Page;
+    expect(high.alerts.map((a) => a.entity.id).sort()).toEqual(['pager-0', 'pager-2', 'pager-4', 'pager-6']);
+    const text = (
+      await app.inject({ url: '/api/v1/alerts?q=pager%20alert%205', headers: auth('admin') })
+    ).json() as Page;
+    expect(text.alerts.map((a) => a.entity.id)).toEqual(['pager-5']);
+
+    const hostile = await app.inject({
+      url: `/api/v1/alerts?q=${encodeURIComponent("x' OR 1=1 --")}&entity=${encodeURIComponent("'; DROP TABLE alerts; --")}`,
+      headers: auth('admin'),
+    });
+    expect(hostile.statusCode).toBe(200);
+    expect((hostile.json() as Page).alerts).toEqual([]);
+    const badQuery = await app.inject({
+      url: '/api/v1/alerts?severity=urgent&limit=0',
+      headers: auth('admin'),
+    });
+    expect(badQuery.statusCode).toBe(400);
+    expect(JSON.stringify(badQuery.json())).toContain('severity');
+    const badCursor = await app.inject({ url: '/api/v1/alerts?cursor=zzz', headers: auth('admin') });
+    expect(badCursor.statusCode).toBe(400);
+    const count = await vigil.rows<{ n: string }>(
+      "SELECT count() AS n FROM {db}.alerts FINAL WHERE detector = 'access.volume'",
+    );
+    expect(Number(count[0]!.n)).toBe(7);
+  });
+});
