@@ -123,10 +123,11 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
       return new KafkaStateStore(kafka, topic, ensureTopic, getProducer, logger);
     },
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+      // Sources drain first: their last batches may still publish and save state.
       await Promise.all([...sources].map((s) => s.stop()));
+      closed = true;
       const p = await producer?.catch(() => undefined);
+      producer = undefined;
       await p?.raw.disconnect();
     },
   };
