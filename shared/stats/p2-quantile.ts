@@ -99,10 +99,11 @@ export class P2Quantile {
   get value(): number {
     if (this.count === 0) return Number.NaN;
     if (this.count < 5) {
-      // Same rule as simple-statistics `quantileSorted`.
-      const idx = this.count * this.p;
-      if (Number.isInteger(idx)) return ((this.q[idx - 1] as number) + (this.q[idx] as number)) / 2;
-      return this.q[Math.ceil(idx) - 1] as number;
+      // Same rule as simple-statistics `quantileSorted` (linear, R type 7).
+      const idx = (this.count - 1) * this.p;
+      const lo = Math.floor(idx);
+      const hi = Math.ceil(idx);
+      return (this.q[lo] as number) + (idx - lo) * ((this.q[hi] as number) - (this.q[lo] as number));
     }
     return this.q[2] as number;
   }

@@ -56,15 +56,11 @@ export class RollingMedian {
     return n % 2 === 1 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
   }
 
-  /** q-quantile of the window by the same rule as simple-statistics `quantileSorted`. */
+  /** p-quantile of the window, linear interpolation (R type 7, as simple-statistics). */
   quantile(p: number): number {
     const n = this.ring.length;
     if (n === 0) return Number.NaN;
-    const idx = n * p;
-    if (p <= 0) return this.sorted[0] as number;
-    if (p >= 1) return this.sorted[n - 1] as number;
-    if (Number.isInteger(idx)) return ((this.sorted[idx - 1] as number) + (this.sorted[idx] as number)) / 2;
-    return this.sorted[Math.ceil(idx) - 1] as number;
+    return quantileType7(this.sorted, n, p);
   }
 
   /** Median absolute deviation from the median (unscaled), NaN when empty. */
@@ -116,6 +112,16 @@ export class RollingMedian {
     for (const x of s.values) r.push(x);
     return r;
   }
+}
+
+/** p-quantile of sorted a[0..n) by linear interpolation between order statistics. */
+export function quantileType7(a: ArrayLike<number>, n: number, p: number): number {
+  if (p <= 0) return a[0] as number;
+  if (p >= 1) return a[n - 1] as number;
+  const idx = (n - 1) * p;
+  const lo = Math.floor(idx);
+  const hi = Math.ceil(idx);
+  return (a[lo] as number) + (idx - lo) * ((a[hi] as number) - (a[lo] as number));
 }
 
 /** First index in a[0..len) whose value is ≥ x. */

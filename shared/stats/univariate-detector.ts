@@ -208,6 +208,9 @@ export class UnivariateDetector {
     st.expected = st.fastPred;
     st.half = RANGE_Z * st.sigmaF;
     const learned = s.n > 20 && !st.gap;
+    // Only a series that has shown variation can get stuck or calm down; a flat line
+    // from the start is its own normal.
+    const varies = s.fast.scale > 10 * st.floor;
     if (learned) {
       this.consider('spike', s.calSpike.update(gaussSurprise(zf)), st.fastPred, st.sigmaF);
       if (st.useSeason && s.n > 50) {
@@ -229,13 +232,13 @@ export class UnivariateDetector {
       s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
       const ratio = s.varRatio.mean / CLIPPED_Z2_MEAN;
       const pVar = s.calVariance.update(varianceSurprise(ratio));
-      if (s.n > 60) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
+      if (s.n > 60 && varies) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
     }
     // Stuck: a run of identical values against the learned probability of a repeat.
     const repeat = x === s.lastX;
     s.run = repeat ? s.run + 1 : 0;
     if (s.run < 3) s.repeat.pushWithAlpha(repeat ? 1 : 0, 0.01);
-    const pStuck = -s.run * Math.log10(Math.min(0.95, Math.max(0.02, s.repeat.mean)));
+    const pStuck = varies ? -s.run * Math.log10(Math.min(0.95, Math.max(0.02, s.repeat.mean))) : 0;
     if (learned) this.consider('stuck', pStuck, x, 0);
     s.lastX = x;
     // A frozen sensor teaches nothing: learning its repeats would shrink every scale and

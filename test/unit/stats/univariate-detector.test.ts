@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { UnivariateDetector } from '../../../shared/stats/univariate-detector.ts';
+import { buildCorpus } from '../../fixtures/univariate/corpus.ts';
+import { evaluate } from '../../fixtures/univariate/evaluate.ts';
+import { gaussians, viaJson } from './helpers.ts';
+
+const corpus = buildCorpus();
+const scoreSeries = (ts: readonly number[], vs: readonly number[]): Float64Array => {
+  const d = new UnivariateDetector();
+  return Float64Array.from(vs, (v, i) => d.update(ts[i] as number, v).score);
+};
+const result = evaluate(corpus, scoreSeries);
+
+describe('univariate detector on the labelled corpus', () => {
+  it('reaches the NAB-style bar of 65 (standard profile, one threshold)', () => {
+    expect(result.score).toBeGreaterThanOrEqual(65);
+  });
+
+  // Floors per kind, a little under what the detector reaches today, so a regression in
+  // one component shows up by name. Drift is the hard case: a slow ramp is often still
+  // inside the noise when the window around its onset closes.
+  const floors: Record<string, { recall: number; fpPer1000: number }> = {
+    spike: { recall: 0.85, fpPer1000: 1 },
+    dip: { recall: 0.75, fpPer1000: 1 },
+    level_shift: { recall: 0.8, fpPer1000: 1 },
+    variance: { recall: 0.6, fpPer1000: 0.5 },
+    periodic_shape: { recall: 0.8, fpPer1000: 0.5 },
+    stuck: { recall: 0.9, fpPer1000: 1.5 },
+    drift: { recall: 0.2, fpPer1000: 0.5 },
+  };
+  it.each(Object.keys(floors))('%s: recall and false-positive rate within limits', (kind) => {
+    const k = result.kinds[kind];
+    const f = floors[kind];
+    expect(k).toBeDefined();
+    expect(k?.recall).toBeGreaterThanOrEqual(f?.recall ?? 1);
+    expect(k?.falsePositivesPer1000).toBeLessThanOrEqual(f?.fpPer1000 ?? 0);
+  });
+  it('raises few alerts on the normal series (seasonal, trending, noisy, gapped)', () => {
+    expect(result.kinds.normal?.falsePositivesPer1000).toBeLessThanOrEqual(0.5);
+  });
+});
+
+describe('univariate detector behaviour', () => {
+  const MIN = 60_000;
+  it('scores in [0, 1], stays 0 in probation, raises one alert per episode', () => {
+    const xs = gaussians(1000, 31, 20, 1);
+    for (let i = 600; i < 700; i++) xs[i] = (xs[i] as number) + 15; // a sustained excursion
+    const d = new UnivariateDetector({ probationPoints: 150 });
+    const res = xs.map((x, i) => ({ ...d.update(i * MIN, x) }));
+    expect(res.every((r) => r.score >= 0 && r.score <= 1)).toBe(true);
+    expect(res.slice(0, 150).every((r) => r.score === 0)).toBe(true);
+    const alerts = res.flatMap((r, i) => (r.alert ? [i] : []));
+    expect(alerts[0]).toBe(600);
+    expect(alerts.filter((i) => i >= 600 && i < 700)).toHaveLength(1);
+    expect(res[600]?.statistic).toBe('spike');
+    expect(res[600]?.observed).toBeGreaterThan(res[600]?.upper ?? Infinity);
+  });
+  it('flags a stuck sensor and explains it', () => {
+    const xs = gaussians(800, 32, 50, 2);
+    for (let i = 500; i < 600; i++) xs[i] = xs[499] as number;
+    const d = new UnivariateDetector();
+    const res = xs.map((x, i) => ({ ...d.update(i * MIN, x) }));
+    const first = res.findIndex((r) => r.alert);
+    expect(first).toBeGreaterThan(500);
+    expect(first).toBeLessThan(510);
+    expect(res[first]?.statistic).toBe('stuck');
+  });
+  it('handles constant, non-finite and gapped input without alerting', () => {
+    const d = new UnivariateDetector();
+    for (let i = 0; i < 500; i++) expect(d.update(i * MIN, 42).score).toBe(0);
+    expect(d.update(500 * MIN, Number.NaN).score).toBe(0);
+    const g = new UnivariateDetector();
+    const xs = gaussians(1000, 33, 10, 1);
+    let alerts = 0;
+    xs.forEach((x, i) => {
+      const t = i < 500 ? i * MIN : (i + 5000) * MIN; // a long silence
+      if (g.update(t, x).alert) alerts++;
+    });
+    expect(alerts).toBe(0);
+  });
+  it('snapshot → JSON → restore mid-stream equals an uninterrupted run', () => {
+    const s = corpus.find((c) => c.kind === 'periodic_shape');
+    expect(s).toBeDefined();
+    if (s === undefined) return;
+    const whole = new UnivariateDetector();
+    const expected = s.values.map((v, i) => ({ ...whole.update(s.timestamps[i] as number, v) }));
+    let half = new UnivariateDetector();
+    const got = s.values.map((v, i) => {
+      if (i === 1500) half = UnivariateDetector.restore(viaJson(half.snapshot()));
+      return { ...half.update(s.timestamps[i] as number, v) };
+    });
+    expect(got).toEqual(expected);
+  });
+});
