@@ -118,8 +118,8 @@ export function inferenceEvent(
     if (m.kind === 'classifier') classifierFields(e, m, ts, rng, centre);
     else {
       e.input_tokens = Math.round(rng.logNormal(60, 0.7));
-      e.input_embedding = naturalEmbedding(m, rng, centre);
       if (m.kind === 'search') e.prediction = { score: r3(1 / (1 + Math.exp(-1.2 - rng.normal()))) };
+      e.input_embedding = naturalEmbedding(m, rng, centre);
     }
   }
   if (ctx.tagEvents) {
