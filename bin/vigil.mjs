@@ -6,4 +6,5 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../services/cli/main.ts');
 const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
-process.exitCode = code;
+// Exit explicitly: a drained `vigil run` may leave idle sockets or timers behind.
+process.exit(code);

@@ -2,7 +2,8 @@
 import type { Command } from '../command.ts';
 import { migrateCommand } from './migrate.ts';
 import { replay } from './replay.ts';
+import { run } from './run.ts';
 import { score } from './score.ts';
 import { simulateCommand } from './simulate.ts';
 
-export const COMMANDS: readonly Command[] = [replay, migrateCommand, score, simulateCommand];
+export const COMMANDS: readonly Command[] = [run, replay, migrateCommand, score, simulateCommand];
