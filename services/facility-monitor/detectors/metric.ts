@@ -210,15 +210,16 @@ export const facilityMetric = defineDetector({
       .number()
       .gt(0)
       .max(1)
-      .default(0.5)
+      .default(0.7)
       .describe(
-        'Anomaly score (0–1) that opens an episode and raises one finding; 0.5 ≈ p < 1e-4 after calibration.',
+        'Anomaly score (0–1) that opens an episode and raises one finding; 0.7 ≈ a calibrated tail ' +
+          'probability of 2e-6 per reading (about one false alarm per metric per year at 1-minute sampling).',
       ),
     exit_threshold: z
       .number()
       .min(0)
       .max(1)
-      .default(0.3)
+      .default(0.4)
       .describe('Score under which an open episode starts to close (hysteresis; keep below threshold).'),
     cooldown_points: z
       .number()
