@@ -119,6 +119,23 @@ export class ActorHeap {
 }
 
 /**
+ * Steps actors whose send time is before `until`, leaving their events in `ctx.out`;
+ * stops early once `max` events are waiting. Used by the paced live feed.
+ */
+export function stepUntil(heap: ActorHeap, ctx: Emitter, until: number, max: number): void {
+  for (;;) {
+    const top = heap.peek();
+    if (top === undefined || top.next >= until || ctx.out.length >= max) return;
+    top.step(ctx);
+    heap.updateTop();
+    if (ctx.spawned.length > 0) {
+      for (const a of ctx.spawned) heap.push(a);
+      ctx.spawned.length = 0;
+    }
+  }
+}
+
+/**
  * Runs actors until `endMs` (send time), yielding events in send order. An event's `ts`
  * may trail its send time by a device's clock jitter, so `ts` is ordered up to a couple
  * of seconds — the out-of-order texture real collectors see.
