@@ -11,7 +11,9 @@ const clickhouse = {
 const services = { group: ['**/services/**'], message: 'shared/ never imports a service.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'deploy/kafka/lib/**', 'dist/**', 'coverage/**'] },
+  {
+    ignores: ['.vigil-tmp/**', 'node_modules/**', 'data/**', 'deploy/kafka/lib/**', 'dist/**', 'coverage/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

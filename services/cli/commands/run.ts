@@ -4,7 +4,7 @@ import { vigilError } from '../../../shared/errors.ts';
 import { startAlertConsole } from '../../../shared/runtime/alert-console.ts';
 import { createContext } from '../../../shared/runtime/context.ts';
 import type { RunningService } from '../../../shared/runtime/service.ts';
-import { startServices, type Supervisor } from '../../../shared/runtime/supervisor.ts';
+import { startServices } from '../../../shared/runtime/supervisor.ts';
 import { parseCommandArgs } from '../args.ts';
 import { boot } from '../boot.ts';
 import type { Command } from '../command.ts';
@@ -35,8 +35,9 @@ export const run: Command = {
     });
     const name = positionals[0];
     if (name === undefined) throw vigilError('VGL_ERR_CLI_USAGE', ['name a service to run, or "all"']);
-    let supervisor: Supervisor | undefined;
-    const definitions = findServices(name, { notReady: () => supervisor?.notReady() ?? ['starting'] });
+    // The API reports the readiness of the whole process, known once everything started.
+    const readiness = { notReady: (): string[] => ['starting'] };
+    const definitions = findServices(name, { notReady: () => readiness.notReady() });
     if (definitions.length === 0) {
       throw vigilError('VGL_ERR_CLI_USAGE', [
         `unknown service "${name}" (known: ${SERVICE_NAMES.join(', ')}, all)`,
@@ -49,7 +50,8 @@ export const run: Command = {
 
     const extra: RunningService[] = [];
     if (values['print-alerts'] ?? values.demo) extra.push(await startAlertConsole(ctx, io.stdout));
-    supervisor = await startServices(ctx, definitions, extra);
+    const supervisor = await startServices(ctx, definitions, extra);
+    readiness.notReady = supervisor.notReady;
     if (ctx.mode === 'embedded') {
       io.stderr.write(
         `vigil: running ${name} embedded (in-process bus, ClickHouse under ${config.dataDir}); ` +
