@@ -3,22 +3,27 @@
 # For local development and the test harness (test/harness/kafka.ts); not for production.
 #
 #   bash deploy/kafka/start-kafka.sh [--data-dir DIR] [--port 9092] [--controller-port 9093]
+#                                    [--exit-with-pid PID]
 #
 # Listens on 127.0.0.1 only. The broker runs in the foreground (exec), so its PID is this
 # script's PID and Ctrl-C / SIGTERM stop it cleanly. Data survives restarts with the same
-# --data-dir. Environment: KAFKA_HEAP_OPTS (default -Xmx512m -Xms128m), JAVA (default java).
+# --data-dir. --exit-with-pid stops the broker when that process is gone (the test harness
+# passes its own PID, so a killed test run leaves no broker behind).
+# Environment: KAFKA_HEAP_OPTS (default -Xmx512m -Xms128m), JAVA (default java).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 data_dir="${TMPDIR:-/tmp}/vigil-kafka-dev"
 port=9092
 controller_port=9093
+parent_pid=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --data-dir) data_dir="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --controller-port) controller_port="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --exit-with-pid) parent_pid="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "start-kafka.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -82,6 +87,12 @@ fi
 # Formatting is a short one-shot JVM: the C1 compiler and serial GC start it faster.
 "$java" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$log4j_opt" -cp "$cp" kafka.tools.StorageTool format \
   -t "$(cat "$data_dir/cluster.id")" -c "$data_dir/server.properties" --ignore-formatted >/dev/null
+
+if [[ -n "$parent_pid" ]]; then
+  # $$ stays this PID across the exec below, so the watchdog signals the broker itself.
+  broker_pid=$$
+  ( while kill -0 "$parent_pid" 2>/dev/null; do sleep 2; done; kill -TERM "$broker_pid" 2>/dev/null ) &
+fi
 
 echo "start-kafka.sh: broker on 127.0.0.1:$port (controller :$controller_port), data in $data_dir" >&2
 # shellcheck disable=SC2086

@@ -29,11 +29,19 @@ export async function startLocalKafka(): Promise<RunningKafka> {
   const logFd = openSync(logFile, 'a');
   const child = spawn(
     'bash',
-    [launcher, '--data-dir', dataDir, '--port', String(port), '--controller-port', String(controllerPort)],
+    [
+      launcher,
+      ...['--data-dir', dataDir, '--port', String(port), '--controller-port', String(controllerPort)],
+      // Backstop for a test run killed with SIGKILL, when no exit handler runs.
+      ...['--exit-with-pid', String(process.pid)],
+    ],
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const exited = new Promise<number | null>((res) => {
+    child.once('exit', (code) => res(code));
+    child.once('error', () => res(null));
+  });
   const killOnExit = (): void => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);
 

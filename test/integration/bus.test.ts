@@ -196,6 +196,49 @@ describe('Kafka bus', () => {
     expect(first.length + second.length).toBe(3000);
   });
 
+  it('rebalances between two members: revoked partitions are handed over, nothing is lost', async () => {
+    const [topic] = await createTestTopics(brokers, ['rebalance']);
+    const groupId = uniqueName('group');
+    const b = bus({ consumer: { maxBytesPerPartition: 2048 } });
+    const publisher = await b.publisher();
+    await publisher.publish(topic!, keyed(1500, 12));
+
+    const handled = new Set<number>();
+    const log: { member: string; event: string; partitions: number[] }[] = [];
+    const member = (name: string) => ({
+      handler: async (batch: SourceBatch) => {
+        for (const s of seenOf(batch)) handled.add(s.i);
+      },
+      listener: {
+        onAssigned: async (tps: TopicPartition[]) =>
+          void log.push({ member: name, event: 'assigned', partitions: tps.map((t) => t.partition) }),
+        onRevoked: async (tps: TopicPartition[]) =>
+          void log.push({ member: name, event: 'revoked', partitions: tps.map((t) => t.partition) }),
+      },
+    });
+    const one = b.source({ groupId, topics: [topic!] });
+    const a = member('one');
+    await one.start(a.handler, a.listener);
+    await until(() => handled.size > 0, 'the first batches');
+
+    const two = b.source({ groupId, topics: [topic!] });
+    const c = member('two');
+    await two.start(c.handler, c.listener);
+    await publisher.publish(topic!, keyed(3000, 12).slice(1500));
+    await until(() => handled.size === 3000, 'all 3000 messages across both members');
+    await two.stop();
+    await one.stop();
+
+    const assignedTo = (name: string) =>
+      new Set(log.filter((l) => l.member === name && l.event === 'assigned').flatMap((l) => l.partitions));
+    // Member one started with all three partitions and gave some to member two.
+    expect(log[0]).toEqual({ member: 'one', event: 'assigned', partitions: [0, 1, 2] });
+    const revokedFromOne =
+      log.filter((l) => l.member === 'one' && l.event === 'revoked')[0]?.partitions ?? [];
+    expect(revokedFromOne.length).toBeGreaterThan(0);
+    for (const p of revokedFromOne) expect(assignedTo('two').has(p)).toBe(true);
+  });
+
   it('state store: save, overwrite and tombstone, then loadAll from a fresh client', async () => {
     const statePrefix = `${uniqueName('state')}.`;
     const store = bus({ topics: { statePrefix } }).stateStore('access-monitor');
