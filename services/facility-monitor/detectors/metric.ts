@@ -7,7 +7,7 @@
  * own tail, with one finding per anomalous episode. Assumes each device reports its
  * metrics in event-time order; irregular intervals and gaps are fine. The first
  * `probation_points` readings of a series only teach it.
- * Cost per event: O(1) per metric present (≈ 1 µs); memory ≈ 3 KB per series, at most
+ * Cost per event: O(1) per metric present (≈ 4.5 µs); memory ≈ 3 KB per series, at most
  * `max_series` series (the least recently updated is forgotten first).
  */
 import { z } from 'zod';
