@@ -106,6 +106,15 @@ export async function scoreCsv(input: string, output: string): Promise<ScoreSumm
   const write = async (line: string): Promise<void> => {
     if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
   };
+  // Open the output before the input: readline emits lines as soon as data arrives, and
+  // lines emitted before the `for await` loop starts would be lost.
+  try {
+    await Promise.race([once(out, 'open'), failed]);
+    await write('timestamp,value,anomaly_score\n');
+  } catch (err) {
+    out.destroy();
+    throw err;
+  }
   const source = createReadStream(input, { encoding: 'utf8' });
   const lines = createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
   const detector = new UnivariateDetector();
@@ -114,8 +123,6 @@ export async function scoreCsv(input: string, output: string): Promise<ScoreSumm
   let valueCol = -1;
   let header = true;
   try {
-    await Promise.race([once(out, 'open'), failed]);
-    await write('timestamp,value,anomaly_score\n');
     for await (const raw of lines) {
       const line = header ? raw.replace(/^\uFEFF/, '') : raw;
       if (line.trim() === '') continue;
