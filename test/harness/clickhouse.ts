@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vigilError, errorMessage } from '../../shared/errors.ts';
-import { dockerAnswers } from './docker.ts';
+import { dockerAnswers, loadTestcontainers, type Testcontainers } from './docker.ts';
 
 export const CLICKHOUSE_IMAGE = 'clickhouse/clickhouse-server:24.8';
 
@@ -26,14 +26,15 @@ export async function startClickHouse(): Promise<RunningClickHouse> {
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     return { url: fromEnv.trim(), stop: async () => undefined };
   }
-  if (await dockerAnswers()) return startClickHouseContainer();
+  const tc = (await dockerAnswers()) ? await loadTestcontainers() : undefined;
+  if (tc !== undefined) return startClickHouseContainer(tc);
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-chdb-'));
   return { dataDir, stop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
-async function startClickHouseContainer(): Promise<RunningClickHouse> {
+async function startClickHouseContainer(tc: Testcontainers): Promise<RunningClickHouse> {
   try {
-    const { GenericContainer, Wait } = await import('testcontainers');
+    const { GenericContainer, Wait } = tc;
     const container = await new GenericContainer(CLICKHOUSE_IMAGE)
       .withExposedPorts(8123)
       // Lets the passwordless default user connect over the network (image >= 24.x).

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type * as TestcontainersModule from 'testcontainers';
 
 type Endpoint = { socketPath: string } | { host: string; port: number };
 
@@ -48,4 +49,22 @@ export function dockerAnswers(timeoutMs = 1000): Promise<boolean> {
     return false;
   })();
   return cached;
+}
+
+export type Testcontainers = typeof TestcontainersModule;
+
+/**
+ * testcontainers, or undefined (with a warning) when it cannot load here, so the caller
+ * falls back to the next option instead of failing the run. testcontainers 12 needs
+ * Node >= 22.22; on Node 20 its undici throws at import.
+ */
+export async function loadTestcontainers(): Promise<Testcontainers | undefined> {
+  try {
+    return await import('testcontainers');
+  } catch (err) {
+    console.warn(
+      `[harness] Docker answers but testcontainers does not load (${String(err)}); not using Docker`,
+    );
+    return undefined;
+  }
 }

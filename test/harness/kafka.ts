@@ -4,7 +4,7 @@
  * otherwise a local broker from Apache Kafka's jars (deploy/kafka/).
  */
 import { vigilError, errorMessage } from '../../shared/errors.ts';
-import { dockerAnswers } from './docker.ts';
+import { dockerAnswers, loadTestcontainers, type Testcontainers } from './docker.ts';
 import { startLocalKafka, type RunningKafka } from './kafka-local.ts';
 import { freePorts } from './ports.ts';
 
@@ -18,13 +18,14 @@ export async function startKafka(): Promise<RunningKafka> {
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     return { brokers: fromEnv.trim(), stop: async () => undefined };
   }
-  if (await dockerAnswers()) return startKafkaContainer();
+  const tc = (await dockerAnswers()) ? await loadTestcontainers() : undefined;
+  if (tc !== undefined) return startKafkaContainer(tc);
   return startLocalKafka();
 }
 
-async function startKafkaContainer(): Promise<RunningKafka> {
+async function startKafkaContainer(tc: Testcontainers): Promise<RunningKafka> {
   try {
-    const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
+    const { GenericContainer, Wait, getContainerRuntimeClient } = tc;
     const runtime = await getContainerRuntimeClient();
     const host = runtime.info.containerRuntime.host;
     // The broker must advertise the address clients use, which is only known before start
