@@ -151,10 +151,20 @@ export class NdjsonFileWriter {
     this.buf = Buffer.allocUnsafe(bufferBytes);
   }
 
+  /** Lines joined into one string first: one UTF-8 encode per ~64 KiB instead of per line. */
+  private pending = '';
+
   write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 65536) this.encode();
+  }
+
+  private encode(): void {
+    const text = this.pending;
+    this.pending = '';
     // A UTF-16 unit is at most 3 UTF-8 bytes: flush first if the text might not fit.
     if (this.used + text.length * 3 > this.buf.length) {
-      this.flush();
+      this.flushBuffer();
       if (text.length * 3 > this.buf.length) {
         const b = Buffer.from(text, 'utf8');
         writeSync(this.fd, b);
@@ -168,6 +178,11 @@ export class NdjsonFileWriter {
   }
 
   flush(): void {
+    this.encode();
+    this.flushBuffer();
+  }
+
+  private flushBuffer(): void {
     let off = 0;
     while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
     this.used = 0;
