@@ -8,6 +8,8 @@ import type { RunningService, ServiceDefinition } from './service.ts';
 
 export interface Supervisor {
   readonly running: readonly RunningService[];
+  /** Adopts a service started outside (stopped first, as the last one started). */
+  add(service: RunningService): void;
   notReady(): string[];
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startServices(
   }
   return {
     running,
+    add: (service) => void running.push(service),
     notReady: () => running.filter((s) => !s.ready()).map((s) => s.name),
     stop,
   };

@@ -8,6 +8,7 @@ import { startServices } from '../../../shared/runtime/supervisor.ts';
 import { parseCommandArgs } from '../args.ts';
 import { boot } from '../boot.ts';
 import type { Command } from '../command.ts';
+import { startDemoFeed } from '../demo-feed.ts';
 import { SERVICE_NAMES, findServices } from '../services.ts';
 
 const usage = `Usage: vigil run <service|all> [--config C] [--demo] [--print-alerts]
@@ -52,6 +53,7 @@ export const run: Command = {
     if (values['print-alerts'] ?? values.demo) extra.push(await startAlertConsole(ctx, io.stdout));
     const supervisor = await startServices(ctx, definitions, extra);
     readiness.notReady = supervisor.notReady;
+    if (values.demo) supervisor.add(await startDemoFeed(ctx));
     if (ctx.mode === 'embedded') {
       io.stderr.write(
         `vigil: running ${name} embedded (in-process bus, ClickHouse under ${config.dataDir}); ` +

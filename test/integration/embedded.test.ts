@@ -1,0 +1,76 @@
+/**
+ * The newcomer's path, `npm start`: every service in one process on the embedded bus and
+ * embedded ClickHouse, demo traffic with injected attacks; a cross-tenant alert is printed
+ * within a minute, the API answers, and Ctrl-C (SIGINT) exits 0.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/vigil.mjs', import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe('npm start (embedded default)', () => {
+  it('shows a cross-tenant alert within a minute, serves the API, and exits 0 on Ctrl-C', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-embedded-'));
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      VIGIL_DATA_DIR: dir,
+      VIGIL_HTTP_PORT: String(port),
+      VIGIL_API_KEYS: 'embedded-test-key:analyst',
+      VIGIL_LOG_LEVEL: 'warn',
+    };
+    delete env['KAFKA_BROKERS'];
+    delete env['CLICKHOUSE_URL'];
+    const started = Date.now();
+    const child = spawn('node', [BIN, 'run', 'all', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const alertLine = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no cross-tenant alert in 60 s:\n${stdout}\n${stderr}`)),
+        60_000,
+      );
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        const line = stdout.split('\n').find((l) => l.includes('access.cross_tenant'));
+        if (line !== undefined) {
+          clearTimeout(timer);
+          resolve(line);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${stderr}`)));
+    });
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(alertLine).toMatch(/^(CRITICAL|HIGH)\s+access\.cross_tenant\s+principal:\S+ — Cross-tenant/);
+
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toEqual({ ready: true, waiting: [] });
+    const alerts = await fetch(`http://127.0.0.1:${port}/api/v1/alerts?detector=access.cross_tenant`, {
+      headers: { authorization: 'Bearer embedded-test-key' },
+    });
+    const body = (await alerts.json()) as { alerts: Array<{ detector: string }> };
+    expect(body.alerts.length).toBeGreaterThan(0);
+    expect(stderr).not.toContain('MaxListenersExceededWarning');
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }, 120_000);
+});
