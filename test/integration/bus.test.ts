@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus, type KafkaBus } from '../../shared/bus/kafka-bus.ts';
-import { toDeadLetter } from '../../shared/bus/dlq.ts';
+import { deadLetterMessage } from '../../shared/pipeline/dead-letter.ts';
 import { VigilError } from '../../shared/errors.ts';
 import type { SourceBatch, TopicPartition } from '../../shared/pipeline/ports.ts';
 import { consumeMessages, createTestTopics, uniqueName } from '../harness/topics.ts';
@@ -269,15 +269,13 @@ describe('Kafka bus', () => {
     const [dlq] = await createTestTopics(brokers, ['dlq'], { partitions: 1 });
     const raw = Buffer.from('{"type":"facility","metrics":{"load_pct":"high"}}');
     const failedAt = new Date('2026-01-02T03:04:05.000Z');
-    const letter = toDeadLetter({
+    const letter = deadLetterMessage(
       raw,
-      key: Buffer.from('dc1/zoneA'),
-      topic: 'vigil.facility',
-      partition: 4,
-      offset: '1234',
-      reason: 'facility.metrics.load_pct: expected number, got "high"',
-      failedAt,
-    });
+      Buffer.from('dc1/zoneA'),
+      { topic: 'vigil.facility', partition: 4, offset: '1234' },
+      'facility.metrics.load_pct: expected number, got "high"',
+      failedAt.getTime(),
+    );
     await (await bus().publisher()).publish(dlq!, [letter]);
 
     const [got] = await consumeMessages(brokers, dlq!, 1);

@@ -46,7 +46,7 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000)
 }
 
 describe('vigil run', () => {
-  it('runs the access-monitor on Kafka and drains, commits and exits 0 on SIGTERM', async () => {
+  it('runs the access-monitor on Kafka; SIGTERM drains, commits and exits 0; a restart resumes without duplicates', async () => {
     const id = randomUUID().slice(0, 8);
     const dir = mkdtempSync(join(tmpdir(), 'vigil-run-'));
     const topics = {
@@ -59,56 +59,73 @@ describe('vigil run', () => {
     };
     const configFile = join(dir, 'vigil.yaml');
     writeFileSync(configFile, JSON.stringify({ topics: { ...topics, partitions: 2 } }));
-    const child = spawn('node', [BIN, 'run', 'access-monitor'], {
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: brokers,
-        VIGIL_CONFIG: configFile,
-        VIGIL_DATA_DIR: dir,
-        VIGIL_LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitForOutput(child, /monitor started/);
-
     const kafka = new Kafka({ clientId: 'run-test', brokers: [brokers], logLevel: logLevel.NOTHING });
-    const producer = kafka.producer();
-    await producer.connect();
-    const clock = new EventClock(Date.parse('2026-03-05T10:00:00Z'), `run${id}`);
-    const events = Array.from({ length: 200 }, (_, i) =>
-      accessEvent(
-        clock.advance(1000),
-        i === 100 ? { principal: 'x-tenant', resource_tenant: 'globex' } : { principal: `svc-${i % 9}` },
-      ),
-    );
-    await producer.send({
-      topic: topics.access,
-      acks: -1,
-      messages: events.map((e) => ({ key: partitionKey(e), value: JSON.stringify(e) })),
-    });
-    await producer.disconnect();
-
-    const [message] = await consumeMessages(brokers, topics.alerts, 1);
-    expect((JSON.parse(message!.value!) as Alert).entity.id).toBe('x-tenant');
-
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-
     const admin = kafka.admin();
     await admin.connect();
-    try {
-      const committed = await admin.fetchOffsets({
-        groupId: 'vigil-access-monitor',
-        topics: [topics.access],
+    const committed = async (): Promise<number> => {
+      const offsets = await admin.fetchOffsets({ groupId: 'vigil-access-monitor', topics: [topics.access] });
+      return offsets[0]!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    };
+    const start = async () => {
+      const child = spawn('node', [BIN, 'run', 'access-monitor'], {
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: brokers,
+          VIGIL_CONFIG: configFile,
+          VIGIL_DATA_DIR: dir,
+          VIGIL_LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const total = committed[0]!.partitions.reduce((sum, p) => sum + Number(p.offset), 0);
-      expect(total).toBe(200);
+      children.push(child);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await waitForOutput(child, /monitor started/);
+      return { child, exited };
+    };
+
+    try {
+      const first = await start();
+      const producer = kafka.producer();
+      await producer.connect();
+      const clock = new EventClock(Date.parse('2026-03-05T10:00:00Z'), `run${id}`);
+      const events = Array.from({ length: 2000 }, (_, i) =>
+        accessEvent(
+          clock.advance(1000),
+          i === 100 ? { principal: 'x-tenant', resource_tenant: 'globex' } : { principal: `svc-${i % 9}` },
+        ),
+      );
+      await producer.send({
+        topic: topics.access,
+        acks: -1,
+        messages: events.map((e) => ({ key: partitionKey(e), value: JSON.stringify(e) })),
+      });
+      await producer.disconnect();
+
+      const [message] = await consumeMessages(brokers, topics.alerts, 1);
+      expect((JSON.parse(message!.value!) as Alert).entity.id).toBe('x-tenant');
+
+      // SIGTERM mid-stream: the batch in flight finishes and is committed, then exit 0.
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      const afterFirst = await committed();
+      expect(afterFirst).toBeGreaterThan(100);
       const state = await consumeMessages(brokers, `${topics.state_prefix}access-monitor`, 1);
       expect(state[0]!.key).toMatch(new RegExp(`^${topics.access.replace('.', '\\.')}:\\d$`));
+
+      // A restart resumes after the committed offsets and reaches the end …
+      const second = await start();
+      const deadline = Date.now() + 60_000;
+      while ((await committed()) < events.length && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 250));
+      expect(await committed()).toBe(events.length);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+
+      // … without raising the alert again: still exactly one message on the alerts topic.
+      const ends = await admin.fetchTopicOffsets(topics.alerts);
+      expect(ends.reduce((sum, p) => sum + Number(p.high), 0)).toBe(1);
     } finally {
       await admin.disconnect();
     }
-  }, 120_000);
+  }, 150_000);
 });
