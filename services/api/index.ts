@@ -1,8 +1,8 @@
 /** api: the triage and ingest HTTP API (DESIGN.md §7) on VIGIL_HTTP_PORT. */
 import type { FastifyInstance } from 'fastify';
-import { partitionKey } from '../../shared/events/keys.ts';
 import type { VigilEvent } from '../../shared/events/types.ts';
 import { deadLetterMessage } from '../../shared/pipeline/dead-letter.ts';
+import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
 import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
 import { AlertQueries } from '../../shared/store/alert-queries.ts';
@@ -32,16 +32,7 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
     log: ctx.log,
     health: { notReady: options.notReady ?? (() => []), registry: ctx.metrics.registry },
     ingest: {
-      async publish(events: VigilEvent[]) {
-        const byTopic = new Map<string, { key: string; value: string }[]>();
-        for (const e of events) {
-          const topic = ctx.topics[e.type];
-          let list = byTopic.get(topic);
-          if (list === undefined) byTopic.set(topic, (list = []));
-          list.push({ key: partitionKey(e), value: JSON.stringify(e) });
-        }
-        await Promise.all([...byTopic].map(([topic, messages]) => publisher.publish(topic, messages)));
-      },
+      publish: (events: VigilEvent[]) => publishEvents(publisher, ctx.topics, events),
       async reject(items) {
         const now = Date.now();
         const source = { topic: 'http', partition: -1, offset: '-1' };

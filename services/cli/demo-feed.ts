@@ -4,10 +4,8 @@
  * the input topics like any producer would. Scenarios recur every minute, the
  * cross-tenant read first, so a newcomer sees an alert within a minute.
  */
-import { partitionKey } from '../../shared/events/keys.ts';
-import type { VigilEvent } from '../../shared/events/types.ts';
 import { errorMessage } from '../../shared/errors.ts';
-import type { OutboundMessage } from '../../shared/pipeline/ports.ts';
+import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
 import type { RunningService } from '../../shared/runtime/service.ts';
 import { liveFeed } from '../../shared/simulate/live.ts';
@@ -21,17 +19,6 @@ export async function startDemoFeed(ctx: ServiceContext): Promise<RunningService
   const scenarios = [...FIRST, ...SCENARIOS.map((s) => s.name).filter((n) => !FIRST.includes(n))];
   const log = ctx.log.child({ service: 'demo-feed' });
 
-  const publish = async (events: VigilEvent[]): Promise<void> => {
-    const byTopic = new Map<string, OutboundMessage[]>();
-    for (const e of events) {
-      const topic = ctx.topics[e.type];
-      let list = byTopic.get(topic);
-      if (list === undefined) byTopic.set(topic, (list = []));
-      list.push({ key: partitionKey(e), value: JSON.stringify({ ...e, ts: new Date(e.ts).toISOString() }) });
-    }
-    await Promise.all([...byTopic].map(([topic, messages]) => publisher.publish(topic, messages)));
-  };
-
   const loop = (async () => {
     let events = 0;
     for await (const batch of liveFeed({
@@ -43,7 +30,7 @@ export async function startDemoFeed(ctx: ServiceContext): Promise<RunningService
       scenarios,
       signal: abort.signal,
     })) {
-      await publish(batch.events);
+      await publishEvents(publisher, ctx.topics, batch.events);
       events += batch.events.length;
       for (const label of batch.labels) {
         log.info(

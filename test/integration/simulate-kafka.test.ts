@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
 import { simulateCommand } from '../../services/cli/commands/simulate.ts';
-import { eventKey } from '../../shared/simulate/routing.ts';
+import { partitionKey } from '../../shared/events/keys.ts';
 import { simulate } from '../../shared/simulate/simulate.ts';
 import { validateEvent } from '../../shared/events/validate.ts';
 
@@ -64,7 +64,7 @@ describe('vigil simulate --kafka', () => {
     });
     await consumer.disconnect();
     for (const e of expected) {
-      expect(seen.get(e.event_id)).toEqual({ topic: `vigil.${e.type}`, key: eventKey(e) });
+      expect(seen.get(e.event_id)).toEqual({ topic: `vigil.${e.type}`, key: partitionKey(e) });
     }
   });
 });

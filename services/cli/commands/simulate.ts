@@ -5,13 +5,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../../shared/config/index.ts';
+import { topicNames } from '../../../shared/runtime/context.ts';
 import { vigilError } from '../../../shared/errors.ts';
 import type { VigilEvent } from '../../../shared/events/types.ts';
 import type { OutboundMessage, Publisher } from '../../../shared/pipeline/ports.ts';
 import { createKafkaBus } from '../../../shared/bus/kafka-bus.ts';
 import { EventSerializer, NdjsonFileWriter } from '../../../shared/simulate/ndjson.ts';
 import { Progress } from '../../../shared/simulate/progress.ts';
-import { eventKey } from '../../../shared/simulate/routing.ts';
+import { partitionKey } from '../../../shared/events/keys.ts';
 import { SCENARIOS } from '../../../shared/simulate/scenarios/index.ts';
 import {
   ScenarioError,
@@ -188,7 +189,7 @@ async function toKafka(
   for (const e of sim.events) {
     if (n >= pace.max) break;
     const line = ser.line(e);
-    batch[e.type].push({ key: eventKey(e), value: line.slice(0, -1) });
+    batch[e.type].push({ key: partitionKey(e), value: line.slice(0, -1) });
     mix[e.type] = (mix[e.type] ?? 0) + 1;
     n++;
     pending++;
@@ -254,19 +255,11 @@ export const simulateCommand: Command = {
       const brokers = v.brokers?.split(',').map((b) => b.trim()) ?? config.kafkaBrokers;
       if (brokers === undefined || brokers.length === 0)
         throw usageError('--kafka needs brokers: set KAFKA_BROKERS or --brokers');
-      const t = config.topics;
       const bus = createKafkaBus({
         brokers,
         clientId: 'vigil-simulate',
-        topics: {
-          inference: t.inference,
-          access: t.access,
-          facility: t.facility,
-          alerts: t.alerts,
-          dlq: t.dlq,
-          statePrefix: t.state_prefix,
-        },
-        partitions: t.partitions,
+        topics: topicNames(config),
+        partitions: config.topics.partitions,
       });
       try {
         await bus.ensureTopics();
@@ -276,13 +269,7 @@ export const simulateCommand: Command = {
           speedup: num(v.speedup, '--speedup', 1, 1e-6),
           max,
         };
-        mix = await toKafka(
-          sim,
-          await bus.publisher(),
-          { inference: t.inference, access: t.access, facility: t.facility },
-          pace,
-          io,
-        );
+        mix = await toKafka(sim, await bus.publisher(), bus.topics, pace, io);
       } finally {
         await bus.close();
       }
