@@ -3,8 +3,6 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { vigilError } from '../../../shared/errors.ts';
 import { replayFile } from '../../../shared/pipeline/replay.ts';
-import { openConfiguredStore } from '../../../shared/runtime/store.ts';
-import { AlertWriter } from '../../../shared/store/alert-writer.ts';
 import type { Alert } from '../../../shared/events/types.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
 import { boot } from '../boot.ts';
@@ -58,6 +56,9 @@ export const replay: Command = {
 
     if (values['alerts-out'] !== undefined) await writeNdjson(values['alerts-out'], summary.alerts);
     if (!values['no-store'] && summary.alerts.length > 0) {
+      // Loaded only when storing: the embedded engine is a large native library.
+      const { openConfiguredStore } = await import('../../../shared/runtime/store.ts');
+      const { AlertWriter } = await import('../../../shared/store/alert-writer.ts');
       const store = await openConfiguredStore(config);
       try {
         const writer = new AlertWriter(store.client, config.clickhouse.database);
