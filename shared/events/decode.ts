@@ -16,6 +16,11 @@ export interface Rejection {
 export interface Decoded {
   events: VigilEvent[];
   rejections: Rejection[];
+  /**
+   * When present, filled in step with `events`: the producer's JSON text of each event if it
+   * came alone in its message (so it can be stored without serialising it again), else undefined.
+   */
+  texts?: Array<string | undefined>;
 }
 
 export function decodeMessage(bytes: Buffer | null, into: Decoded = { events: [], rejections: [] }): Decoded {
@@ -55,8 +60,10 @@ function decodeJson(text: string, into: Decoded, raw: () => Buffer): Decoded {
   }
   if (!Array.isArray(parsed)) {
     const result = validateEvent(parsed);
-    if (result.ok) into.events.push(result.event);
-    else into.rejections.push({ reason: result.reason, raw: raw() });
+    if (result.ok) {
+      into.events.push(result.event);
+      into.texts?.push(text);
+    } else into.rejections.push({ reason: result.reason, raw: raw() });
     return into;
   }
   if (parsed.length > MAX_ARRAY_ITEMS) {
@@ -69,8 +76,11 @@ function decodeJson(text: string, into: Decoded, raw: () => Buffer): Decoded {
   for (let i = 0; i < parsed.length; i++) {
     const item: unknown = parsed[i];
     const result = validateEvent(item);
-    if (result.ok) into.events.push(result.event);
-    else into.rejections.push({ reason: `[${i}] ${result.reason}`, raw: Buffer.from(JSON.stringify(item)) });
+    if (result.ok) {
+      into.events.push(result.event);
+      into.texts?.push(undefined);
+    } else
+      into.rejections.push({ reason: `[${i}] ${result.reason}`, raw: Buffer.from(JSON.stringify(item)) });
   }
   return into;
 }

@@ -22,7 +22,8 @@ import { Processor, type DetectorFailure, type ProcessorState } from './processo
 import type { ResolvedDetector } from './registry.ts';
 
 export interface EventSink {
-  write(events: readonly VigilEvent[]): Promise<void>;
+  /** `texts[i]` is event i's JSON as received, when it came alone in its message. */
+  write(events: readonly VigilEvent[], texts?: ReadonlyArray<string | undefined>): Promise<void>;
 }
 
 export interface MonitorOptions {
@@ -130,7 +131,7 @@ export class Monitor {
     const started = process.hrtime.bigint();
     const { eventType } = this.options;
     const nowMs = this.now();
-    const decoded: Decoded = { events: [], rejections: [] };
+    const decoded: Decoded = { events: [], rejections: [], texts: [] };
     const deadLetters: OutboundMessage[] = [];
 
     for (const message of batch.messages) {
@@ -145,7 +146,8 @@ export class Monitor {
             reason: `type: expected ${eventType} on topic ${batch.topic}, got "${event.type}"`,
             raw: Buffer.from(JSON.stringify(event)),
           });
-          decoded.events.splice(i--, 1);
+          decoded.events.splice(i, 1);
+          decoded.texts?.splice(i--, 1);
         }
       }
       const source = { topic: batch.topic, partition: batch.partition, offset: message.offset };
@@ -171,7 +173,7 @@ export class Monitor {
     if (deadLetters.length > 0)
       writes.push(this.options.publisher.publish(this.options.dlqTopic, deadLetters));
     if (this.options.eventSink && decoded.events.length > 0)
-      writes.push(this.options.eventSink.write(decoded.events));
+      writes.push(this.options.eventSink.write(decoded.events, decoded.texts));
     await Promise.all(writes);
 
     if (nowMs - state.lastCheckpointMs >= this.options.checkpointIntervalMs) {

@@ -10,16 +10,17 @@ export class EventWriter {
     private readonly database: string,
   ) {}
 
-  async write(events: readonly VigilEvent[]): Promise<void> {
+  /** `texts[i]`, when given, is event i's JSON as received; it is stored as the body verbatim. */
+  async write(events: readonly VigilEvent[], texts?: ReadonlyArray<string | undefined>): Promise<void> {
     if (events.length === 0) return;
-    const values = events.map((e) => ({
+    const values = events.map((e, i) => ({
       event_id: e.event_id,
       type: e.type,
       tenant: e.tenant,
       ts: e.ts,
       entity: partitionKey(e),
       source: e.source ?? '',
-      body: JSON.stringify(e),
+      body: texts?.[i] ?? JSON.stringify(e),
     }));
     try {
       await this.client.insert({ table: `${this.database}.events`, values, format: 'JSONEachRow' });

@@ -100,6 +100,16 @@ describe('pipeline on Kafka and ClickHouse', () => {
       ['inference', 30],
     ]);
 
+    // The stored body is the event as the producer sent it.
+    const [body] = await vigil.rows<{ body: string; ts: string }>(
+      'SELECT body, ts FROM {db}.events FINAL WHERE event_id = {id:String}',
+      { id: crossing.event_id },
+    );
+    expect(JSON.parse(body!.body)).toMatchObject({
+      event_id: crossing.event_id,
+      ts: new Date(crossing.ts).toISOString(),
+    });
+
     const [alertMessage] = await consumeMessages(brokers, vigil.ctx.topics.alerts, 1);
     const alert = JSON.parse(alertMessage!.value!) as Alert;
     expect(alertMessage!.key).toBe(alert.alert_id);

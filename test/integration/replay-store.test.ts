@@ -29,7 +29,11 @@ describe('vigil replay into ClickHouse', () => {
     }
     const input = join(dir, 'events.ndjson');
     writeFileSync(input, `${lines.join('\n')}\n`);
-    const env = { ...process.env, VIGIL_DATA_DIR: join(dir, 'data'), VIGIL_LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      VIGIL_DATA_DIR: join(dir, 'data'),
+      VIGIL_LOG_LEVEL: 'warn',
+    };
     delete env['KAFKA_BROKERS'];
     delete env['CLICKHOUSE_URL'];
 
