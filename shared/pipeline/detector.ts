@@ -63,6 +63,13 @@ export const baseDetectorConfig = {
     .enum(['info', 'low', 'medium', 'high', 'critical'])
     .default('info')
     .describe('Findings below this severity are dropped.'),
+  learning_minutes: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe(
+      'Event-time minutes after the first event a partition sees during which the detector only learns: its findings are dropped.',
+    ),
 };
 
 export type BaseDetectorConfig = z.infer<z.ZodObject<typeof baseDetectorConfig>>;

@@ -13,6 +13,8 @@ export interface ProcessorState {
   version: 1;
   /** Highest event time seen, epoch ms. */
   watermarkMs: number;
+  /** Event time of the first event seen, epoch ms (0 before any); starts learning periods. */
+  firstEventMs: number;
   detectors: Record<string, unknown>;
   tracker: TrackerState;
 }
@@ -26,6 +28,7 @@ export interface DetectorFailure {
 interface Active {
   identity: DetectorIdentity;
   minSeverity: number;
+  learningMs: number;
   instance: Detector<VigilEvent, unknown>;
   /** Seconds spent in update() since the last drainTimings(). */
   seconds: number;
@@ -40,6 +43,7 @@ export class Processor {
   private readonly suppressionMs = new Map<string, number>();
   private readonly ctx = { eventTime: 0 };
   private watermarkMs = 0;
+  private firstEventMs = 0;
   private lastExpiryMs = 0;
 
   constructor(detectors: readonly ResolvedDetector[]) {
@@ -55,6 +59,7 @@ export class Processor {
         return {
           identity,
           minSeverity: SEVERITIES.indexOf(config.min_severity),
+          learningMs: config.learning_minutes * 60_000,
           instance: definition.create(config) as Detector<VigilEvent, unknown>,
           seconds: 0,
         };
@@ -77,9 +82,11 @@ export class Processor {
     failures?: DetectorFailure[],
   ): void {
     const ctx = this.ctx;
+    if (this.firstEventMs === 0 && events.length > 0) this.firstEventMs = (events[0] as VigilEvent).ts;
     for (const active of this.active) {
       const started = process.hrtime.bigint();
       const instance = active.instance;
+      const learnUntil = this.firstEventMs + active.learningMs;
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as VigilEvent;
         ctx.eventTime = event.ts;
@@ -91,6 +98,7 @@ export class Processor {
           continue;
         }
         if (finding === null || SEVERITIES.indexOf(finding.severity) < active.minSeverity) continue;
+        if (event.ts < learnUntil) continue;
         const alert = this.tracker.apply(active.identity, finding, event, detectedAtMs);
         changed.set(alert.alert_id, alert);
       }
@@ -118,13 +126,20 @@ export class Processor {
   snapshot(): ProcessorState {
     const detectors: Record<string, unknown> = {};
     for (const a of this.active) detectors[a.identity.id] = a.instance.snapshot();
-    return { version: 1, watermarkMs: this.watermarkMs, detectors, tracker: this.tracker.snapshot() };
+    return {
+      version: 1,
+      watermarkMs: this.watermarkMs,
+      firstEventMs: this.firstEventMs,
+      detectors,
+      tracker: this.tracker.snapshot(),
+    };
   }
 
   /** Restores what it can; returns ids of detectors whose state could not be restored. */
   restore(state: ProcessorState): string[] {
     const failed: string[] = [];
     this.watermarkMs = state.watermarkMs;
+    this.firstEventMs = state.firstEventMs ?? 0;
     this.lastExpiryMs = state.watermarkMs;
     this.tracker.restore(state.tracker);
     for (const a of this.active) {

@@ -66,6 +66,25 @@ describe('Processor', () => {
     expect(off.detectorIds).toEqual([]);
   });
 
+  it('only learns during learning_minutes of event time, also across a restore', () => {
+    const resolved = resolveDetectors([byteCounter], { 'access.test_bytes': { learning_minutes: 30 } });
+    const clock = new EventClock();
+    const early = [
+      accessEvent(clock, { bytes: 50_000 }),
+      accessEvent(clock.advance(10 * 60_000), { bytes: 1 }),
+    ];
+    const changed = new Map<string, Alert>();
+    const first = new Processor(resolved);
+    first.process(early, 0, changed);
+    expect(changed.size).toBe(0);
+    const second = new Processor(resolved);
+    second.restore(JSON.parse(JSON.stringify(first.snapshot())));
+    second.process([accessEvent(clock.advance(10 * 60_000), { bytes: 1 })], 0, changed);
+    expect(changed.size).toBe(0);
+    second.process([accessEvent(clock.advance(11 * 60_000), { bytes: 1 })], 0, changed);
+    expect(changed.size).toBe(1);
+  });
+
   it('reports a throwing detector and keeps going', () => {
     const clock = new EventClock();
     const failures: DetectorFailure[] = [];
