@@ -9,6 +9,16 @@ const clickhouse = {
   message: 'Only shared/store imports the ClickHouse client.',
 };
 const services = { group: ['**/services/**'], message: 'shared/ never imports a service.' };
+// Relative imports that leave `shared/<area>` for an area not in `allowed` (depth = how
+// many folders below shared/ the importing file is).
+const only = (allowed, message, depth = 1) => ({
+  regex: `^(\\.\\./){${depth}}(?!(${allowed.join('|')})/)[^./][^/]*/`,
+  message,
+});
+const area = (name, allowed, message, extra) => [
+  { files: [`shared/${name}/*.ts`], rules: restrict([...extra, only(allowed, message, 1)]) },
+  { files: [`shared/${name}/*/**/*.ts`], rules: restrict([...extra, only(allowed, message, 2)]) },
+];
 
 export default tseslint.config(
   {
@@ -26,8 +36,19 @@ export default tseslint.config(
     },
   },
   { files: ['shared/**/*.ts'], rules: restrict([kafka, clickhouse, services]) },
-  { files: ['shared/bus/**/*.ts'], rules: restrict([clickhouse, services]) },
-  { files: ['shared/store/**/*.ts'], rules: restrict([kafka, services]) },
+  ...area('bus', ['pipeline', 'events'], 'shared/bus implements the pipeline ports.', [clickhouse, services]),
+  ...area('store', ['pipeline', 'events'], 'shared/store implements the pipeline sinks.', [kafka, services]),
+  ...area(
+    'pipeline',
+    ['events', 'stats'],
+    'shared/pipeline defines the interfaces it needs; it imports events and stats only.',
+    [kafka, clickhouse, services],
+  ),
+  ...area('simulate', ['events'], 'shared/simulate builds on the event contract only.', [
+    kafka,
+    clickhouse,
+    services,
+  ]),
   {
     files: ['shared/stats/**/*.ts'],
     rules: restrict([
