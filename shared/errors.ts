@@ -116,6 +116,14 @@ export const ERRORS = {
     message: 'Cannot write %s: %s. Check that the directory exists and is writable.',
     retriable: false,
   },
+  VGL_ERR_SIEM_DELIVERY: {
+    message: 'Webhook %s did not take the alerts (%s); the batch will be retried.',
+    retriable: true,
+  },
+  VGL_ERR_SIEM_REJECTED: {
+    message: 'Webhook %s refused the alerts with HTTP %s; check its URL, token and format.',
+    retriable: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

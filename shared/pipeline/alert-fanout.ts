@@ -31,15 +31,22 @@ export function latestRevisions(batch: SourceBatch, log: PipelineLogger): Alert[
   return [...latest.values()];
 }
 
-export function alertOutputHandler(
-  output: AlertOutput,
-  log: PipelineLogger,
-  onWritten?: (alerts: Alert[]) => void,
-) {
+export interface OutputObserver {
+  written?(alerts: Alert[]): void;
+  /** The batch failed and will be delivered again. */
+  failed?(err: unknown): void;
+}
+
+export function alertOutputHandler(output: AlertOutput, log: PipelineLogger, observer: OutputObserver = {}) {
   return async (batch: SourceBatch): Promise<void> => {
     const alerts = latestRevisions(batch, log);
     if (alerts.length === 0) return;
-    await output.write(alerts);
-    onWritten?.(alerts);
+    try {
+      await output.write(alerts);
+    } catch (err) {
+      observer.failed?.(err);
+      throw err;
+    }
+    observer.written?.(alerts);
   };
 }

@@ -31,11 +31,15 @@ export function alertSinkService(options: AlertSinkOptions = {}): ServiceDefinit
           groupId: `vigil-alert-sink-${output.name}`,
           topics: [ctx.topics.alerts],
         });
-        const onWritten = (alerts: Alert[]): void => {
-          ctx.metrics.sinkWrites.inc({ sink: output.name, outcome: 'ok' });
-          if (output.name === 'clickhouse') options.onStored?.(alerts);
-        };
-        await source.start(alertOutputHandler(output, log, onWritten));
+        await source.start(
+          alertOutputHandler(output, log, {
+            written: (alerts: Alert[]) => {
+              ctx.metrics.sinkWrites.inc({ sink: output.name, outcome: 'ok' });
+              if (output.name === 'clickhouse') options.onStored?.(alerts);
+            },
+            failed: () => ctx.metrics.sinkWrites.inc({ sink: output.name, outcome: 'error' }),
+          }),
+        );
         sources.push(source);
       }
       log.info({ outputs: outputs.map((o) => o.name) }, 'alert sink started');
