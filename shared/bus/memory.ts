@@ -20,6 +20,7 @@ import { silentLogger, type BusLogger } from './log.ts';
 import { MemoryGroup } from './memory-group.ts';
 import { MemoryTopic } from './memory-log.ts';
 import { MemorySource } from './memory-source.ts';
+import { readStateFile, stateFilePath, writeStateFile } from './file-state.ts';
 import { partitionForKey } from './partitioner.ts';
 import { coreTopics, resolveTopicNames, stateTopic, type TopicNames } from './topics.ts';
 
@@ -34,6 +35,8 @@ export interface MemoryBusOptions {
   /** Messages kept per partition when no group has consumed them (default 100,000). */
   maxMessagesPerPartition?: number;
   logger?: BusLogger;
+  /** Keep detector state in files under this directory, so it survives restarts. */
+  stateDir?: string;
 }
 
 export interface MemoryBus extends Bus {
@@ -127,9 +130,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     stateStore(service: string): StateStore {
       assertOpen('stateStore');
       const key = stateTopic(names, service);
+      const file = options.stateDir === undefined ? undefined : stateFilePath(options.stateDir, key);
       let values = states.get(key);
       if (values === undefined) {
-        values = new Map();
+        values = file === undefined ? new Map() : readStateFile(file);
         states.set(key, values);
       }
       const store = values;
@@ -145,6 +149,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
             if (e.value === null || e.value === undefined) store.delete(e.key);
             else store.set(e.key, JSON.parse(JSON.stringify(e.value)) as unknown);
           }
+          if (file !== undefined) writeStateFile(file, store);
         },
       };
     },

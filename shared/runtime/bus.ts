@@ -1,4 +1,5 @@
 /** Picks the bus: Kafka when KAFKA_BROKERS is set, else the in-process embedded bus. */
+import { join } from 'node:path';
 import type { TopicNames } from '../bus/topics.ts';
 import type { ResolvedConfig } from '../config/index.ts';
 import type { Logger } from '../log/logger.ts';
@@ -14,7 +15,7 @@ export async function createBus(
   const partitions = config.topics.partitions;
   if (config.kafkaBrokers === undefined) {
     const { createMemoryBus } = await import('../bus/memory.ts');
-    return createMemoryBus({ topics, partitions });
+    return createMemoryBus({ topics, partitions, stateDir: join(config.dataDir, 'state') });
   }
   const { createKafkaBus } = await import('../bus/kafka-bus.ts');
   return createKafkaBus({

@@ -57,7 +57,7 @@ export async function startTestVigil(options: TestVigilOptions): Promise<TestVig
   const ctx = await createContext({
     config,
     detectors: resolveDetectors(ALL_DETECTORS, config.detectors),
-    log: createLogger({ level: env['VIGIL_LOG_LEVEL'] ?? 'warn' }),
+    log: createLogger({ level: env['VIGIL_LOG_LEVEL'] ?? level }),
     clientId: `vigil-test-${id}`,
   });
   await ctx.bus.ensureTopics();

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryBus, type MemoryBusOptions } from '../../../shared/bus/memory.ts';
 import { partitionForKey } from '../../../shared/bus/partitioner.ts';
@@ -235,5 +238,23 @@ describe('memory bus', () => {
     const err = await publisher.publish('t', [{ key: null, value: 'x' }]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VigilError);
     expect((err as VigilError).code).toBe('VGL_ERR_BUS_STOPPED');
+  });
+});
+
+describe('memory bus state in files', () => {
+  it('survives a new bus on the same state directory, tombstones included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-state-'));
+    const first = createMemoryBus({ stateDir: dir });
+    await first.stateStore('access-monitor').save([
+      { key: 'vigil.access:0', value: { version: 1, n: 41 } },
+      { key: 'vigil.access:1', value: { version: 1, n: 7 } },
+    ]);
+    await first.stateStore('access-monitor').save([{ key: 'vigil.access:1', value: null }]);
+    await first.close();
+    const second = createMemoryBus({ stateDir: dir });
+    const restored = await second.stateStore('access-monitor').loadAll();
+    expect([...restored]).toEqual([['vigil.access:0', { version: 1, n: 41 }]]);
+    expect((await second.stateStore('facility-monitor').loadAll()).size).toBe(0);
+    await second.close();
   });
 });
