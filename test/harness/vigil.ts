@@ -30,9 +30,11 @@ export interface TestVigilOptions {
 
 export async function startTestVigil(options: TestVigilOptions): Promise<TestVigil> {
   const id = randomUUID().slice(0, 8);
+  // Quiet by default: tests provoke failures on purpose. VIGIL_TEST_LOG_LEVEL=debug shows them.
+  const level = process.env['VIGIL_TEST_LOG_LEVEL'] ?? 'silent';
   const env: Record<string, string> = {
     KAFKA_BROKERS: options.brokers,
-    VIGIL_LOG_LEVEL: 'warn',
+    VIGIL_LOG_LEVEL: level,
     ...options.env,
   };
   if (options.clickhouse.url !== undefined) env['CLICKHOUSE_URL'] = options.clickhouse.url;
