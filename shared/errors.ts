@@ -124,6 +124,11 @@ export const ERRORS = {
     message: 'Webhook %s refused the alerts with HTTP %s; check its URL, token and format.',
     retriable: false,
   },
+  VGL_ERR_API_BUSY: {
+    message: 'Too many open %s; retry later.',
+    retriable: true,
+    httpStatus: 503,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

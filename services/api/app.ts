@@ -10,6 +10,7 @@ import { registerAuth, sendError } from './auth.ts';
 import { alertRoutes, type AlertDeps } from './routes/alerts.ts';
 import { eventRoutes, type IngestDeps } from './routes/events.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
+import { streamRoutes, type StreamDeps } from './routes/stream.ts';
 import { VigilError } from '../../shared/errors.ts';
 
 export interface AppDeps {
@@ -18,6 +19,7 @@ export interface AppDeps {
   health: HealthDeps;
   ingest: IngestDeps;
   alerts: AlertDeps;
+  stream: StreamDeps;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -30,6 +32,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // SSE streams never go idle; closing the server must end them.
+    forceCloseConnections: true,
   });
   registerAuth(app, deps.apiKeys);
   app.setErrorHandler((error, request, reply) => {
@@ -61,5 +65,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps.health);
   eventRoutes(app, deps.ingest);
   alertRoutes(app, deps.alerts);
+  streamRoutes(app, deps.stream);
   return app;
 }

@@ -1,13 +1,18 @@
 /** api: the triage and ingest HTTP API (DESIGN.md §7) on VIGIL_HTTP_PORT. */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { VigilEvent } from '../../shared/events/types.ts';
+import { latestRevisions } from '../../shared/pipeline/alert-fanout.ts';
 import { deadLetterMessage } from '../../shared/pipeline/dead-letter.ts';
+import type { EventSource } from '../../shared/pipeline/ports.ts';
 import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
 import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
 import { AlertQueries } from '../../shared/store/alert-queries.ts';
 import { ActionStore } from '../../shared/store/action-writer.ts';
 import { buildApp } from './app.ts';
+import { AlertFeed } from './routes/stream.ts';
 
 export interface ApiOptions {
   /** Names of services in this process that are not ready yet. */
@@ -17,7 +22,13 @@ export interface ApiOptions {
   host?: string;
 }
 
-export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): Promise<FastifyInstance> {
+export interface Api {
+  app: FastifyInstance;
+  /** New and updated alerts for GET /api/v1/stream; fed by `startAlertFeed`. */
+  feed: AlertFeed;
+}
+
+export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): Promise<Api> {
   const store = await ctx.store();
   const publisher = await ctx.bus.publisher();
   const db = ctx.config.clickhouse.database;
@@ -27,7 +38,8 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
       'VIGIL_API_KEYS is empty: every route but /healthz and /readyz answers 401',
     );
   }
-  return buildApp({
+  const feed = new AlertFeed();
+  const app = await buildApp({
     apiKeys: ctx.config.apiKeys,
     log: ctx.log,
     health: { notReady: options.notReady ?? (() => []), registry: ctx.metrics.registry },
@@ -44,14 +56,31 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
       },
     },
     alerts: { queries: new AlertQueries(store.client, db), actions: new ActionStore(store.client, db) },
+    stream: { feed },
   });
+  return { app, feed };
+}
+
+/**
+ * Feeds `feed` from the alerts topic, from now on, as a consumer group of its own per API
+ * process (every instance streams every alert). Returns the source to stop.
+ */
+export async function startAlertFeed(ctx: ServiceContext, feed: AlertFeed): Promise<EventSource> {
+  const source = ctx.bus.source({
+    groupId: `vigil-api-stream-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    topics: [ctx.topics.alerts],
+    fromBeginning: false,
+  });
+  await source.start(async (batch) => feed.publish(latestRevisions(batch, ctx.log)));
+  return source;
 }
 
 export function apiService(options: ApiOptions = {}): ServiceDefinition {
   return {
     name: 'api',
     async start(ctx) {
-      const app = await createApi(ctx, options);
+      const { app, feed } = await createApi(ctx, options);
+      const source = await startAlertFeed(ctx, feed);
       const address = await app.listen({
         port: options.port ?? ctx.config.httpPort,
         host: options.host ?? '0.0.0.0',
@@ -64,6 +93,7 @@ export function apiService(options: ApiOptions = {}): ServiceDefinition {
         async stop() {
           ready = false;
           await app.close();
+          await source.stop();
         },
       } satisfies RunningService;
     },

@@ -7,7 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessMonitor } from '../../services/access-monitor/index.ts';
 import { alertSink } from '../../services/alert-sink/index.ts';
-import { createApi } from '../../services/api/index.ts';
+import { createApi, startAlertFeed } from '../../services/api/index.ts';
+import type { AlertFeed } from '../../services/api/routes/stream.ts';
+import type { EventSource } from '../../shared/pipeline/ports.ts';
 import type { Alert } from '../../shared/events/types.ts';
 import { AlertWriter } from '../../shared/store/alert-writer.ts';
 import { startClickHouse, type RunningClickHouse } from '../harness/clickhouse.ts';
@@ -20,6 +22,8 @@ const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]
 let clickhouse: RunningClickHouse;
 let vigil: TestVigil;
 let app: FastifyInstance;
+let feed: AlertFeed;
+let feedSource: EventSource;
 
 beforeAll(async () => {
   clickhouse = await startClickHouse();
@@ -34,11 +38,13 @@ beforeAll(async () => {
   });
   await vigil.start(alertSink);
   await vigil.start(accessMonitor);
-  app = await createApi(vigil.ctx);
+  ({ app, feed } = await createApi(vigil.ctx));
+  feedSource = await startAlertFeed(vigil.ctx, feed);
 });
 
 afterAll(async () => {
   await app?.close();
+  await feedSource?.stop();
   await vigil?.close();
   await clickhouse?.stop();
 });
@@ -218,5 +224,54 @@ describe('API ingest and triage', () => {
       "SELECT count() AS n FROM {db}.alerts FINAL WHERE detector = 'access.volume'",
     );
     expect(Number(count[0]!.n)).toBe(7);
+  });
+});
+
+describe('API alert stream', () => {
+  it('streams new alerts as Server-Sent Events, filtered, to an authenticated client', async () => {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    expect((await fetch(`${address}/api/v1/stream`)).status).toBe(401);
+    const controller = new AbortController();
+    const response = await fetch(`${address}/api/v1/stream?severity=critical`, {
+      headers: auth('integration'),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+
+    const clock = new EventClock(Date.parse('2026-03-08T10:00:00Z'), 'sse');
+    const high = accessEvent(clock, { principal: 'sse-high', resource_tenant: 'globex', outcome: 'denied' });
+    const critical = accessEvent(clock.advance(1000), {
+      principal: 'sse-critical',
+      resource_tenant: 'globex',
+      sensitivity: 'restricted',
+    });
+    const posted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: auth('integration'),
+      payload: [high, critical],
+    });
+    expect(posted.statusCode).toBe(202);
+
+    const reader = response.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 30_000;
+    while (!text.includes('event: alert') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const event = text.split('\n\n').find((block) => block.startsWith('event: alert'))!;
+    const data = JSON.parse(
+      event
+        .split('\n')
+        .find((l) => l.startsWith('data: '))!
+        .slice(6),
+    ) as Alert;
+    expect(data.entity.id).toBe('sse-critical');
+    expect(event).toContain(`id: ${data.alert_id}:1`);
+    expect(text).not.toContain('sse-high');
   });
 });
