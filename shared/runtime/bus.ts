@@ -24,5 +24,7 @@ export async function createBus(
     topics,
     partitions,
     logger: log.child({ component: 'kafka' }),
+    // Larger fetches mean fewer, larger ClickHouse inserts and alert sends per event.
+    consumer: { maxBytesPerPartition: 4 * 1024 * 1024 },
   });
 }
