@@ -46,4 +46,17 @@ describe('NAB-style scorer', () => {
     p[450] = 0.5;
     expect(scoreCorpus([{ name: 'a', scores: p, labels: [500] }]).score).toBeCloseTo(100, 6);
   });
+  it('drops a first window that starts inside the probation period, as NAB labeler.py does', () => {
+    // n = 1000: probation 150 rows; windows of 50 rows around 160 and 700.
+    expect(windowsFor(1000, [160, 700])).toEqual([{ start: 675, end: 725 }]);
+    // Only the first window is checked; overlapping windows are merged.
+    expect(windowsFor(1000, [500, 520])).toEqual([{ start: 475, end: 545 }]);
+    const s = zeros(1000);
+    s[700] = 1;
+    expect(scoreCorpus([{ name: 'a', scores: s, labels: [160, 700] }]).score).toBeGreaterThan(0);
+  });
+  it('charges an FP well behind a window the full A_FP, as NAB does at position ≥ 3', () => {
+    expect(scaledSigmoid(3)).toBe(-1);
+    expect(scaledSigmoid(2.99)).toBeGreaterThan(-1);
+  });
 });
