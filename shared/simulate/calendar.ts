@@ -80,24 +80,3 @@ export function holidayDay(startMs: number): number {
 export function dayString(day: number): string {
   return new Date(day * DAY).toISOString().slice(0, 10);
 }
-
-/**
- * RFC 3339 with milliseconds, UTC. Caches the formatted minute and appends seconds and
- * milliseconds arithmetically: `Date#toISOString` per event costs several times more.
- */
-export class TimeFormatter {
-  private minute = NaN;
-  private prefix = '';
-
-  format(ts: number): string {
-    const inMinute = ts % MINUTE;
-    const minute = ts - inMinute;
-    if (minute !== this.minute) {
-      this.minute = minute;
-      this.prefix = new Date(minute).toISOString().slice(0, 17);
-    }
-    const sec = (inMinute / 1000) | 0;
-    const ms = inMinute - sec * 1000;
-    return `${this.prefix}${sec < 10 ? '0' : ''}${sec}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
-  }
-}

@@ -136,6 +136,37 @@ export function stepUntil(heap: ActorHeap, ctx: Emitter, until: number, max: num
 }
 
 /**
+ * Runs actors until `endMs` (send time), handing each event to `each` in send order;
+ * stops early when `each` returns false. The same steps as `runActors` without a
+ * generator's suspend and resume per event — the file writer's path (issue 5).
+ */
+export function driveActors(
+  heap: ActorHeap,
+  ctx: Emitter,
+  endMs: number,
+  each: (e: VigilEvent) => boolean,
+): void {
+  const out = ctx.out;
+  for (;;) {
+    const top = heap.peek();
+    if (top === undefined || top.next >= endMs) return;
+    top.step(ctx);
+    heap.updateTop();
+    if (ctx.spawned.length > 0) {
+      for (const a of ctx.spawned) heap.push(a);
+      ctx.spawned.length = 0;
+    }
+    for (let i = 0; i < out.length; i++) {
+      if (!each(out[i] as VigilEvent)) {
+        out.length = 0;
+        return;
+      }
+    }
+    out.length = 0;
+  }
+}
+
+/**
  * Runs actors until `endMs` (send time), yielding events in send order. An event's `ts`
  * may trail its send time by a device's clock jitter, so `ts` is ordered up to a couple
  * of seconds — the out-of-order texture real collectors see.

@@ -8,7 +8,7 @@ import type { VigilEvent } from '../events/types.ts';
 import { AgentActor, ServiceActor, UserActor } from './actors/principals.ts';
 import { BadgeActor, DeviceActor } from './actors/facility.ts';
 import { Calendar, DAY } from './calendar.ts';
-import { ActorHeap, Emitter, runActors } from './engine.ts';
+import { ActorHeap, Emitter, driveActors, runActors } from './engine.ts';
 import type { Label } from './label.ts';
 import { Rng } from './rng.ts';
 import { scenarioDef, selectScenarios } from './scenarios/index.ts';
@@ -38,6 +38,11 @@ export interface SimulateOptions {
 export interface Simulation {
   /** Every event, in send order (`ts` ordered up to device clock jitter of ≤ 2 s). */
   events: Iterable<VigilEvent>;
+  /**
+   * The same events as one pass over `events`, pushed to `each` instead of pulled
+   * (about twice as fast as a generator on the hot path); stops when `each` returns false.
+   */
+  forEach(each: (e: VigilEvent) => boolean): void;
   labels: Label[];
   world: World;
   startMs: number;
@@ -143,13 +148,21 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const tag = options.tagScenarioEvents ?? false;
   const first = prepare(seed, size, startMs, endMs, requests, tag);
   let used = false;
+  // The first pass runs the prepared world; later passes rebuild it from the seed.
+  const pass = (): Prepared => {
+    const run = used ? prepare(seed, size, startMs, endMs, requests, tag) : first;
+    used = true;
+    return run;
+  };
   const events: Iterable<VigilEvent> = {
     [Symbol.iterator]() {
-      // The first pass runs the prepared world; later passes rebuild it from the seed.
-      const run = used ? prepare(seed, size, startMs, endMs, requests, tag) : first;
-      used = true;
+      const run = pass();
       return runActors(run.heap, run.emitter, endMs);
     },
   };
-  return { events, labels: first.labels, world: first.world, startMs, endMs };
+  const forEach = (each: (e: VigilEvent) => boolean): void => {
+    const run = pass();
+    driveActors(run.heap, run.emitter, endMs, each);
+  };
+  return { events, forEach, labels: first.labels, world: first.world, startMs, endMs };
 }

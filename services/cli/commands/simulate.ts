@@ -126,7 +126,6 @@ function applySets(requests: ScenarioRequest[], sets: readonly string[]): void {
 function toFiles(sim: Simulation, dir: string, max: number, io: CommandIO): Record<string, number> {
   mkdirSync(dir, { recursive: true });
   const writer = new NdjsonFileWriter(join(dir, 'events.ndjson'));
-  const ser = new EventSerializer();
   const progress = new Progress(
     io.stderr as unknown as { write(t: string): unknown; isTTY?: boolean },
     sim.startMs,
@@ -135,12 +134,13 @@ function toFiles(sim: Simulation, dir: string, max: number, io: CommandIO): Reco
   const mix: Record<string, number> = { inference: 0, access: 0, facility: 0 };
   let n = 0;
   try {
-    for (const e of sim.events) {
-      if (n >= max) break;
-      writer.write(ser.line(e));
+    sim.forEach((e) => {
+      if (n >= max) return false;
+      writer.write(e);
       mix[e.type] = (mix[e.type] ?? 0) + 1;
       if ((++n & 0xffff) === 0) progress.update(e.ts, n);
-    }
+      return true;
+    });
   } finally {
     writer.close();
   }

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EventSerializer, NdjsonFileWriter } from '../../../shared/simulate/ndjson.ts';
+import { NdjsonFileWriter } from '../../../shared/simulate/ndjson.ts';
 import { simulate } from '../../../shared/simulate/simulate.ts';
 import type { SizePreset } from '../../../shared/simulate/world-types.ts';
 
@@ -29,7 +29,6 @@ let count = 0;
 let bytes = 0;
 for (let r = 0; r < runs; r++) {
   const sim = simulate({ seed: 1, days, size, scenarios: 'all' });
-  const ser = new EventSerializer();
   const writer = new NdjsonFileWriter(path);
   mix = {
     inference: 0,
@@ -42,7 +41,7 @@ for (let r = 0; r < runs; r++) {
   count = 0;
   const t0 = process.hrtime.bigint();
   for (const e of sim.events) {
-    writer.write(ser.line(e));
+    writer.write(e);
     mix[e.type]! += 1;
     if (e.type === 'facility') mix[`facility.${e.kind}`]! += 1;
     count++;

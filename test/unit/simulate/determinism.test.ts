@@ -33,6 +33,24 @@ describe('simulate determinism', () => {
     expect(second).toEqual(first);
   });
 
+  it('pushes the same events through forEach as the iterable yields, and stops on false', () => {
+    const sim = simulate({ ...opts, days: 0.5 });
+    const ser = new EventSerializer();
+    const pulled = [...sim.events].map((e) => ser.line(e));
+    const pushed: string[] = [];
+    sim.forEach((e) => {
+      pushed.push(ser.line(e));
+      return true;
+    });
+    expect(pushed).toEqual(pulled);
+    const first: string[] = [];
+    sim.forEach((e) => {
+      first.push(ser.line(e));
+      return first.length < 100;
+    });
+    expect(first).toEqual(pulled.slice(0, 100));
+  });
+
   it('gives different traffic for another seed', () => {
     expect(digest({ ...opts, days: 0.5, seed: 12 }).hash).not.toBe(digest({ ...opts, days: 0.5 }).hash);
   });
