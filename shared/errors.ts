@@ -13,6 +13,7 @@ export const ERRORS = {
   VGL_ERR_CONFIG_INVALID: {
     message: 'Invalid configuration: %s. Fix the listed keys (see README "Configuration").',
     retriable: false,
+    httpStatus: 400,
   },
   VGL_ERR_CONFIG_FILE: {
     message: 'Cannot read config file %s: %s. Check VIGIL_CONFIG points at a readable YAML or JSON file.',

@@ -6,9 +6,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { ApiKey } from '../../shared/config/index.ts';
 import { MAX_MESSAGE_BYTES } from '../../shared/events/limits.ts';
 import type { Logger } from '../../shared/log/logger.ts';
+import type { DetectorConfigHub } from '../../shared/runtime/detector-config.ts';
 import { registerAuth, sendError } from './auth.ts';
 import { alertRoutes, type AlertDeps } from './routes/alerts.ts';
 import { eventRoutes, type IngestDeps } from './routes/events.ts';
+import { detectorRoutes } from './routes/detectors.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
 import { streamRoutes, type StreamDeps } from './routes/stream.ts';
 import { VigilError } from '../../shared/errors.ts';
@@ -20,6 +22,7 @@ export interface AppDeps {
   ingest: IngestDeps;
   alerts: AlertDeps;
   stream: StreamDeps;
+  detectors: DetectorConfigHub;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -66,5 +69,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   eventRoutes(app, deps.ingest);
   alertRoutes(app, deps.alerts);
   streamRoutes(app, deps.stream);
+  detectorRoutes(app, deps.detectors);
   return app;
 }

@@ -57,6 +57,7 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
     },
     alerts: { queries: new AlertQueries(store.client, db), actions: new ActionStore(store.client, db) },
     stream: { feed },
+    detectors: await ctx.detectorConfig(),
   });
   return { app, feed };
 }

@@ -54,12 +54,14 @@ const stateKey = (tp: TopicPartition): string => `${tp.topic}:${tp.partition}`;
 
 export class Monitor {
   private readonly partitions = new Map<string, PartitionState>();
+  private detectors: ResolvedDetector[];
   private readonly metrics: PipelineMetrics;
   private readonly now: () => number;
   private running = false;
 
   constructor(private readonly options: MonitorOptions) {
     this.metrics = options.metrics ?? NO_METRICS;
+    this.detectors = [...options.detectors];
     this.now = options.now ?? Date.now;
   }
 
@@ -96,7 +98,7 @@ export class Monitor {
   }
 
   private createPartition(key: string, saved: unknown): PartitionState {
-    const processor = new Processor(this.options.detectors);
+    const processor = new Processor(this.detectors);
     if (saved !== undefined && saved !== null) {
       const failed = processor.restore(saved as ProcessorState);
       this.options.log.info({ partition: key, failed }, 'detector state restored');
@@ -108,6 +110,21 @@ export class Monitor {
       }
     }
     return { processor, lastCheckpointMs: this.now(), dirty: false };
+  }
+
+  /** Applies a changed detector config to every partition; baselines carry over. */
+  reconfigure(detector: ResolvedDetector): void {
+    const id = detector.definition.id;
+    this.detectors = this.detectors.map((d) => (d.definition.id === id ? detector : d));
+    for (const [key, state] of this.partitions) {
+      if (!state.processor.reconfigure(detector)) {
+        this.options.log.warn(
+          { partition: key, detector: id, code: 'VGL_ERR_STATE_RESTORE' },
+          'state not carried over',
+        );
+      }
+    }
+    this.options.log.info({ detector: id, config: detector.config }, 'detector reconfigured');
   }
 
   private async revoke(tps: TopicPartition[]): Promise<void> {

@@ -38,7 +38,7 @@ interface Active {
 const EXPIRE_EVERY_MS = 60_000;
 
 export class Processor {
-  private readonly active: Active[];
+  private active: Active[] = [];
   private readonly tracker = new AlertTracker();
   private readonly suppressionMs = new Map<string, number>();
   private readonly ctx = { eventTime: 0 };
@@ -47,23 +47,52 @@ export class Processor {
   private lastExpiryMs = 0;
 
   constructor(detectors: readonly ResolvedDetector[]) {
-    this.active = detectors
-      .filter((d) => d.config.enabled)
-      .map(({ definition, config }) => {
-        const identity = {
-          id: definition.id,
-          category: definition.category,
-          suppressionMs: config.suppression_minutes * 60_000,
-        };
-        this.suppressionMs.set(definition.id, identity.suppressionMs);
-        return {
-          identity,
-          minSeverity: SEVERITIES.indexOf(config.min_severity),
-          learningMs: config.learning_minutes * 60_000,
-          instance: definition.create(config) as Detector<VigilEvent, unknown>,
-          seconds: 0,
-        };
-      });
+    for (const d of detectors) if (d.config.enabled) this.active.push(this.activate(d));
+  }
+
+  private activate({ definition, config }: ResolvedDetector): Active {
+    const identity = {
+      id: definition.id,
+      category: definition.category,
+      suppressionMs: config.suppression_minutes * 60_000,
+    };
+    this.suppressionMs.set(definition.id, identity.suppressionMs);
+    return {
+      identity,
+      minSeverity: SEVERITIES.indexOf(config.min_severity),
+      learningMs: config.learning_minutes * 60_000,
+      instance: definition.create(config) as Detector<VigilEvent, unknown>,
+      seconds: 0,
+    };
+  }
+
+  /**
+   * Applies a new config section to one detector while it runs: the new instance takes
+   * over the old one's state (thresholds change, baselines stay); disabling drops it.
+   * Returns false when the old state could not be carried over (the detector starts fresh).
+   */
+  reconfigure(detector: ResolvedDetector): boolean {
+    const id = detector.definition.id;
+    const index = this.active.findIndex((a) => a.identity.id === id);
+    const previous = index >= 0 ? this.active[index] : undefined;
+    if (!detector.config.enabled) {
+      if (previous !== undefined) this.active.splice(index, 1);
+      return true;
+    }
+    const next = this.activate(detector);
+    let carried = true;
+    if (previous !== undefined) {
+      try {
+        next.instance.restore(JSON.parse(JSON.stringify(previous.instance.snapshot())));
+      } catch {
+        next.instance = detector.definition.create(detector.config) as Detector<VigilEvent, unknown>;
+        carried = false;
+      }
+      this.active[index] = next;
+    } else {
+      this.active.push(next);
+    }
+    return carried;
   }
 
   get detectorIds(): string[] {

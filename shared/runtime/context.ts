@@ -11,6 +11,7 @@ import type { Bus } from '../pipeline/ports.ts';
 import type { ResolvedDetector } from '../pipeline/registry.ts';
 import type { StoreHandle } from '../store/client.ts';
 import { createBus } from './bus.ts';
+import { DetectorConfigHub } from './detector-config.ts';
 import { openConfiguredStore } from './store.ts';
 
 export interface ServiceContext {
@@ -24,6 +25,8 @@ export interface ServiceContext {
   readonly mode: 'kafka' | 'embedded';
   /** Opens (once) and returns the ClickHouse store with the schema applied. */
   store(): Promise<StoreHandle>;
+  /** Detector config with run-time changes applied (started once, shared by services). */
+  detectorConfig(): Promise<DetectorConfigHub>;
   close(): Promise<void>;
 }
 
@@ -54,7 +57,8 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
   const topics = topicNames(config);
   const bus = await createBus(config, topics, log, options.clientId ?? 'vigil');
   let store: Promise<StoreHandle> | undefined;
-  return {
+  let hub: Promise<DetectorConfigHub> | undefined;
+  const ctx: ServiceContext = {
     config,
     detectors: options.detectors,
     topics,
@@ -69,9 +73,19 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
       });
       return store;
     },
+    detectorConfig() {
+      hub ??= (async () => {
+        const created = new DetectorConfigHub(ctx);
+        await created.start();
+        return created;
+      })();
+      return hub;
+    },
     async close() {
+      if (hub !== undefined) await (await hub).stop();
       await bus.close();
       if (store !== undefined) await (await store).close();
     },
   };
+  return ctx;
 }

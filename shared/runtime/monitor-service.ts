@@ -22,7 +22,8 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
     name: spec.name,
     async start(ctx: ServiceContext): Promise<RunningService> {
       const ids = new Set(spec.detectors.map((d) => d.id));
-      const detectors = ctx.detectors.filter((d) => ids.has(d.definition.id));
+      const hub = await ctx.detectorConfig();
+      const detectors = hub.list().filter((d) => ids.has(d.definition.id));
       const inputTopic = ctx.topics[spec.eventType];
       const log = ctx.log.child({ service: spec.name });
       let eventSink: EventSink | undefined;
@@ -45,6 +46,9 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
         log,
         metrics: pipelineMetrics(ctx.metrics, spec.name),
       });
+      const unsubscribe = hub.onChange((d) => {
+        if (ids.has(d.definition.id)) monitor.reconfigure(d);
+      });
       await monitor.start();
       log.info(
         { detectors: detectors.filter((d) => d.config.enabled).map((d) => d.definition.id) },
@@ -56,6 +60,7 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
         ready: () => ready,
         async stop() {
           ready = false;
+          unsubscribe();
           await monitor.stop();
         },
       };

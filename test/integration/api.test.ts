@@ -275,3 +275,89 @@ describe('API alert stream', () => {
     expect(text).not.toContain('sse-high');
   });
 });
+
+describe('API detector configuration', () => {
+  it('lists detectors with config and schema, and applies a validated change to the running monitor', async () => {
+    expect((await app.inject({ url: '/api/v1/detectors', headers: auth('analyst') })).statusCode).toBe(403);
+    const listed = (await app.inject({ url: '/api/v1/detectors', headers: auth('admin') })).json() as {
+      detectors: Array<{
+        id: string;
+        service: string;
+        config: Record<string, unknown>;
+        schema: { properties: object };
+      }>;
+    };
+    const crossTenant = listed.detectors.find((d) => d.id === 'access.cross_tenant')!;
+    expect(crossTenant).toMatchObject({
+      service: 'access-monitor',
+      config: { enabled: true, allowed_pairs: [] },
+    });
+    expect(Object.keys(crossTenant.schema.properties)).toEqual(
+      expect.arrayContaining(['enabled', 'suppression_minutes', 'allowed_pairs']),
+    );
+
+    const invalid = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/detectors/access.cross_tenant',
+      headers: auth('admin'),
+      payload: { allowed_pairs: ['acme'] },
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.code).toBe('VGL_ERR_CONFIG_INVALID');
+    expect(JSON.stringify(invalid.json().error.details)).toContain(
+      'detectors.access.cross_tenant.allowed_pairs.0',
+    );
+    const unknown = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/detectors/access.nope',
+      headers: auth('admin'),
+      payload: {},
+    });
+    expect(unknown.statusCode).toBe(404);
+
+    const changed = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/detectors/access.cross_tenant',
+      headers: auth('admin'),
+      payload: { allowed_pairs: ['acme->partner'] },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().config).toMatchObject({ allowed_pairs: ['acme->partner'], enabled: true });
+
+    const clock = new EventClock(Date.parse('2026-03-09T10:00:00Z'), 'cfg');
+    const sanctioned = accessEvent(clock, { principal: 'cfg-partner', resource_tenant: 'partner' });
+    const blocked = accessEvent(clock.advance(1000), { principal: 'cfg-globex', resource_tenant: 'globex' });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: auth('integration'),
+      payload: [sanctioned, blocked],
+    });
+    await eventually(async () => {
+      const r = (
+        await app.inject({ url: '/api/v1/alerts?entity=cfg-globex', headers: auth('admin') })
+      ).json() as Page;
+      return r.alerts.length > 0;
+    });
+    const partner = (
+      await app.inject({ url: '/api/v1/alerts?entity=cfg-partner', headers: auth('admin') })
+    ).json() as Page;
+    expect(partner.alerts).toEqual([]);
+
+    // The change is durable: another process (a fresh context on the same topics) sees it.
+    const other = await startTestVigil({
+      brokers: inject('kafkaBrokers'),
+      clickhouse,
+      overrides: {
+        topics: { ...vigil.config.topics },
+        clickhouse: { database: vigil.config.clickhouse.database },
+      },
+    });
+    try {
+      const hub = await other.ctx.detectorConfig();
+      expect(hub.get('access.cross_tenant')!.config).toMatchObject({ allowed_pairs: ['acme->partner'] });
+    } finally {
+      await other.close();
+    }
+  });
+});

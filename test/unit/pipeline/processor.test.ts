@@ -85,6 +85,22 @@ describe('Processor', () => {
     expect(changed.size).toBe(1);
   });
 
+  it('reconfigures a running detector, keeping its baseline; disabling removes it', () => {
+    const clock = new EventClock();
+    const p = new Processor(resolveDetectors([byteCounter], {}));
+    const changed = new Map<string, Alert>();
+    p.process([accessEvent(clock, { bytes: 8_000 })], 0, changed);
+    expect(changed.size).toBe(0);
+    const [lower] = resolveDetectors([byteCounter], { 'access.test_bytes': { limit_bytes: 5_000 } });
+    expect(p.reconfigure(lower!)).toBe(true);
+    // 8,000 already counted + 1 = over the new 5,000 limit: the total was carried over.
+    p.process([accessEvent(clock.advance(1000), { bytes: 1 })], 0, changed);
+    expect([...changed.values()][0]!.evidence.observed).toBe(8_001);
+    const [off] = resolveDetectors([byteCounter], { 'access.test_bytes': { enabled: false } });
+    p.reconfigure(off!);
+    expect(p.detectorIds).toEqual([]);
+  });
+
   it('reports a throwing detector and keeps going', () => {
     const clock = new EventClock();
     const failures: DetectorFailure[] = [];
