@@ -35,7 +35,13 @@ import { P2Quantile } from './p2-quantile.ts';
 import { RobustHolt } from './robust-holt.ts';
 import { SeasonalProfile } from './seasonal-profile.ts';
 import { TailCalibrator } from './tail-calibrator.ts';
-import { snapshotDetector, restoreDetector, type UnivariateState } from './univariate-state.ts';
+import {
+  newWeek,
+  restoreDetector,
+  snapshotDetector,
+  WEEK_MS,
+  type UnivariateState,
+} from './univariate-state.ts';
 
 export type UnivariateStatistic = 'spike' | 'seasonal' | 'shift' | 'drift' | 'variance' | 'stuck';
 
@@ -52,6 +58,11 @@ export interface UnivariateOptions {
   seasonPeriodMs: number;
   /** Bins of the seasonal profile. */
   seasonBins: number;
+  /**
+   * Bins of the hour-of-week correction on top of the daily profile (84 = 2-hour bins);
+   * 0 disables it. Used once two weeks are learned and it explains the series better.
+   */
+  weekBins: number;
   /** A gap longer than this many typical intervals restarts the short-term models. */
   gapFactor: number;
   /** Surprise (−log10 p) that maps to score 1. */
@@ -65,6 +76,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: Readonly<UnivariateOptions> = Object.fr
   cooldownPoints: 12,
   seasonPeriodMs: 86_400_000,
   seasonBins: 24,
+  weekBins: 84,
   gapFactor: 10,
   surpriseAtOne: 8,
 });
@@ -114,6 +126,7 @@ export class UnivariateDetector {
     useSeason: false,
     season: 0,
     seasonalPred: 0,
+    daily: 0,
     rs: 0,
     sigmaS: 0,
     fastPred: 0,
@@ -178,16 +191,25 @@ export class UnivariateDetector {
     st.gap = s.n > 2 && st.typical > 0 && st.dt > o.gapFactor * st.typical;
     st.floor = Math.max(1e-9, 1e-6 * Math.abs(x)); // a flat series has no spread
 
-    // Slow level plus daily profile, used once the profile explains the series.
+    // Slow level plus daily profile, used once the profile explains the series, plus an
+    // hour-of-week correction (weekends, a weekday rush hour) once two weeks are learned
+    // and it explains the series better than the daily profile alone.
     const warm = o.seasonPeriodMs > 0 && t - s.firstT >= 2 * o.seasonPeriodMs && s.profile.countAt(t) >= 2;
     const season = warm ? s.profile.expected(t, 2) : 0;
+    const warmWeek = o.weekBins > 0 && t - s.firstT >= 2 * WEEK_MS && s.week.countAt(t) >= 2;
+    const week = warmWeek ? s.week.expected(t, 2) : 0;
+    st.daily = season;
     st.slowPred = Number.isNaN(s.slow.mean) ? x : s.slow.mean;
     const rNo = x - st.slowPred;
     const rWith = rNo - season;
+    const rWeek = rWith - week;
     s.errNoSeason.push(rNo * rNo);
     s.errSeason.push(rWith * rWith);
-    st.useSeason = warm && s.errSeason.mean < 0.7 * s.errNoSeason.mean;
-    st.season = st.useSeason ? season : 0;
+    s.errWeek.push(rWeek * rWeek);
+    const daily = warm && s.errSeason.mean < 0.7 * s.errNoSeason.mean;
+    const weekly = warmWeek && s.errWeek.mean < 0.7 * Math.min(s.errSeason.mean, s.errNoSeason.mean);
+    st.useSeason = daily || weekly;
+    st.season = weekly ? season + week : daily ? season : 0;
     st.seasonalPred = st.slowPred + st.season;
     st.rs = x - st.seasonalPred;
     st.sigmaS = Math.max(s.seasonScale.count > 0 ? s.seasonScale.mean * MEAN_ABS_TO_SIGMA : 0, st.floor);
@@ -276,6 +298,11 @@ export class UnivariateDetector {
       const share = st.typical > 0 ? Math.min(1, st.typical / binMs) : 1;
       s.profile.update(t, clipped - st.slowPred, 1 - Math.pow(1 - SEASON_RATE, share));
     }
+    if (o.weekBins > 0) {
+      // The week learns what the daily profile leaves, at the same per-period rate.
+      const share = st.typical > 0 ? Math.min(1, st.typical / (WEEK_MS / o.weekBins)) : 1;
+      s.week.update(t, clipped - st.slowPred - st.daily, 1 - Math.pow(1 - SEASON_RATE, share));
+    }
     s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(st.rs) : Math.min(Math.abs(st.rs), 3 * st.sigmaS), 0.02);
 
     const xc = Number.isNaN(st.fastPred) ? x : st.fastPred + clamp(st.rf, 3 * st.sigmaF);
@@ -323,7 +350,7 @@ export class UnivariateDetector {
 
   static restore(state: UnivariateState): UnivariateDetector {
     const d = new UnivariateDetector(state.options);
-    d.s = restoreDetector(state);
+    d.s = restoreDetector(state, d.options);
     return d;
   }
 }
@@ -338,6 +365,8 @@ interface Step {
   useSeason: boolean;
   season: number;
   seasonalPred: number;
+  /** The daily profile's expectation (whether or not it is used). */
+  daily: number;
   rs: number;
   sigmaS: number;
   fastPred: number;
@@ -385,6 +414,8 @@ export interface DetectorCore {
   profile: SeasonalProfile;
   errSeason: Ewma;
   errNoSeason: Ewma;
+  week: SeasonalProfile;
+  errWeek: Ewma;
   seasonScale: Ewma;
   cusum: Cusum;
   varRatio: Ewma;
@@ -418,6 +449,8 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     }),
     errSeason: new Ewma(0.01),
     errNoSeason: new Ewma(0.01),
+    week: newWeek(o),
+    errWeek: new Ewma(0.01),
     seasonScale: new Ewma(0.02),
     cusum: new Cusum(0.5, 20),
     varRatio: new Ewma(VAR_ALPHA),

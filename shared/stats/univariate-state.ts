@@ -5,14 +5,17 @@
 import { Cusum, type CusumState } from './cusum.ts';
 import { Ewma, type EwmaState } from './ewma.ts';
 import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
-import { checkVersion } from './ring-buffer.ts';
 import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
 import { SeasonalProfile, type SeasonalProfileState } from './seasonal-profile.ts';
 import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
 import type { DetectorCore, UnivariateOptions } from './univariate-detector.ts';
 
+/**
+ * Version 2 added the hour-of-week correction (`week`, `errWeek`, `options.weekBins`); a
+ * version-1 state restores with that correction still to learn.
+ */
 export interface UnivariateState {
-  v: 1;
+  v: 1 | 2;
   options: UnivariateOptions;
   /** n, firstT, lastT, lastX, run, inEpisode (0/1), quiet, episode; NaN as null. */
   scalars: (number | null)[];
@@ -22,6 +25,9 @@ export interface UnivariateState {
   profile: SeasonalProfileState;
   errSeason: EwmaState;
   errNoSeason: EwmaState;
+  /** Absent in version 1. */
+  week?: SeasonalProfileState;
+  errWeek?: EwmaState;
   seasonScale: EwmaState;
   cusum: CusumState;
   varRatio: EwmaState;
@@ -36,12 +42,25 @@ export interface UnivariateState {
   dStat: EwmaState;
 }
 
+export const WEEK_MS = 7 * 86_400_000;
+/** Monday 00:00 UTC as the start of the week (1970-01-01 was a Thursday). */
+const MONDAY_OFFSET_MS = -4 * 86_400_000;
+
+/** The hour-of-week correction profile (one per detector). */
+export function newWeek(o: Readonly<UnivariateOptions>): SeasonalProfile {
+  return new SeasonalProfile({
+    periodMs: WEEK_MS,
+    bins: Math.max(1, o.weekBins),
+    offsetMs: MONDAY_OFFSET_MS,
+  });
+}
+
 const nan = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const num = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
 
 export function snapshotDetector(options: Readonly<UnivariateOptions>, c: DetectorCore): UnivariateState {
   return {
-    v: 1,
+    v: 2,
     options: { ...options },
     scalars: [c.n, c.firstT, c.lastT, c.lastX, c.run, c.inEpisode ? 1 : 0, c.quiet, c.episode].map(nan),
     interval: c.interval.snapshot(),
@@ -50,6 +69,8 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
     profile: c.profile.snapshot(),
     errSeason: c.errSeason.snapshot(),
     errNoSeason: c.errNoSeason.snapshot(),
+    week: c.week.snapshot(),
+    errWeek: c.errWeek.snapshot(),
     seasonScale: c.seasonScale.snapshot(),
     cusum: c.cusum.snapshot(),
     varRatio: c.varRatio.snapshot(),
@@ -65,8 +86,13 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
   };
 }
 
-export function restoreDetector(s: UnivariateState): DetectorCore {
-  checkVersion(s.v, 'UnivariateDetector');
+export function restoreDetector(s: UnivariateState, options: Readonly<UnivariateOptions>): DetectorCore {
+  if (s.v !== 1 && s.v !== 2) {
+    throw new TypeError(`UnivariateDetector state has unsupported version ${String(s.v)} (expected 1 or 2)`);
+  }
+  if (s.v === 2 && (s.week === undefined || s.errWeek === undefined)) {
+    throw new TypeError('UnivariateDetector state version 2 without its week profile');
+  }
   const [n, firstT, lastT, lastX, run, inEpisode, quiet, episode] = s.scalars.map(num);
   return {
     n: num(n),
@@ -83,6 +109,8 @@ export function restoreDetector(s: UnivariateState): DetectorCore {
     profile: SeasonalProfile.restore(s.profile),
     errSeason: Ewma.restore(s.errSeason),
     errNoSeason: Ewma.restore(s.errNoSeason),
+    week: s.week === undefined ? newWeek(options) : SeasonalProfile.restore(s.week),
+    errWeek: s.errWeek === undefined ? new Ewma(0.01) : Ewma.restore(s.errWeek),
     seasonScale: Ewma.restore(s.seasonScale),
     cusum: Cusum.restore(s.cusum),
     varRatio: Ewma.restore(s.varRatio),
