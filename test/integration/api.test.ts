@@ -63,6 +63,27 @@ describe('API authentication and roles', () => {
     const wrong = await app.inject({ url: '/api/v1/alerts', headers: { authorization: 'Bearer not-a-key' } });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).not.toContain('not-a-key');
+    const spec = await app.inject({ url: '/openapi.json', headers: auth('integration') });
+    const doc = spec.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const [path, method] of [
+      ['/api/v1/alerts', 'get'],
+      ['/api/v1/alerts/{id}/actions', 'post'],
+      ['/api/v1/stream', 'get'],
+      ['/api/v1/events', 'post'],
+      ['/api/v1/detectors/{id}', 'put'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+      expect(app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace('{id}', ':id') })).toBe(
+        true,
+      );
+    }
+    expect(doc.paths['/api/v1/alerts']!['get']!.parameters!.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['severity', 'cursor', 'limit']),
+    );
     const metrics = await app.inject({ url: '/metrics', headers: auth('analyst') });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('vigil_events_in_total');

@@ -24,7 +24,7 @@ const time = z.string().transform((s, ctx) => {
   return ms;
 });
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   from: time.optional(),
   to: time.optional(),
   severity: list(SEVERITIES as unknown as [string, ...string[]]).optional(),
@@ -49,7 +49,7 @@ const listQuery = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-const actionBody = z.strictObject({
+export const actionBody = z.strictObject({
   action: z.enum(TRIAGE_ACTIONS),
   assignee: z.string().max(256).optional(),
   note: z.string().max(4096).optional(),

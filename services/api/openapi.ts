@@ -1,0 +1,135 @@
+/**
+ * The OpenAPI 3.1 description of the API (GET /openapi.json), built once from the same zod
+ * schemas the routes validate with, so the document cannot drift from the checks.
+ */
+import { z } from 'zod';
+import { actionBody, listQuery } from './routes/alerts.ts';
+
+type Schema = Record<string, unknown>;
+
+const json = (schema: z.ZodType): Schema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Schema;
+  return rest;
+};
+
+function queryParameters(schema: z.ZodObject): Schema[] {
+  const properties = (json(schema)['properties'] ?? {}) as Record<string, Schema>;
+  return Object.entries(properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+}
+
+const error = { $ref: '#/components/responses/Error' };
+const ok = (description: string, schema: Schema = { type: 'object' }) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[0-9a-f]{32}$' },
+};
+const secured = (roles: string[], op: Schema): Schema => ({
+  ...op,
+  description: `${(op['description'] as string | undefined) ?? ''} Roles: ${roles.join(', ')}.`.trim(),
+  responses: { ...(op['responses'] as Schema), '401': error, '403': error },
+});
+
+export function buildOpenApi(): Schema {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Vigil API',
+      version: '1',
+      description: 'Triage, ingest and configuration for Vigil alerts.',
+    },
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      responses: {
+        Error: ok('An error with a stable code (docs/errors.md)', {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+              required: ['code', 'message'],
+            },
+          },
+        }),
+      },
+    },
+    paths: {
+      '/healthz': { get: { security: [], summary: 'Liveness', responses: { '200': ok('Alive') } } },
+      '/readyz': {
+        get: {
+          security: [],
+          summary: 'Readiness',
+          responses: { '200': ok('Ready'), '503': ok('Not ready') },
+        },
+      },
+      '/metrics': {
+        get: secured(['admin', 'analyst', 'integration'], {
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'text/plain exposition format' } },
+        }),
+      },
+      '/api/v1/alerts': {
+        get: secured(['admin', 'analyst', 'integration'], {
+          summary: 'List alerts (filters, cursor pagination)',
+          parameters: queryParameters(listQuery),
+          responses: { '200': ok('A page of alerts and next_cursor'), '400': error },
+        }),
+      },
+      '/api/v1/alerts/{id}': {
+        get: secured(['admin', 'analyst', 'integration'], {
+          summary: 'One alert with evidence and triage history',
+          parameters: [idParam],
+          responses: { '200': ok('The alert'), '404': error },
+        }),
+      },
+      '/api/v1/alerts/{id}/actions': {
+        post: secured(['admin', 'analyst'], {
+          summary: 'Record a triage action',
+          parameters: [idParam],
+          requestBody: { required: true, content: { 'application/json': { schema: json(actionBody) } } },
+          responses: { '201': ok('The recorded action'), '400': error, '404': error },
+        }),
+      },
+      '/api/v1/stream': {
+        get: secured(['admin', 'analyst', 'integration'], {
+          summary: 'Server-Sent Events of new and updated alerts',
+          responses: { '200': { description: 'text/event-stream' }, '503': error },
+        }),
+      },
+      '/api/v1/events': {
+        post: secured(['admin', 'integration'], {
+          summary: 'Ingest one event or an array (≤ 1 MiB), validated like the Kafka path',
+          requestBody: { required: true, content: { 'application/json': { schema: {} } } },
+          responses: { '202': ok('Accepted and rejected counts'), '400': error, '413': error },
+        }),
+      },
+      '/api/v1/detectors': {
+        get: secured(['admin'], {
+          summary: 'Detectors, effective config and schemas',
+          responses: { '200': ok('') },
+        }),
+      },
+      '/api/v1/detectors/{id}': {
+        get: secured(['admin'], {
+          summary: 'One detector',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': ok('The detector'), '404': error },
+        }),
+        put: secured(['admin'], {
+          summary: 'Change keys of a detector section',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: { '200': ok('The new config'), '400': error, '404': error },
+        }),
+      },
+    },
+  };
+}
