@@ -127,6 +127,43 @@ export class AlertQueries {
     return row === undefined ? undefined : { ...fromAlertRow(row), status: row['status'] as AlertStatus };
   }
 
+  /** Alerts listed in `ids` (an incident's parts), newest first. */
+  async byIds(ids: readonly string[]): Promise<Alert[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows(
+      `SELECT * FROM ${this.db}.alerts FINAL WHERE alert_id IN {ids:Array(String)} ORDER BY last_seen DESC LIMIT 100`,
+      { ids: ids.slice(0, 100) },
+    );
+    return rows.map(fromAlertRow);
+  }
+
+  /**
+   * The raw events behind an alert: its sample events, and events keyed on its entity within
+   * `marginMs` of its first and last evidence (at most `limit`), in time order.
+   */
+  async eventsAround(alert: Alert, marginMs = 5 * 60_000, limit = 50): Promise<Record<string, unknown>[]> {
+    const rows = await this.rows(
+      `SELECT event_id, type, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ') AS ts_text, body FROM ${this.db}.events FINAL
+       WHERE event_id IN {samples:Array(String)}
+          OR (entity = {entity:String}
+              AND ts BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64}))
+       ORDER BY ts, event_id LIMIT {limit:UInt32}`,
+      {
+        samples: alert.evidence.sample_event_ids,
+        entity: alert.entity.id,
+        from: Date.parse(alert.first_seen) - marginMs,
+        to: Date.parse(alert.last_seen) + marginMs,
+        limit,
+      },
+    );
+    // The column `ts` stays a DateTime for the WHERE clause; the text goes out as `ts`.
+    return rows.map(({ ts_text, body, ...r }) => ({
+      ...r,
+      ts: ts_text,
+      body: JSON.parse(String(body)) as unknown,
+    }));
+  }
+
   async count(): Promise<number> {
     const rows = await this.rows(`SELECT count() AS n FROM ${this.db}.alerts FINAL`, {});
     return Number(rows[0]?.['n'] ?? 0);

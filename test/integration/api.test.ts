@@ -166,7 +166,10 @@ describe('API ingest and triage', () => {
       alert_id: alert.alert_id,
       status: 'acknowledged',
       history: [{ action: 'acknowledge', note: 'looking', role: 'analyst' }],
+      related_alerts: [],
     });
+    const around = detail.json().events as Array<{ event_id: string; body: { resource_tenant?: string } }>;
+    expect(around.find((e) => e.event_id === good.event_id)?.body.resource_tenant).toBe('globex');
     const acked = await app.inject({ url: '/api/v1/alerts?status=acknowledged', headers: auth('analyst') });
     expect((acked.json() as Page).alerts.map((a) => a.alert_id)).toEqual([alert.alert_id]);
     const missing = await app.inject({ url: `/api/v1/alerts/${'f'.repeat(32)}`, headers: auth('analyst') });

@@ -95,8 +95,12 @@ export function alertRoutes(app: FastifyInstance, deps: AlertDeps): void {
       return sendError(reply, 'VGL_ERR_API_BAD_REQUEST', 'Bad request: expected a 32-character alert id');
     const alert = await deps.queries.get(id.data);
     if (alert === undefined) return sendError(reply, 'VGL_ERR_API_NOT_FOUND', `Alert ${id.data} not found.`);
-    const history = await deps.actions.history(id.data);
-    return { ...alert, history };
+    const [history, related, events] = await Promise.all([
+      deps.actions.history(id.data),
+      deps.queries.byIds(alert.related),
+      deps.queries.eventsAround(alert),
+    ]);
+    return { ...alert, history, related_alerts: related, events };
   });
 
   app.post<{ Params: { id: string } }>(
