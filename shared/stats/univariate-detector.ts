@@ -73,7 +73,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: Readonly<UnivariateOptions> = Object.fr
   probationPoints: 150,
   threshold: 0.5,
   exitThreshold: 0.3,
-  cooldownPoints: 12,
+  cooldownPoints: 48,
   seasonPeriodMs: 86_400_000,
   seasonBins: 24,
   weekBins: 84,
@@ -112,6 +112,10 @@ const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 const BONFERRONI = Math.log10(6);
 /** Span in points of the drift component's long baseline. */
 const LONG_SPAN = 400;
+/** |drift z| beyond which the long baseline stops learning. */
+const DRIFT_HOLD_Z = 2;
+/** Points after which a held baseline follows again: the moved level is the new normal. */
+const DRIFT_HOLD_POINTS = 150;
 
 export class UnivariateDetector {
   readonly options: Readonly<UnivariateOptions>;
@@ -128,6 +132,7 @@ export class UnivariateDetector {
     seasonalPred: 0,
     daily: 0,
     rs: 0,
+    dz: 0,
     sigmaS: 0,
     fastPred: 0,
     sigmaF: 0,
@@ -247,8 +252,10 @@ export class UnivariateDetector {
       if (s.n > 50) this.consider('shift', pShift, s.long.mean + st.season, st.sigmaF);
       // Drift: a short against a long average of the deseasonalised value, standardised
       // by that difference's own learned spread (which absorbs autocorrelation and trend).
-      const dz =
-        s.dStat.count > 1 ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor) : 0;
+      const dz = (st.dz =
+        s.dStat.count > 1
+          ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor)
+          : 0);
       const pDrift = s.calDrift.update(gaussSurprise(dz));
       if (s.n > 100) this.consider('drift', pDrift, s.long.mean + st.season, st.sigmaS);
       s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
@@ -307,7 +314,12 @@ export class UnivariateDetector {
 
     const xc = Number.isNaN(st.fastPred) ? x : st.fastPred + clamp(st.rf, 3 * st.sigmaF);
     s.short.push(xc - st.season);
-    s.long.push(xc - st.season);
+    // The long baseline holds while the short average has left it, so a slow drift keeps
+    // growing against it instead of dragging it along; after DRIFT_HOLD_POINTS a moved
+    // level is the new normal and the baseline follows again.
+    const away = Math.abs(st.dz) > DRIFT_HOLD_Z;
+    s.held = away ? s.held + 1 : 0;
+    if (!away || s.held > DRIFT_HOLD_POINTS) s.long.push(xc - st.season);
     const d = s.short.mean - s.long.mean;
     // Learn the difference's spread only while it looks normal: a drift must not widen it.
     if (s.dStat.count < 50 || Math.abs(d - s.dStat.mean) < 3 * s.dStat.std) s.dStat.push(d);
@@ -368,6 +380,8 @@ interface Step {
   /** The daily profile's expectation (whether or not it is used). */
   daily: number;
   rs: number;
+  /** The drift statistic (standardised short − long difference). */
+  dz: number;
   sigmaS: number;
   fastPred: number;
   sigmaF: number;
@@ -405,6 +419,8 @@ export interface DetectorCore {
   lastT: number;
   lastX: number;
   run: number;
+  /** Points in a row the drift baseline has been held. */
+  held: number;
   inEpisode: boolean;
   quiet: number;
   episode: number;
@@ -437,6 +453,7 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     lastT: Number.NaN,
     lastX: Number.NaN,
     run: 0,
+    held: 0,
     inEpisode: false,
     quiet: 0,
     episode: 0,

@@ -17,7 +17,7 @@ import type { DetectorCore, UnivariateOptions } from './univariate-detector.ts';
 export interface UnivariateState {
   v: 1 | 2;
   options: UnivariateOptions;
-  /** n, firstT, lastT, lastX, run, inEpisode (0/1), quiet, episode; NaN as null. */
+  /** n, firstT, lastT, lastX, run, inEpisode (0/1), quiet, episode, held (v2); NaN as null. */
   scalars: (number | null)[];
   interval: P2QuantileState;
   fast: RobustHoltState;
@@ -62,7 +62,9 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
   return {
     v: 2,
     options: { ...options },
-    scalars: [c.n, c.firstT, c.lastT, c.lastX, c.run, c.inEpisode ? 1 : 0, c.quiet, c.episode].map(nan),
+    scalars: [c.n, c.firstT, c.lastT, c.lastX, c.run, c.inEpisode ? 1 : 0, c.quiet, c.episode, c.held].map(
+      nan,
+    ),
     interval: c.interval.snapshot(),
     fast: c.fast.snapshot(),
     slow: c.slow.snapshot(),
@@ -93,13 +95,14 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
   if (s.v === 2 && (s.week === undefined || s.errWeek === undefined)) {
     throw new TypeError('UnivariateDetector state version 2 without its week profile');
   }
-  const [n, firstT, lastT, lastX, run, inEpisode, quiet, episode] = s.scalars.map(num);
+  const [n, firstT, lastT, lastX, run, inEpisode, quiet, episode, held] = s.scalars.map(num);
   return {
     n: num(n),
     firstT: num(firstT),
     lastT: num(lastT),
     lastX: num(lastX),
     run: num(run),
+    held: Number.isNaN(num(held)) ? 0 : num(held),
     inEpisode: inEpisode === 1,
     quiet: num(quiet),
     episode: num(episode),

@@ -1,42 +1,70 @@
 import { describe, expect, it } from 'vitest';
 import { UnivariateDetector } from '../../../shared/stats/univariate-detector.ts';
-import { buildCorpus } from '../../fixtures/univariate/corpus.ts';
+import { buildCorpus, TUNING_SEED, type LabelledSeries } from '../../fixtures/univariate/corpus.ts';
 import { evaluate } from '../../fixtures/univariate/evaluate.ts';
 import { gaussians, viaJson } from './helpers.ts';
 
-const corpus = buildCorpus();
 const scoreSeries = (ts: readonly number[], vs: readonly number[]): Float64Array => {
   const d = new UnivariateDetector();
   return Float64Array.from(vs, (v, i) => d.update(ts[i] as number, v).score);
 };
-const result = evaluate(corpus, scoreSeries);
+// Three of the tuning seeds (npm run score:univariate runs five, and five held-out ones).
+const SEEDS = [TUNING_SEED, 1, 2];
+const corpora = SEEDS.map((seed) => buildCorpus(seed));
+const corpus = corpora[0] as LabelledSeries[];
+const results = corpora.map((c) => evaluate(c, scoreSeries));
+
+/** Per-kind windows found and false positives, summed over the seeds. */
+function kindTotals(kind: string): { recall: number; fpPer1000: number } {
+  let windows = 0;
+  let detected = 0;
+  let fps = 0;
+  let points = 0;
+  for (const r of results) {
+    const k = r.kinds[kind];
+    if (k === undefined) continue;
+    windows += k.windows;
+    detected += k.detected;
+    fps += k.falsePositives;
+    points += k.points;
+  }
+  return { recall: windows === 0 ? Number.NaN : detected / windows, fpPer1000: (1000 * fps) / points };
+}
 
 describe('univariate detector on the labelled corpus', () => {
-  it('reaches the NAB-style bar of 65 (standard profile, one threshold)', () => {
-    expect(result.score).toBeGreaterThanOrEqual(65);
+  it('reaches a NAB score of 70 on average over seeds and 65 on each (standard profile)', () => {
+    const scores = results.map((r) => r.score);
+    expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(70);
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(65);
   });
 
   // Floors per kind, a little under what the detector reaches today, so a regression in
   // one component shows up by name. Drift is the hard case: a slow ramp is often still
-  // inside the noise when the window around its onset closes.
+  // inside the noise when the window around its onset closes. The NAB-like families
+  // carry harmless spikes and bursts by design, hence their higher false-positive limits.
   const floors: Record<string, { recall: number; fpPer1000: number }> = {
-    spike: { recall: 0.85, fpPer1000: 1 },
+    spike: { recall: 0.8, fpPer1000: 0.6 },
     dip: { recall: 0.75, fpPer1000: 1 },
-    level_shift: { recall: 0.8, fpPer1000: 1 },
-    variance: { recall: 0.6, fpPer1000: 0.5 },
-    periodic_shape: { recall: 0.8, fpPer1000: 0.5 },
-    stuck: { recall: 0.9, fpPer1000: 1.5 },
-    drift: { recall: 0.2, fpPer1000: 0.5 },
+    level_shift: { recall: 0.85, fpPer1000: 1 },
+    variance: { recall: 0.65, fpPer1000: 0.8 },
+    periodic_shape: { recall: 0.85, fpPer1000: 1 },
+    stuck: { recall: 0.95, fpPer1000: 1 },
+    drift: { recall: 0.3, fpPer1000: 0.8 },
+    normal: { recall: Number.NaN, fpPer1000: 0.6 },
+    machine_temp: { recall: 0.7, fpPer1000: 0.4 },
+    ec2_cpu: { recall: 0.75, fpPer1000: 3 },
+    network: { recall: 0.7, fpPer1000: 1.5 },
+    latency: { recall: 0.9, fpPer1000: 3.5 },
+    taxi: { recall: 0.9, fpPer1000: 1.5 },
+    twitter: { recall: 0.9, fpPer1000: 1.5 },
+    ad_exchange: { recall: 0.75, fpPer1000: 0.5 },
   };
   it.each(Object.keys(floors))('%s: recall and false-positive rate within limits', (kind) => {
-    const k = result.kinds[kind];
+    const k = kindTotals(kind);
     const f = floors[kind];
-    expect(k).toBeDefined();
-    expect(k?.recall).toBeGreaterThanOrEqual(f?.recall ?? 1);
-    expect(k?.falsePositivesPer1000).toBeLessThanOrEqual(f?.fpPer1000 ?? 0);
-  });
-  it('raises few alerts on the normal series (seasonal, trending, noisy, gapped)', () => {
-    expect(result.kinds.normal?.falsePositivesPer1000).toBeLessThanOrEqual(0.5);
+    expect(f).toBeDefined();
+    if (!Number.isNaN(f?.recall)) expect(k.recall).toBeGreaterThanOrEqual(f?.recall ?? 1);
+    expect(k.fpPer1000).toBeLessThanOrEqual(f?.fpPer1000 ?? 0);
   });
 });
 
@@ -90,5 +118,18 @@ describe('univariate detector behaviour', () => {
       return { ...half.update(s.timestamps[i] as number, v) };
     });
     expect(got).toEqual(expected);
+  });
+  it('restores a version-1 state (no week profile yet) and rejects unknown versions', () => {
+    const d = new UnivariateDetector();
+    const xs = gaussians(400, 34, 10, 1);
+    xs.forEach((x, i) => d.update(i * MIN, x));
+    const snap = viaJson(d.snapshot());
+    expect(snap.v).toBe(2);
+    const { week: _week, errWeek: _errWeek, ...rest } = snap;
+    const v1 = { ...rest, v: 1 as const, scalars: snap.scalars.slice(0, 8) };
+    const r = UnivariateDetector.restore(v1);
+    expect(r.update(400 * MIN, 10).score).toBeGreaterThanOrEqual(0);
+    expect(r.snapshot().v).toBe(2);
+    expect(() => UnivariateDetector.restore({ ...snap, v: 3 as unknown as 2 })).toThrow(/version 3/);
   });
 });
