@@ -9,10 +9,14 @@
  *    spikes, dips, the onset of a level shift;
  *  - seasonal: residual against a slow level plus a learned daily profile
  *    (seasonal-profile.ts), used once a profile explains the series better than the
- *    level alone — a value that is normal at noon but not at 3 a.m.;
+ *    level alone — a value that is normal at noon but not at 3 a.m.; plus an hour-of-week
+ *    correction once two weeks are learned — a holiday Monday that looks like a Sunday;
  *  - shift: two-sided CUSUM (cusum.ts) of the seasonal residual — level shifts, drifts,
  *    changes in the shape of the daily curve. On an alarm the level moves by the CUSUM's
  *    own estimate of the shift, so the new level becomes the normal;
+ *  - drift: a short (10-point) against a long (400-point) average of the deseasonalised
+ *    value, standardised by the difference's own learned spread; the long baseline holds
+ *    while the difference is large, so a slow ramp keeps growing against it;
  *  - variance: an exponentially weighted mean of squared standardised residuals against
  *    its χ² law (Wilson–Hilferty) — noise that grows or collapses;
  *  - stuck: the run of identical values against the learned probability of a repeat
