@@ -196,6 +196,13 @@ export const facilityMetric = defineDetector({
   category: 'facility',
   description: 'A UPS or cooling metric leaves its learned (seasonal) range, one finding per episode.',
   config: {
+    learning_minutes: z
+      .number()
+      .min(0)
+      .default(1440)
+      .describe(
+        'Event-time minutes after a partition first sees data during which findings are dropped: a day, so daily cycles and slow baselines settle before anyone is paged.',
+      ),
     metrics: z
       .array(z.enum([...UPS_METRICS, ...COOLING_METRICS]))
       .default([...UPS_METRICS, ...COOLING_METRICS])

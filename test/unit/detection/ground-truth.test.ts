@@ -10,7 +10,7 @@ import { simulate } from '../../../shared/simulate/simulate.ts';
 import { detectAll, scoreAgainstLabels } from '../../harness/ground-truth.ts';
 
 const DAYS = 3;
-const FALSE_ALERTS_PER_DAY = 2;
+const FALSE_ALERTS_PER_DAY = 1;
 
 describe.each([3, 17])('detection on a simulated world (seed %i)', (seed) => {
   const sim = simulate({ seed, days: DAYS, size: 'small', scenarios: 'all' });
