@@ -1,202 +1,289 @@
 /**
- * NDJSON output: one event per line with `ts` as an RFC 3339 string. The serializer
- * writes each field's bytes straight into a `JsonBytes` buffer (see json-bytes.ts for
- * why), which the file writer hands to `writeSync` a megabyte at a time — no stream
+ * NDJSON output: one event per line with `ts` as an RFC 3339 string. The encoder writes
+ * each field's bytes straight into a `JsonBytes` buffer (see json-bytes.ts for why),
+ * which the file writer hands to `writeSync` a megabyte at a time — no stream
  * back-pressure bookkeeping, and memory stays at the buffer size however many events pass.
  */
 import { closeSync, openSync } from 'node:fs';
 import type { AccessEvent, FacilityEvent, InferenceEvent, VigilEvent } from '../events/types.ts';
-import { JsonBytes } from './json-bytes.ts';
+import { JsonBytes, utf8 } from './json-bytes.ts';
 
 const COMMA = 44;
-const OPEN = 123;
 const CLOSE = 125;
+const CLOSE_ARRAY = 93;
+/** Distinct values cached per field: more than the principals of `--size large`. */
+const MAX_CACHED = 32_768;
 
-function optStr(o: JsonBytes, key: string, v: string | undefined): void {
-  if (v === undefined) return;
-  o.raw(key);
-  o.str(v);
-}
-function optNum(o: JsonBytes, key: string, v: number | undefined): void {
-  if (v === undefined) return;
-  o.raw(key);
-  o.num(v);
-}
-function strings(o: JsonBytes, a: readonly string[]): void {
-  o.byte(91);
-  for (let i = 0; i < a.length; i++) {
-    if (i > 0) o.byte(COMMA);
-    o.str(a[i] as string);
-  }
-  o.byte(93);
-}
-function numbers(o: JsonBytes, a: readonly number[]): void {
-  o.byte(91);
-  for (let i = 0; i < a.length; i++) {
-    if (i > 0) o.byte(COMMA);
-    o.num(a[i] as number);
-  }
-  o.byte(93);
-}
-function numberRecord(o: JsonBytes, r: Readonly<Record<string, number | undefined>>): void {
-  o.byte(OPEN);
-  let first = true;
-  for (const k in r) {
-    const v = r[k];
-    if (v === undefined) continue;
-    if (!first) o.byte(COMMA);
-    first = false;
-    o.str(k);
-    o.byte(58);
-    o.num(v);
-  }
-  o.byte(CLOSE);
-}
+/**
+ * `key` + JSON of a value + `suffix`, encoded once per distinct value of a string field.
+ * Entity ids, enums and sources repeat across millions of events; copying their bytes
+ * with one `set` costs a fraction of encoding them again. Bounded, so memory is constant:
+ * values past the bound are encoded each time.
+ */
+class Field {
+  private readonly cache = new Map<string, Uint8Array>();
+  private readonly keyBytes: Uint8Array;
+  private readonly suffixBytes: Uint8Array;
 
-function inference(o: JsonBytes, e: InferenceEvent): void {
-  o.raw(',"model_id":');
-  o.str(e.model_id);
-  optStr(o, ',"model_version":', e.model_version);
-  optStr(o, ',"endpoint":', e.endpoint);
-  o.raw(',"principal":');
-  o.str(e.principal);
-  optStr(o, ',"client_ip":', e.client_ip);
-  optStr(o, ',"session_id":', e.session_id);
-  o.raw(',"latency_ms":');
-  o.num(e.latency_ms);
-  o.raw(',"status":');
-  o.str(e.status);
-  optNum(o, ',"input_tokens":', e.input_tokens);
-  optNum(o, ',"output_tokens":', e.output_tokens);
-  const p = e.prediction;
-  if (p !== undefined) {
-    o.raw(',"prediction":{');
-    if (p.label !== undefined) {
-      o.raw('"label":');
-      o.str(p.label);
+  constructor(
+    private readonly key: string,
+    private readonly suffix = '',
+  ) {
+    this.keyBytes = utf8(key);
+    this.suffixBytes = utf8(suffix);
+  }
+
+  write(o: JsonBytes, v: string): void {
+    const b = this.cache.get(v);
+    if (b !== undefined) o.bytes(b);
+    else this.miss(o, v);
+  }
+
+  opt(o: JsonBytes, v: string | undefined): void {
+    if (v !== undefined) this.write(o, v);
+  }
+
+  private miss(o: JsonBytes, v: string): void {
+    if (this.cache.size < MAX_CACHED) {
+      const b = utf8(`${this.key}${JSON.stringify(v)}${this.suffix}`);
+      this.cache.set(v, b);
+      o.bytes(b);
+      return;
     }
-    if (p.score !== undefined) {
-      o.raw(p.label === undefined ? '"score":' : ',"score":');
-      o.num(p.score);
+    o.bytes(this.keyBytes);
+    o.str(v);
+    o.bytes(this.suffixBytes);
+  }
+}
+
+/** Keys of `{name: number}` records (features, metrics) as `"name":` bytes. */
+class Keys {
+  private readonly cache = new Map<string, Uint8Array>();
+
+  write(o: JsonBytes, k: string): void {
+    let b = this.cache.get(k);
+    if (b === undefined) {
+      b = utf8(`${JSON.stringify(k)}:`);
+      if (this.cache.size < MAX_CACHED) this.cache.set(k, b);
+    }
+    o.bytes(b);
+  }
+}
+
+const K = {
+  latency: utf8(',"latency_ms":'),
+  inputTokens: utf8(',"input_tokens":'),
+  outputTokens: utf8(',"output_tokens":'),
+  prediction: utf8(',"prediction":{'),
+  score: utf8('"score":'),
+  scoreAfterLabel: utf8(',"score":'),
+  logprobsTrue: utf8(',"logprobs_requested":true'),
+  logprobsFalse: utf8(',"logprobs_requested":false'),
+  features: utf8(',"input_features":{'),
+  embedding: utf8(',"input_embedding":['),
+  policyFlags: utf8(',"policy_flags":['),
+  toolCalls: utf8(',"tool_calls":['),
+  bytes: utf8(',"bytes":'),
+  records: utf8(',"records":'),
+  metrics: utf8(',"metrics":{'),
+  end: utf8('}\n'),
+};
+
+/** Writes events as NDJSON lines; holds the per-field caches. */
+class EventEncoder {
+  private readonly type = new Field('{"type":', ',"event_id":');
+  private readonly tenant = new Field(',"tenant":');
+  private readonly source = new Field(',"source":');
+  private readonly modelId = new Field(',"model_id":');
+  private readonly modelVersion = new Field(',"model_version":');
+  private readonly endpoint = new Field(',"endpoint":');
+  private readonly principal = new Field(',"principal":');
+  private readonly clientIp = new Field(',"client_ip":');
+  private readonly sessionId = new Field(',"session_id":');
+  private readonly status = new Field(',"status":');
+  private readonly label = new Field('"label":');
+  private readonly flag = new Field('');
+  private readonly tool = new Field('{"tool":');
+  private readonly toolAfter = new Field(',{"tool":');
+  private readonly destination = new Field(',"destination":');
+  private readonly principalType = new Field(',"principal_type":');
+  private readonly role = new Field(',"role":');
+  private readonly action = new Field(',"action":');
+  private readonly resource = new Field(',"resource":');
+  private readonly resourceType = new Field(',"resource_type":');
+  private readonly sensitivity = new Field(',"sensitivity":');
+  private readonly resourceTenant = new Field(',"resource_tenant":');
+  private readonly outcome = new Field(',"outcome":');
+  private readonly via = new Field(',"via":');
+  private readonly site = new Field(',"site":');
+  private readonly zone = new Field(',"zone":');
+  private readonly kind = new Field(',"kind":');
+  private readonly badgeId = new Field(',"badge_id":');
+  private readonly doorId = new Field(',"door_id":');
+  private readonly result = new Field(',"result":');
+  private readonly direction = new Field(',"direction":');
+  private readonly holderRole = new Field(',"holder_role":');
+  private readonly deviceId = new Field(',"device_id":');
+  private readonly state = new Field(',"state":');
+  private readonly firmware = new Field(',"firmware":');
+  private readonly configHash = new Field(',"config_hash":');
+  private readonly scenario = new Field(',"sim_scenario":');
+  private readonly keys = new Keys();
+
+  /**
+   * One event as an NDJSON line with its newline. It knows the contract's fields and
+   * `sim_scenario`; other extra fields are not written. The bytes equal `JSON.stringify`
+   * of the event with `ts` as RFC 3339, in contract key order.
+   */
+  write(o: JsonBytes, e: VigilEvent): void {
+    this.type.write(o, e.type);
+    o.str(e.event_id);
+    o.time(',"ts":', e.ts);
+    this.tenant.write(o, e.tenant);
+    this.source.opt(o, e.source);
+    if (e.type === 'inference') this.inference(o, e);
+    else if (e.type === 'access') this.access(o, e);
+    else this.facility(o, e);
+    const tag = e['sim_scenario'];
+    if (typeof tag === 'string') this.scenario.write(o, tag);
+    o.bytes(K.end);
+  }
+
+  private inference(o: JsonBytes, e: InferenceEvent): void {
+    this.modelId.write(o, e.model_id);
+    this.modelVersion.opt(o, e.model_version);
+    this.endpoint.opt(o, e.endpoint);
+    this.principal.write(o, e.principal);
+    this.clientIp.opt(o, e.client_ip);
+    this.sessionId.opt(o, e.session_id);
+    o.bytes(K.latency);
+    o.num(e.latency_ms);
+    this.status.write(o, e.status);
+    if (e.input_tokens !== undefined) {
+      o.bytes(K.inputTokens);
+      o.num(e.input_tokens);
+    }
+    if (e.output_tokens !== undefined) {
+      o.bytes(K.outputTokens);
+      o.num(e.output_tokens);
+    }
+    const p = e.prediction;
+    if (p !== undefined) {
+      o.bytes(K.prediction);
+      if (p.label !== undefined) this.label.write(o, p.label);
+      if (p.score !== undefined) {
+        o.bytes(p.label === undefined ? K.score : K.scoreAfterLabel);
+        o.num(p.score);
+      }
+      o.byte(CLOSE);
+    }
+    if (e.logprobs_requested !== undefined) o.bytes(e.logprobs_requested ? K.logprobsTrue : K.logprobsFalse);
+    if (e.input_features !== undefined) {
+      o.bytes(K.features);
+      this.record(o, e.input_features);
+    }
+    if (e.input_embedding !== undefined) {
+      o.bytes(K.embedding);
+      const a = e.input_embedding;
+      for (let i = 0; i < a.length; i++) {
+        if (i > 0) o.byte(COMMA);
+        o.num(a[i] as number);
+      }
+      o.byte(CLOSE_ARRAY);
+    }
+    if (e.policy_flags !== undefined) {
+      o.bytes(K.policyFlags);
+      const a = e.policy_flags;
+      for (let i = 0; i < a.length; i++) {
+        if (i > 0) o.byte(COMMA);
+        this.flag.write(o, a[i] as string);
+      }
+      o.byte(CLOSE_ARRAY);
+    }
+    if (e.tool_calls !== undefined) {
+      o.bytes(K.toolCalls);
+      const calls = e.tool_calls;
+      let first = true;
+      for (const c of calls) {
+        (first ? this.tool : this.toolAfter).write(o, c.tool);
+        first = false;
+        this.destination.opt(o, c.destination);
+        o.byte(CLOSE);
+      }
+      o.byte(CLOSE_ARRAY);
+    }
+  }
+
+  /** The members of a `{name: number}` record after its `{`, and the closing brace. */
+  private record(o: JsonBytes, r: Readonly<Record<string, number | undefined>>): void {
+    let first = true;
+    for (const k in r) {
+      const v = r[k];
+      if (v === undefined) continue;
+      if (!first) o.byte(COMMA);
+      first = false;
+      this.keys.write(o, k);
+      o.num(v);
     }
     o.byte(CLOSE);
   }
-  if (e.logprobs_requested !== undefined)
-    o.raw(e.logprobs_requested ? ',"logprobs_requested":true' : ',"logprobs_requested":false');
-  if (e.input_features !== undefined) {
-    o.raw(',"input_features":');
-    numberRecord(o, e.input_features);
-  }
-  if (e.input_embedding !== undefined) {
-    o.raw(',"input_embedding":');
-    numbers(o, e.input_embedding);
-  }
-  if (e.policy_flags !== undefined) {
-    o.raw(',"policy_flags":');
-    strings(o, e.policy_flags);
-  }
-  if (e.tool_calls !== undefined) {
-    o.raw(',"tool_calls":[');
-    const calls = e.tool_calls;
-    for (let i = 0; i < calls.length; i++) {
-      const c = calls[i];
-      if (c === undefined) continue;
-      o.raw(i === 0 ? '{"tool":' : ',{"tool":');
-      o.str(c.tool);
-      optStr(o, ',"destination":', c.destination);
-      o.byte(CLOSE);
+
+  private access(o: JsonBytes, e: AccessEvent): void {
+    this.principal.write(o, e.principal);
+    this.principalType.opt(o, e.principal_type);
+    this.role.opt(o, e.role);
+    this.action.write(o, e.action);
+    this.resource.write(o, e.resource);
+    this.resourceType.opt(o, e.resource_type);
+    this.sensitivity.opt(o, e.sensitivity);
+    this.resourceTenant.opt(o, e.resource_tenant);
+    if (e.bytes !== undefined) {
+      o.bytes(K.bytes);
+      o.num(e.bytes);
     }
-    o.byte(93);
+    if (e.records !== undefined) {
+      o.bytes(K.records);
+      o.num(e.records);
+    }
+    this.outcome.write(o, e.outcome);
+    this.clientIp.opt(o, e.client_ip);
+    this.via.opt(o, e.via);
   }
-}
 
-function access(o: JsonBytes, e: AccessEvent): void {
-  o.raw(',"principal":');
-  o.str(e.principal);
-  optStr(o, ',"principal_type":', e.principal_type);
-  optStr(o, ',"role":', e.role);
-  o.raw(',"action":');
-  o.str(e.action);
-  o.raw(',"resource":');
-  o.str(e.resource);
-  optStr(o, ',"resource_type":', e.resource_type);
-  optStr(o, ',"sensitivity":', e.sensitivity);
-  optStr(o, ',"resource_tenant":', e.resource_tenant);
-  optNum(o, ',"bytes":', e.bytes);
-  optNum(o, ',"records":', e.records);
-  o.raw(',"outcome":');
-  o.str(e.outcome);
-  optStr(o, ',"client_ip":', e.client_ip);
-  optStr(o, ',"via":', e.via);
-}
-
-function facility(o: JsonBytes, e: FacilityEvent): void {
-  o.raw(',"site":');
-  o.str(e.site);
-  o.raw(',"zone":');
-  o.str(e.zone);
-  o.raw(',"kind":');
-  o.str(e.kind);
-  if (e.kind === 'badge') {
-    o.raw(',"badge_id":');
-    o.str(e.badge_id);
-    o.raw(',"door_id":');
-    o.str(e.door_id);
-    o.raw(',"result":');
-    o.str(e.result);
-    optStr(o, ',"direction":', e.direction);
-    optStr(o, ',"holder_role":', e.holder_role);
-    return;
+  private facility(o: JsonBytes, e: FacilityEvent): void {
+    this.site.write(o, e.site);
+    this.zone.write(o, e.zone);
+    this.kind.write(o, e.kind);
+    if (e.kind === 'badge') {
+      this.badgeId.write(o, e.badge_id);
+      this.doorId.write(o, e.door_id);
+      this.result.write(o, e.result);
+      this.direction.opt(o, e.direction);
+      this.holderRole.opt(o, e.holder_role);
+      return;
+    }
+    this.deviceId.write(o, e.device_id);
+    if (e.metrics !== undefined) {
+      o.bytes(K.metrics);
+      this.record(o, e.metrics as Record<string, number | undefined>);
+    }
+    this.state.opt(o, e.state);
+    if (e.kind === 'ups') {
+      this.firmware.opt(o, e.firmware);
+      this.configHash.opt(o, e.config_hash);
+    }
   }
-  o.raw(',"device_id":');
-  o.str(e.device_id);
-  if (e.metrics !== undefined) {
-    o.raw(',"metrics":');
-    numberRecord(o, e.metrics as Record<string, number | undefined>);
-  }
-  optStr(o, ',"state":', e.state);
-  if (e.kind === 'ups') {
-    optStr(o, ',"firmware":', e.firmware);
-    optStr(o, ',"config_hash":', e.config_hash);
-  }
-}
-
-/**
- * Writes one event as an NDJSON line (with its newline). Field by field rather than with
- * `JSON.stringify`, because serialisation dominates the cost of writing events (see
- * test/bench/simulate). It knows the contract's fields and `sim_scenario`; other extra
- * fields are not written. The bytes equal `JSON.stringify` of the event with `ts` as
- * RFC 3339, in contract key order.
- */
-export function writeEvent(o: JsonBytes, e: VigilEvent): void {
-  o.raw('{"type":');
-  o.str(e.type);
-  o.raw(',"event_id":');
-  o.str(e.event_id);
-  o.raw(',"ts":');
-  o.time(e.ts);
-  o.raw(',"tenant":');
-  o.str(e.tenant);
-  optStr(o, ',"source":', e.source);
-  if (e.type === 'inference') inference(o, e);
-  else if (e.type === 'access') access(o, e);
-  else facility(o, e);
-  const tag = e['sim_scenario'];
-  if (typeof tag === 'string') {
-    o.raw(',"sim_scenario":');
-    o.str(tag);
-  }
-  o.raw('}\n');
 }
 
 /** Events as NDJSON line strings, for Kafka messages and tests. */
 export class EventSerializer {
   private readonly out = new JsonBytes(null, 64 * 1024);
+  private readonly encoder = new EventEncoder();
 
   line(e: VigilEvent): string {
     const o = this.out;
     o.pos = 0;
-    writeEvent(o, e);
+    this.encoder.write(o, e);
     return o.buf.toString('utf8', 0, o.pos);
   }
 }
@@ -205,6 +292,7 @@ export class EventSerializer {
 export class NdjsonFileWriter {
   private readonly fd: number;
   private readonly out: JsonBytes;
+  private readonly encoder = new EventEncoder();
 
   constructor(path: string, bufferBytes = 1 << 20) {
     this.fd = openSync(path, 'w');
@@ -217,7 +305,7 @@ export class NdjsonFileWriter {
   }
 
   write(e: VigilEvent): void {
-    writeEvent(this.out, e);
+    this.encoder.write(this.out, e);
   }
 
   close(): void {

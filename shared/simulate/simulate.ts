@@ -15,6 +15,7 @@ import { scenarioDef, selectScenarios } from './scenarios/index.ts';
 import { place } from './scenarios/plan.ts';
 import { ScenarioError, type ScenarioRequest } from './scenarios/types.ts';
 import { buildWorld } from './world.ts';
+import { flattenStrings } from './flat-strings.ts';
 import type { SizePreset, World } from './world-types.ts';
 
 export interface SimulateOptions {
@@ -131,6 +132,8 @@ export function prepare(
     labels.push(placed.label);
     for (const a of placed.actors) heap.push(a);
   });
+  // After the scenarios, which add entities and effects: see flat-strings.ts.
+  flattenStrings(world);
   return { world, labels, heap, emitter };
 }
 

@@ -44,7 +44,7 @@ describe('JsonBytes', () => {
     for (let i = 0; i < 5_000; i++) {
       t += rng.int(90_000);
       o.pos = 0;
-      o.time(t);
+      o.time('', t);
       expect(o.buf.toString('utf8', 0, o.pos)).toBe(JSON.stringify(new Date(t).toISOString()));
     }
   });
