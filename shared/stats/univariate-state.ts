@@ -8,14 +8,25 @@ import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
 import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
 import { SeasonalProfile, type SeasonalProfileState } from './seasonal-profile.ts';
 import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
-import type { DetectorCore, UnivariateOptions } from './univariate-detector.ts';
+import {
+  DRIFT_MAX_EXCESS,
+  DRIFT_SPREAD_ALPHA,
+  SEASON_UPPER,
+  SPIKE_UPPER,
+  UPPER_MAX_EXCESS,
+  type DetectorCore,
+  type UnivariateOptions,
+} from './univariate-detector.ts';
 
 /**
  * Version 2 added the hour-of-week correction (`week`, `errWeek`, `options.weekBins`); a
- * version-1 state restores with that correction still to learn.
+ * version-1 state restores with that correction still to learn. Version 3 added the upper
+ * calibration level of the spike and seasonal components (their calibrators' state
+ * version 2), a lower cap on the drift calibrator's excesses and a slower drift spread; an
+ * older state restores with the upper levels still to learn and the new drift rates.
  */
 export interface UnivariateState {
-  v: 1 | 2;
+  v: 1 | 2 | 3;
   options: UnivariateOptions;
   /** n, firstT, lastT, lastX, run, inEpisode (0/1), quiet, episode, held (v2); NaN as null. */
   scalars: (number | null)[];
@@ -60,7 +71,7 @@ const num = (x: number | null | undefined): number => (x === null || x === undef
 
 export function snapshotDetector(options: Readonly<UnivariateOptions>, c: DetectorCore): UnivariateState {
   return {
-    v: 2,
+    v: 3,
     options: { ...options },
     scalars: [c.n, c.firstT, c.lastT, c.lastX, c.run, c.inEpisode ? 1 : 0, c.quiet, c.episode, c.held].map(
       nan,
@@ -89,12 +100,13 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
 }
 
 export function restoreDetector(s: UnivariateState, options: Readonly<UnivariateOptions>): DetectorCore {
-  if (s.v !== 1 && s.v !== 2) {
-    throw new TypeError(`UnivariateDetector state has unsupported version ${String(s.v)} (expected 1 or 2)`);
+  if (s.v !== 1 && s.v !== 2 && s.v !== 3) {
+    throw new TypeError(`UnivariateDetector state has unsupported version ${String(s.v)} (expected 1 to 3)`);
   }
-  if (s.v === 2 && (s.week === undefined || s.errWeek === undefined)) {
-    throw new TypeError('UnivariateDetector state version 2 without its week profile');
+  if (s.v >= 2 && (s.week === undefined || s.errWeek === undefined)) {
+    throw new TypeError(`UnivariateDetector state version ${s.v} without its week profile`);
   }
+  const old = s.v < 3;
   const [n, firstT, lastT, lastX, run, inEpisode, quiet, episode, held] = s.scalars.map(num);
   return {
     n: num(n),
@@ -118,13 +130,17 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
     cusum: Cusum.restore(s.cusum),
     varRatio: Ewma.restore(s.varRatio),
     repeat: Ewma.restore(s.repeat),
-    calSpike: TailCalibrator.restore(s.calSpike),
-    calSeason: TailCalibrator.restore(s.calSeason),
+    calSpike: old
+      ? TailCalibrator.restore(s.calSpike).withUpper(SPIKE_UPPER, UPPER_MAX_EXCESS)
+      : TailCalibrator.restore(s.calSpike),
+    calSeason: old
+      ? TailCalibrator.restore(s.calSeason).withUpper(SEASON_UPPER, UPPER_MAX_EXCESS)
+      : TailCalibrator.restore(s.calSeason),
     calVariance: TailCalibrator.restore(s.calVariance),
     calShift: TailCalibrator.restore(s.calShift),
-    calDrift: TailCalibrator.restore(s.calDrift),
+    calDrift: TailCalibrator.restore(old ? { ...s.calDrift, maxExcess: DRIFT_MAX_EXCESS } : s.calDrift),
     short: Ewma.restore(s.short),
     long: Ewma.restore(s.long),
-    dStat: Ewma.restore(s.dStat),
+    dStat: Ewma.restore(old ? { ...s.dStat, alpha: DRIFT_SPREAD_ALPHA } : s.dStat),
   };
 }

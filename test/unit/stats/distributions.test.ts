@@ -112,4 +112,26 @@ describe('TailCalibrator', () => {
     expect(calm.calibrate(6)).toBeLessThan(7);
     expect(heavy.calibrate(6)).toBeLessThan(3);
   });
+
+  it('an upper level discounts recurring far outliers, not calibrated surprises or rare ones', () => {
+    const u = rng(19);
+    const calm = new TailCalibrator().withUpper(8, 20);
+    const rare = new TailCalibrator().withUpper(8, 20);
+    const outliers = new TailCalibrator().withUpper(8, 20);
+    const single = new TailCalibrator();
+    for (let i = 0; i < 20_000; i++) {
+      const s = -Math.log10(u());
+      calm.learn(s);
+      // A harmless outlier of surprise ≈ 30 every 250 points, or only twice in total.
+      const far = i % 250 === 0 ? 30 : s;
+      outliers.learn(far);
+      single.learn(far);
+      rare.learn(i === 18_000 || i === 19_000 ? 30 : s);
+    }
+    expect(calm.calibrate(12)).toBeGreaterThan(11);
+    expect(rare.calibrate(30)).toBeGreaterThan(8);
+    expect(outliers.calibrate(30)).toBeLessThan(6);
+    expect(single.calibrate(30)).toBeGreaterThan(8);
+    expect(outliers.calibrate(300)).toBeGreaterThan(8); // a 20× spike still saturates
+  });
 });

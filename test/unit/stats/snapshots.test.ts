@@ -104,6 +104,12 @@ const cases: Record<string, Case<unknown>> = {
     save: (m) => m.snapshot(),
     load: (s) => TailCalibrator.restore(s as never),
   }),
+  'TailCalibrator (upper level)': c({
+    make: () => new TailCalibrator().withUpper(6, 20),
+    step: (m, v) => m.update(Math.abs(v - 50) / 1.5),
+    save: (m) => m.snapshot(),
+    load: (s) => TailCalibrator.restore(s as never),
+  }),
   RobustHolt: c({
     make: () => new RobustHolt(),
     step: (m, v) => m.update(v) + m.scale,

@@ -119,17 +119,34 @@ describe('univariate detector behaviour', () => {
     });
     expect(got).toEqual(expected);
   });
-  it('restores a version-1 state (no week profile yet) and rejects unknown versions', () => {
+  it('restores version-1 and -2 states (no week profile, no upper tails yet) and rejects unknown versions', () => {
     const d = new UnivariateDetector();
     const xs = gaussians(400, 34, 10, 1);
     xs.forEach((x, i) => d.update(i * MIN, x));
     const snap = viaJson(d.snapshot());
-    expect(snap.v).toBe(2);
-    const { week: _week, errWeek: _errWeek, ...rest } = snap;
+    expect(snap.v).toBe(3);
+    // A version-2 state: calibrators of state version 1 (no upper level).
+    const v1Cal = (c: typeof snap.calSpike) => {
+      const { u2: _u2, maxExcess2: _m2, exceed2: _e2, excess2: _x2, ...rest } = c;
+      return { ...rest, v: 1 as const };
+    };
+    const cals = {
+      calSpike: v1Cal(snap.calSpike),
+      calSeason: v1Cal(snap.calSeason),
+      calVariance: v1Cal(snap.calVariance),
+      calShift: v1Cal(snap.calShift),
+      calDrift: v1Cal(snap.calDrift),
+    };
+    const v2 = { ...snap, ...cals, v: 2 as const };
+    const r2 = UnivariateDetector.restore(v2);
+    expect(r2.update(400 * MIN, 10).score).toBeGreaterThanOrEqual(0);
+    expect(r2.snapshot().v).toBe(3);
+    expect(r2.snapshot().calSpike.u2).toBe(8);
+    const { week: _week, errWeek: _errWeek, ...rest } = v2;
     const v1 = { ...rest, v: 1 as const, scalars: snap.scalars.slice(0, 8) };
     const r = UnivariateDetector.restore(v1);
     expect(r.update(400 * MIN, 10).score).toBeGreaterThanOrEqual(0);
-    expect(r.snapshot().v).toBe(2);
-    expect(() => UnivariateDetector.restore({ ...snap, v: 3 as unknown as 2 })).toThrow(/version 3/);
+    expect(r.snapshot().v).toBe(3);
+    expect(() => UnivariateDetector.restore({ ...snap, v: 4 as unknown as 3 })).toThrow(/version 4/);
   });
 });
