@@ -40,6 +40,13 @@ import { RobustHolt } from './robust-holt.ts';
 import { SeasonalProfile } from './seasonal-profile.ts';
 import { TailCalibrator } from './tail-calibrator.ts';
 import {
+  DRIFT_MAX_EXCESS,
+  DRIFT_SPREAD_ALPHA,
+  SEASON_UPPER,
+  SPIKE_UPPER,
+  UPPER_MAX_EXCESS,
+} from './univariate-calibration.ts';
+import {
   newWeek,
   restoreDetector,
   snapshotDetector,
@@ -120,22 +127,6 @@ const LONG_SPAN = 400;
 const DRIFT_HOLD_Z = 2;
 /** Points after which a held baseline follows again: the moved level is the new normal. */
 const DRIFT_HOLD_POINTS = 150;
-/** Weight of the drift difference's spread (≈ 1,000 points: steadier than the 400-point baseline it judges). */
-export const DRIFT_SPREAD_ALPHA = 0.002;
-/**
- * Cap on what one drift surprise teaches its calibrator: a drift's surprises persist for
- * many points, and at 3 one drift discounted the next one.
- */
-export const DRIFT_MAX_EXCESS = 2;
-/**
- * Upper calibration levels (tail-calibrator.ts) of the spike and seasonal components, the
- * two that fire on single points: heavy-tailed series (latency, counts, bytes) have
- * harmless outliers that reach far past the ordinary noise, and a second tail fit above
- * these surprises discounts them when they recur, while a 20× spike still saturates.
- */
-export const SPIKE_UPPER = 8;
-export const SEASON_UPPER = 6;
-export const UPPER_MAX_EXCESS = 20;
 
 export class UnivariateDetector {
   readonly options: Readonly<UnivariateOptions>;

@@ -14,9 +14,8 @@ import {
   SEASON_UPPER,
   SPIKE_UPPER,
   UPPER_MAX_EXCESS,
-  type DetectorCore,
-  type UnivariateOptions,
-} from './univariate-detector.ts';
+} from './univariate-calibration.ts';
+import type { DetectorCore, UnivariateOptions } from './univariate-detector.ts';
 
 /**
  * Version 2 added the hour-of-week correction (`week`, `errWeek`, `options.weekBins`); a

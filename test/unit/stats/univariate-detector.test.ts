@@ -32,10 +32,12 @@ function kindTotals(kind: string): { recall: number; fpPer1000: number } {
 }
 
 describe('univariate detector on the labelled corpus', () => {
-  it('reaches a NAB score of 70 on average over seeds and 65 on each (standard profile)', () => {
+  // Today 77.0, 73.4 and 76.7; the bar is 65, the detector before the upper tail
+  // levels reached 75.3, 69.2 and 74.5 — which these floors would reject.
+  it('reaches a NAB score of 74 on average over seeds and 70 on each (standard profile)', () => {
     const scores = results.map((r) => r.score);
-    expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(70);
-    expect(Math.min(...scores)).toBeGreaterThanOrEqual(65);
+    expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(74);
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(70);
   });
 
   // Floors per kind, a little under what the detector reaches today, so a regression in
