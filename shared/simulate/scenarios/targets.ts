@@ -8,14 +8,14 @@ export function principalTarget(
   rng: Rng,
   id: string | undefined,
   what: string,
-  fit: (p: Principal) => boolean,
+  suits: (p: Principal) => boolean,
 ): Target {
   let p: Principal | undefined;
   if (id !== undefined) {
     p = world.principals.find((x) => x.id === id);
     if (p === undefined) throw new ScenarioError(`${what}: no principal "${id}" in this world`);
   } else {
-    const pool = world.principals.filter((x) => x.activeFrom === 0 && fit(x));
+    const pool = world.principals.filter((x) => x.activeFrom === 0 && suits(x));
     if (pool.length === 0) throw new ScenarioError(`${what}: no suitable principal in this world`);
     p = rng.pick(pool);
   }
