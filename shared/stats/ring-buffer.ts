@@ -85,7 +85,12 @@ export class RingBuffer {
   }
 }
 
-/** Shared by every primitive's restore: refuse a state of an unknown version. */
-export function checkVersion(v: unknown, what: string): void {
-  if (v !== 1) throw new TypeError(`${what} state has unsupported version ${String(v)} (expected 1)`);
+/**
+ * Shared by every restore: refuse a state of an unknown version. Versions run 1…`latest`;
+ * a restore that accepts older versions upgrades them itself.
+ */
+export function checkVersion(v: unknown, what: string, latest = 1): void {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= latest) return;
+  const expected = latest === 1 ? '1' : `1 to ${latest}`;
+  throw new TypeError(`${what} state has unsupported version ${String(v)} (expected ${expected})`);
 }

@@ -26,6 +26,8 @@
  * only once it has seen more than UPPER_MIN_EXCEED recent exceedances, so the one or two
  * real anomalies of a series do not teach it that anomalies are normal.
  */
+import { checkVersion } from './ring-buffer.ts';
+
 /** Version 2 added the upper level (`u2` null when there is none). */
 export interface TailCalibratorState {
   v: 1 | 2;
@@ -125,9 +127,7 @@ export class TailCalibrator {
 
   /** Restores a state; a version-1 state (no upper level) restores without one. */
   static restore(s: TailCalibratorState): TailCalibrator {
-    if (s.v !== 1 && s.v !== 2) {
-      throw new TypeError(`TailCalibrator state has unsupported version ${String(s.v)} (expected 1 or 2)`);
-    }
+    checkVersion(s.v, 'TailCalibrator', 2);
     const c = new TailCalibrator(s.u, 1, s.forget, s.maxExcess);
     c.n = s.n;
     c.exceed = s.exceed;

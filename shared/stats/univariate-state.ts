@@ -8,6 +8,7 @@ import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
 import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
 import { SeasonalProfile, type SeasonalProfileState } from './seasonal-profile.ts';
 import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
+import { checkVersion } from './ring-buffer.ts';
 import {
   DRIFT_MAX_EXCESS,
   DRIFT_SPREAD_ALPHA,
@@ -99,9 +100,7 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
 }
 
 export function restoreDetector(s: UnivariateState, options: Readonly<UnivariateOptions>): DetectorCore {
-  if (s.v !== 1 && s.v !== 2 && s.v !== 3) {
-    throw new TypeError(`UnivariateDetector state has unsupported version ${String(s.v)} (expected 1 to 3)`);
-  }
+  checkVersion(s.v, 'UnivariateDetector', 3);
   if (s.v >= 2 && (s.week === undefined || s.errWeek === undefined)) {
     throw new TypeError(`UnivariateDetector state version ${s.v} without its week profile`);
   }
@@ -129,12 +128,8 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
     cusum: Cusum.restore(s.cusum),
     varRatio: Ewma.restore(s.varRatio),
     repeat: Ewma.restore(s.repeat),
-    calSpike: old
-      ? TailCalibrator.restore(s.calSpike).withUpper(SPIKE_UPPER, UPPER_MAX_EXCESS)
-      : TailCalibrator.restore(s.calSpike),
-    calSeason: old
-      ? TailCalibrator.restore(s.calSeason).withUpper(SEASON_UPPER, UPPER_MAX_EXCESS)
-      : TailCalibrator.restore(s.calSeason),
+    calSpike: restoreCalibrator(s.calSpike, old ? SPIKE_UPPER : undefined),
+    calSeason: restoreCalibrator(s.calSeason, old ? SEASON_UPPER : undefined),
     calVariance: TailCalibrator.restore(s.calVariance),
     calShift: TailCalibrator.restore(s.calShift),
     calDrift: TailCalibrator.restore(old ? { ...s.calDrift, maxExcess: DRIFT_MAX_EXCESS } : s.calDrift),
@@ -142,4 +137,10 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
     long: Ewma.restore(s.long),
     dStat: Ewma.restore(old ? { ...s.dStat, alpha: DRIFT_SPREAD_ALPHA } : s.dStat),
   };
+}
+
+/** A calibrator from its state; `upper` adds the upper level an older state lacks. */
+function restoreCalibrator(s: TailCalibratorState, upper: number | undefined): TailCalibrator {
+  const c = TailCalibrator.restore(s);
+  return upper === undefined ? c : c.withUpper(upper, UPPER_MAX_EXCESS);
 }
