@@ -64,7 +64,26 @@ export const ERRORS = {
     retriable: false,
   },
   VGL_ERR_STATE_RESTORE: {
-    message: 'Cannot restore state for %s: %s. The detector starts from an empty baseline.',
+    message:
+      'Cannot restore detector state for %s: %s. The partition is not processed until its state is read; it retries.',
+    retriable: true,
+  },
+  VGL_ERR_STATE_CORRUPT: {
+    message:
+      'Detector state record %s cannot be read: %s. The partition stops rather than overwrite it; fix or delete the record (a tombstone) to resume.',
+    retriable: false,
+  },
+  VGL_ERR_BUS_FENCED: {
+    message:
+      'Partition %s is now owned by another instance (its transactional producer was fenced); this instance stops processing it.',
+    retriable: false,
+  },
+  VGL_ERR_SHUTDOWN_TIMEOUT: {
+    message: 'Shutdown did not finish within %s s (%s); exiting without committing what was not done.',
+    retriable: false,
+  },
+  VGL_ERR_CONSUMER_FATAL: {
+    message: 'Consumer group %s failed for good: %s. Exiting so the orchestrator restarts the process.',
     retriable: false,
   },
   VGL_ERR_DETECTOR_UNKNOWN: {

@@ -3,8 +3,19 @@
  * first use; a consumer per source; an admin client only while creating topics.
  */
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
-import type { Bus, EventSource, Publisher, SourceOptions, StateStore } from '../pipeline/ports.ts';
+import type {
+  Bus,
+  ChangelogRecordHandler,
+  EventSource,
+  PartitionChannel,
+  PartitionChannelSpec,
+  Publisher,
+  SourceOptions,
+  StateStore,
+} from '../pipeline/ports.ts';
 import { vigilError } from '../errors.ts';
+import { readKafkaChangelog } from './kafka-changelog.ts';
+import { KafkaPartitionChannel } from './kafka-partition-channel.ts';
 import { createMissingTopics } from './kafka-topics.ts';
 import { connectError } from './kafka-errors.ts';
 import { KafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher.ts';
@@ -43,7 +54,7 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
     retry: { initialRetryTime: 300, maxRetryTime: 30_000, factor: 0.2, multiplier: 2, retries: 5 },
   });
   const sources = new Set<KafkaSource>();
-  const ensuredStateTopics = new Map<string, Promise<void>>();
+  const ensuredStateTopics = new Map<string, Promise<number>>();
   let producer: Promise<{ raw: Producer; publisher: KafkaPublisher }> | undefined;
   let closed = false;
 
@@ -67,6 +78,27 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
     } finally {
       await admin.disconnect();
     }
+  };
+
+  /** Creates a compacted state topic once per process; resolves to its partition count. */
+  const ensureStateTopic = (topic: string): Promise<number> => {
+    let p = ensuredStateTopics.get(topic);
+    if (p === undefined) {
+      p = (async () => {
+        await ensure([topic]);
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const { topics: meta } = await admin.fetchTopicMetadata({ topics: [topic] });
+          return meta[0]?.partitions.length ?? 0;
+        } finally {
+          await admin.disconnect();
+        }
+      })();
+      ensuredStateTopics.set(topic, p);
+      p.catch(() => ensuredStateTopics.delete(topic));
+    }
+    return p;
   };
 
   const getProducer = (): Promise<KafkaPublisher> => {
@@ -111,16 +143,26 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
     stateStore(service: string): StateStore {
       assertOpen('stateStore');
       const topic = stateTopic(topics, service);
-      const ensureTopic = (): Promise<void> => {
-        let p = ensuredStateTopics.get(topic);
-        if (p === undefined) {
-          p = ensure([topic]);
-          ensuredStateTopics.set(topic, p);
-          p.catch(() => ensuredStateTopics.delete(topic));
-        }
-        return p;
-      };
-      return new KafkaStateStore(kafka, topic, ensureTopic, getProducer, logger);
+      return new KafkaStateStore(kafka, topic, () => ensureStateTopic(topic), getProducer, logger);
+    },
+    async openPartition(spec: PartitionChannelSpec): Promise<PartitionChannel> {
+      assertOpen('openPartition');
+      const count = await ensureStateTopic(spec.changelogTopic);
+      if (count <= spec.input.partition) {
+        throw vigilError('VGL_ERR_BUS_TOPIC_CREATE', [
+          spec.changelogTopic,
+          `it has ${count} partitions but input partition ${spec.input.partition} needs its own; ` +
+            'a changelog must have at least as many partitions as its input topic',
+        ]);
+      }
+      const channel = new KafkaPartitionChannel(kafka, spec, logger);
+      await channel.open();
+      return channel;
+    },
+    async readChangelog(topic: string, parts: number[], onRecord: ChangelogRecordHandler): Promise<void> {
+      assertOpen('readChangelog');
+      await ensureStateTopic(topic);
+      await readKafkaChangelog(kafka, topic, parts, onRecord, logger);
     },
     async close(): Promise<void> {
       // Sources drain first: their last batches may still publish and save state.

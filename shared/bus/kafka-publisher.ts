@@ -8,7 +8,7 @@
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import type { OutboundMessage, Publisher } from '../pipeline/ports.ts';
 import { produceError } from './kafka-errors.ts';
-import { murmur2 } from './partitioner.ts';
+import { murmur2 } from '../events/partitioner.ts';
 
 /** A message whose value may be null: a tombstone on a compacted topic. */
 export interface RawMessage {

@@ -116,6 +116,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     },
     dataDir: resolvePath(env['VIGIL_DATA_DIR'] || './data'),
     httpPort,
+    httpHost: env['VIGIL_HTTP_HOST'] || '127.0.0.1',
     configFile,
     apiKeys,
     logLevel,

@@ -29,22 +29,52 @@ const webhookSchema = z.strictObject({
   timeout_ms: z.number().int().min(100).default(5000),
 });
 
+const stateSchema = z.strictObject({
+  max_hot_entries_per_store: z
+    .number()
+    .int()
+    .min(1)
+    .default(50_000)
+    .describe(
+      'Decoded values per detector store and partition kept in memory; idle ones beyond it stay encoded.',
+    ),
+  idle_ttl_days: z
+    .number()
+    .min(0)
+    .default(30)
+    .describe('Event-time days after which an entity nobody wrote is forgotten (0: never).'),
+});
+
+const pipelineSchema = z.strictObject({
+  store_events: z
+    .boolean()
+    .default(true)
+    .describe('Archive validated events into the ClickHouse events table (an alert-sink consumer group).'),
+  allowed_lateness_minutes: z
+    .number()
+    .min(0)
+    .default(60)
+    .describe(
+      "Events older than their partition's highest event time by more than this go to the dead-letter topic with reason late.",
+    ),
+  max_future_skew_minutes: z
+    .number()
+    .min(0)
+    .default(15)
+    .describe(
+      'Events dated further than this past the wall clock are dead-lettered, so one bad clock cannot move event time (0: off).',
+    ),
+  shutdown_timeout_seconds: z
+    .number()
+    .min(1)
+    .default(30)
+    .describe('How long SIGTERM may take to drain and commit before the process gives up and exits 1.'),
+  state: stateSchema.default(stateSchema.parse({})),
+});
+
 export const fileSchema = z.strictObject({
   topics: topicsSchema.default(topicsSchema.parse({})),
-  pipeline: z
-    .strictObject({
-      checkpoint_interval_seconds: z
-        .number()
-        .min(1)
-        .default(30)
-        .describe('How often (wall clock) detector state is checkpointed to the state topic.'),
-      store_events: z
-        .boolean()
-        .default(true)
-        .describe('Write validated events to the ClickHouse events table.'),
-      max_batch_events: z.number().int().min(1).default(5000),
-    })
-    .default({ checkpoint_interval_seconds: 30, store_events: true, max_batch_events: 5000 }),
+  pipeline: pipelineSchema.default(pipelineSchema.parse({})),
   clickhouse: z
     .strictObject({
       database: z
@@ -63,6 +93,7 @@ export const fileSchema = z.strictObject({
 export type FileConfig = z.infer<typeof fileSchema>;
 export type WebhookConfig = z.infer<typeof webhookSchema>;
 export type TopicsConfig = z.infer<typeof topicsSchema>;
+export type PipelineConfig = z.infer<typeof pipelineSchema>;
 
 export interface ApiKey {
   /** The secret; never logged. */
@@ -81,6 +112,8 @@ export interface ResolvedConfig extends Omit<FileConfig, 'detectors'> {
   };
   dataDir: string;
   httpPort: number;
+  /** Interface the HTTP server binds (VIGIL_HTTP_HOST, default 127.0.0.1). */
+  httpHost: string;
   configFile: string | undefined;
   apiKeys: readonly ApiKey[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -13,6 +13,10 @@ export interface VigilMetrics {
   detectorSeconds: Counter<'service' | 'detector'>;
   consumerLag: Gauge<'service' | 'topic' | 'partition'>;
   sinkWrites: Counter<'sink' | 'outcome'>;
+  lateEvents: Counter<'service' | 'topic'>;
+  stateRecords: Counter<'service'>;
+  restoreSeconds: Histogram<'service'>;
+  restoreFailures: Counter<'service'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): VigilMetrics {
@@ -56,6 +60,31 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Vigil
       name: 'vigil_consumer_lag',
       help: 'Messages behind the high watermark after the last batch',
       labelNames: ['service', 'topic', 'partition'],
+      registers,
+    }),
+    lateEvents: new Counter({
+      name: 'vigil_events_late_total',
+      help: 'Events older than the allowed lateness behind their partition, sent to the dead-letter topic',
+      labelNames: ['service', 'topic'],
+      registers,
+    }),
+    stateRecords: new Counter({
+      name: 'vigil_state_records_total',
+      help: 'Detector state changelog records committed',
+      labelNames: ['service'],
+      registers,
+    }),
+    restoreSeconds: new Histogram({
+      name: 'vigil_state_restore_seconds',
+      help: 'Time to restore the detector state of newly assigned partitions',
+      labelNames: ['service'],
+      buckets: [0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    restoreFailures: new Counter({
+      name: 'vigil_state_restore_failures_total',
+      help: 'Partitions whose detector state could not be restored or read (they are not processed until it can)',
+      labelNames: ['service'],
       registers,
     }),
     sinkWrites: new Counter({

@@ -16,6 +16,14 @@ export interface PipelineMetrics {
   batch(seconds: number): void;
   detectorSeconds(detector: string, seconds: number): void;
   lag(topic: string, partition: number, lag: number): void;
+  /** Events dead-lettered as late. */
+  lateEvents(topic: string, n: number): void;
+  /** Changelog records committed. */
+  stateRecords(n: number): void;
+  /** A state restore finished. */
+  restored(seconds: number, records: number): void;
+  /** Partitions whose state could not be restored (they wait and retry). */
+  restoreFailed(partitions: number): void;
 }
 
 export const NO_METRICS: PipelineMetrics = {
@@ -25,4 +33,8 @@ export const NO_METRICS: PipelineMetrics = {
   batch: () => {},
   detectorSeconds: () => {},
   lag: () => {},
+  lateEvents: () => {},
+  stateRecords: () => {},
+  restored: () => {},
+  restoreFailed: () => {},
 };

@@ -1,12 +1,14 @@
 /**
  * The alert-sink service: one consumer group per output on the alerts topic. ClickHouse
- * always; further outputs (SIEM webhooks) are added by `outputs`.
+ * always; further outputs (SIEM webhooks) are added by `outputs`. With `store_events`, a
+ * further group archives the input topics' events into ClickHouse.
  */
 import type { Alert } from '../events/types.ts';
 import { alertOutputHandler, type AlertOutput } from '../pipeline/alert-fanout.ts';
 import type { EventSource } from '../pipeline/ports.ts';
 import { AlertWriter } from '../store/alert-writer.ts';
 import type { ServiceContext } from './context.ts';
+import { startEventArchiver } from './event-archiver.ts';
 import type { RunningService, ServiceDefinition } from './service.ts';
 
 export interface AlertSinkOptions {
@@ -42,7 +44,11 @@ export function alertSinkService(options: AlertSinkOptions = {}): ServiceDefinit
         );
         sources.push(source);
       }
-      log.info({ outputs: outputs.map((o) => o.name) }, 'alert sink started');
+      if (ctx.config.pipeline.store_events) sources.push(await startEventArchiver(ctx));
+      log.info(
+        { outputs: outputs.map((o) => o.name), archive_events: ctx.config.pipeline.store_events },
+        'alert sink started',
+      );
       let ready = true;
       return {
         name: 'alert-sink',

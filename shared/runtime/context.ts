@@ -27,6 +27,10 @@ export interface ServiceContext {
   store(): Promise<StoreHandle>;
   /** Detector config with run-time changes applied (started once, shared by services). */
   detectorConfig(): Promise<DetectorConfigHub>;
+  /** Reports a failure the process cannot recover from (e.g. a consumer that gave up). */
+  fatal(err: Error): void;
+  /** Registers the process's reaction to `fatal` (the run command exits non-zero). */
+  onFatal(listener: (err: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
   const bus = await createBus(config, topics, log, options.clientId ?? 'vigil');
   let store: Promise<StoreHandle> | undefined;
   let hub: Promise<DetectorConfigHub> | undefined;
+  const fatalListeners: Array<(err: Error) => void> = [];
   const ctx: ServiceContext = {
     config,
     detectors: options.detectors,
@@ -80,6 +85,13 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
         return created;
       })();
       return hub;
+    },
+    fatal(err) {
+      log.fatal({ err: err.message, code: (err as { code?: string }).code }, 'fatal failure');
+      for (const listener of fatalListeners) listener(err);
+    },
+    onFatal(listener) {
+      fatalListeners.push(listener);
     },
     async close() {
       if (hub !== undefined) await (await hub).stop();

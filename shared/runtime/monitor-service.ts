@@ -1,14 +1,15 @@
 /**
  * A monitor service from its spec: the Monitor pipeline on the context's bus, with the
- * service's enabled detectors, state checkpoints in `vigil.state.<service>` and, when
- * configured, validated events stored in ClickHouse.
+ * service's enabled detectors, effectively-once state in the changelog
+ * `vigil.state.<service>` (partitioned like the input), and run-time config changes applied.
  */
+import { stateTopic } from '../bus/topics.ts';
 import type { EventType } from '../events/types.ts';
 import type { DetectorDefinition } from '../pipeline/detector.ts';
-import { Monitor, type EventSink } from '../pipeline/monitor.ts';
-import { EventWriter } from '../store/event-writer.ts';
+import { Monitor } from '../pipeline/monitor.ts';
 import type { ServiceContext } from './context.ts';
 import { pipelineMetrics } from './metrics-adapter.ts';
+import { processorOptions } from './processor-options.ts';
 import type { RunningService, ServiceDefinition } from './service.ts';
 
 export interface MonitorSpec {
@@ -26,23 +27,26 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
       const detectors = hub.list().filter((d) => ids.has(d.definition.id));
       const inputTopic = ctx.topics[spec.eventType];
       const log = ctx.log.child({ service: spec.name });
-      let eventSink: EventSink | undefined;
-      if (ctx.config.pipeline.store_events) {
-        const store = await ctx.store();
-        eventSink = new EventWriter(store.client, ctx.config.clickhouse.database);
-      }
+      const groupId = `vigil-${spec.name}`;
+      const pipeline = ctx.config.pipeline;
       const monitor = new Monitor({
         service: spec.name,
         eventType: spec.eventType,
+        groupId,
         inputTopic,
         alertsTopic: ctx.topics.alerts,
         dlqTopic: ctx.topics.dlq,
+        changelogTopic: stateTopic(ctx.topics, spec.name),
         detectors,
-        source: ctx.bus.source({ groupId: `vigil-${spec.name}`, topics: [inputTopic] }),
-        publisher: await ctx.bus.publisher(),
-        stateStore: ctx.bus.stateStore(spec.name),
-        eventSink,
-        checkpointIntervalMs: ctx.config.pipeline.checkpoint_interval_seconds * 1000,
+        source: ctx.bus.source({
+          groupId,
+          topics: [inputTopic],
+          transactional: true,
+          onFatal: (err) => ctx.fatal(err),
+        }),
+        bus: ctx.bus,
+        processor: processorOptions(pipeline),
+        maxFutureSkewMs: pipeline.max_future_skew_minutes * 60_000,
         log,
         metrics: pipelineMetrics(ctx.metrics, spec.name),
       });
@@ -54,12 +58,11 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
         { detectors: detectors.filter((d) => d.config.enabled).map((d) => d.definition.id) },
         'detectors enabled',
       );
-      let ready = true;
       return {
         name: spec.name,
-        ready: () => ready,
+        ready: () => monitor.ready(),
+        problems: () => monitor.problems(),
         async stop() {
-          ready = false;
           unsubscribe();
           await monitor.stop();
         },

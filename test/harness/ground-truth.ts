@@ -5,7 +5,7 @@
  * window (plus `graceMs` after it). Everything else is a false alert.
  */
 import type { Alert, VigilEvent } from '../../shared/events/types.ts';
-import { Processor } from '../../shared/pipeline/processor.ts';
+import { detectPartitioned } from '../../shared/pipeline/partitioned-run.ts';
 import type { ResolvedDetector } from '../../shared/pipeline/registry.ts';
 import type { Label } from '../../shared/simulate/label.ts';
 
@@ -32,33 +32,9 @@ function inWindow(alert: Alert, label: Label, graceMs: number): boolean {
   return t >= Date.parse(label.start) && t <= Date.parse(label.end) + graceMs;
 }
 
-/** Runs `detectors` over `events` (one Processor per event type, as in a replay). */
+/** Runs `detectors` over `events` as the live partitions would (see PartitionedRun). */
 export function detectAll(events: Iterable<VigilEvent>, detectors: readonly ResolvedDetector[]): Alert[] {
-  const processors = new Map(
-    (['inference', 'access', 'facility'] as const).map((t) => [
-      t,
-      new Processor(detectors.filter((d) => d.definition.eventType === t)),
-    ]),
-  );
-  const alerts = new Map<string, Alert>();
-  const batch = new Map<string, VigilEvent[]>([
-    ['inference', []],
-    ['access', []],
-    ['facility', []],
-  ]);
-  let n = 0;
-  const flush = (): void => {
-    for (const [type, list] of batch) {
-      processors.get(type as VigilEvent['type'])!.process(list, 0, alerts);
-      list.length = 0;
-    }
-  };
-  for (const e of events) {
-    batch.get(e.type)!.push(e);
-    if (++n % 2000 === 0) flush();
-  }
-  flush();
-  return [...alerts.values()];
+  return detectPartitioned(events, detectors, { allowedLatenessMs: 60 * 60_000 });
 }
 
 export function scoreAgainstLabels(

@@ -52,7 +52,7 @@ export async function startTestVigil(options: TestVigilOptions): Promise<TestVig
         partitions: 3,
       },
       clickhouse: { database: `vigil_test_${id}` },
-      pipeline: { checkpoint_interval_seconds: 1, store_events: true, max_batch_events: 5000 },
+      pipeline: { store_events: true },
       ...options.overrides,
     },
   });

@@ -15,7 +15,7 @@ interface CrossTenantConfig {
   ignore_denied: boolean;
 }
 
-class CrossTenantDetector implements Detector<AccessEvent, { version: 1 }> {
+class CrossTenantDetector implements Detector<AccessEvent> {
   private readonly allowed: ReadonlySet<string>;
   private readonly ignoreDenied: boolean;
 
@@ -57,12 +57,6 @@ class CrossTenantDetector implements Detector<AccessEvent, { version: 1 }> {
       episodeKey: owner,
     };
   }
-
-  snapshot(): { version: 1 } {
-    return { version: 1 };
-  }
-
-  restore(): void {}
 }
 
 export const crossTenant = defineDetector({

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { vigilError } from '../../../shared/errors.ts';
 import { replayFile } from '../../../shared/pipeline/replay.ts';
+import { processorOptions } from '../../../shared/runtime/processor-options.ts';
 import type { Alert } from '../../../shared/events/types.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
 import { boot } from '../boot.ts';
@@ -46,13 +47,22 @@ export const replay: Command = {
     if (!existsSync(input)) throw vigilError('VGL_ERR_INPUT_FILE', [input, 'no such file']);
     const { config, detectors } = boot(values.config);
 
-    const summary = await replayFile(input, { detectors });
+    const summary = await replayFile(input, {
+      detectors,
+      partitions: config.topics.partitions,
+      ...processorOptions(config.pipeline),
+    });
 
-    for (const bad of summary.invalidSamples) io.stderr.write(`line ${bad.line}: ${bad.reason}\n`);
+    for (const bad of summary.invalidSamples) {
+      io.stderr.write(bad.line > 0 ? `line ${bad.line}: ${bad.reason}\n` : `${bad.reason}\n`);
+    }
     if (summary.invalid > summary.invalidSamples.length) {
       io.stderr.write(`… and ${summary.invalid - summary.invalidSamples.length} more invalid lines\n`);
     }
-    if (summary.invalid > 0) io.stderr.write(`${summary.invalid} invalid lines skipped\n`);
+    if (summary.invalid > 0) {
+      const late = summary.late > 0 ? ` (${summary.late} of them late events)` : '';
+      io.stderr.write(`${summary.invalid} invalid lines skipped${late}\n`);
+    }
 
     if (values['alerts-out'] !== undefined) await writeNdjson(values['alerts-out'], summary.alerts);
     if (!values['no-store'] && summary.alerts.length > 0) {

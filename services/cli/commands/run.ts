@@ -1,5 +1,10 @@
-/** `vigil run <service|all>`: run services until SIGTERM/SIGINT, then drain and exit 0. */
+/**
+ * `vigil run <service|all>`: run services until SIGTERM/SIGINT, then drain and exit 0 —
+ * or exit 1 when draining did not finish within `shutdown_timeout_seconds` (nothing that
+ * was not processed is committed) or when a consumer failed for good.
+ */
 import { once } from 'node:events';
+import { startHealthServer } from '../../api/health-server.ts';
 import { vigilError } from '../../../shared/errors.ts';
 import { startAlertConsole } from '../../../shared/runtime/alert-console.ts';
 import { createContext } from '../../../shared/runtime/context.ts';
@@ -15,14 +20,17 @@ const usage = `Usage: vigil run <service|all> [--config C] [--demo] [--print-ale
 
 Services: ${SERVICE_NAMES.join(', ')}, or all.
 With KAFKA_BROKERS unset, everything runs in this process on the embedded bus and
-embedded ClickHouse. SIGTERM or Ctrl-C drains in-flight batches, flushes, commits and
-exits 0.
+embedded ClickHouse. SIGTERM or Ctrl-C drains in-flight batches, commits and exits 0;
+if that takes longer than pipeline.shutdown_timeout_seconds, it exits 1 instead.
+A process without the api serves /healthz, /readyz and /metrics on VIGIL_HTTP_PORT.
 
 Options:
   --config C       detector config file (default: $VIGIL_CONFIG)
   --demo           feed simulated traffic with recurring attacks (npm start does this)
   --print-alerts   print each new alert on stdout (default with --demo)
 `;
+
+type Outcome = { kind: 'signal'; signal: string } | { kind: 'fatal'; err: Error };
 
 export const run: Command = {
   name: 'run',
@@ -36,7 +44,7 @@ export const run: Command = {
     });
     const name = positionals[0];
     if (name === undefined) throw vigilError('VGL_ERR_CLI_USAGE', ['name a service to run, or "all"']);
-    // The API reports the readiness of the whole process, known once everything started.
+    // Readiness of the whole process, known once everything started.
     const readiness = { notReady: (): string[] => ['starting'] };
     const definitions = findServices(name, { notReady: () => readiness.notReady() });
     if (definitions.length === 0) {
@@ -44,12 +52,22 @@ export const run: Command = {
         `unknown service "${name}" (known: ${SERVICE_NAMES.join(', ')}, all)`,
       ]);
     }
-    const { config, detectors } = boot(values.config);
+    const booted = boot(values.config);
+    const { detectors } = booted;
+    // The demo's simulated clock runs ahead of the wall clock (an hour a minute).
+    const config = values.demo
+      ? { ...booted.config, pipeline: { ...booted.config.pipeline, max_future_skew_minutes: 0 } }
+      : booted.config;
     const ctx = await createContext({ config, detectors, clientId: `vigil-${name}` });
+    const fatal = new Promise<Outcome>((resolve) => ctx.onFatal((err) => resolve({ kind: 'fatal', err })));
     await ctx.bus.ensureTopics();
     ctx.log.info({ mode: ctx.mode, services: definitions.map((d) => d.name) }, 'starting');
 
     const extra: RunningService[] = [];
+    if (!definitions.some((d) => d.name === 'api')) {
+      const listen = { port: config.httpPort, host: config.httpHost };
+      extra.push(await startHealthServer(ctx, () => readiness.notReady(), listen));
+    }
     if (values['print-alerts'] ?? values.demo) extra.push(await startAlertConsole(ctx, io.stdout));
     const supervisor = await startServices(ctx, definitions, extra);
     readiness.notReady = supervisor.notReady;
@@ -61,9 +79,31 @@ export const run: Command = {
       );
     }
 
-    const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-    ctx.log.info({ signal }, 'shutting down');
-    await supervisor.stop();
-    return 0;
+    const signal = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(([s]): Outcome => ({
+      kind: 'signal',
+      signal: String(s),
+    }));
+    const outcome = await Promise.race([signal, fatal]);
+    ctx.log.info(
+      outcome.kind === 'signal' ? { signal: outcome.signal } : { fatal: outcome.err.message },
+      'shutting down',
+    );
+    const seconds = config.pipeline.shutdown_timeout_seconds;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), seconds * 1000);
+    });
+    const drained = await Promise.race([supervisor.stop().then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (drained) {
+      const err = vigilError('VGL_ERR_SHUTDOWN_TIMEOUT', [
+        seconds,
+        supervisor.stopping().join(', ') || 'closing',
+      ]);
+      ctx.log.error({ code: err.code }, err.message);
+      io.stderr.write(`vigil run: ${err.message} [${err.code}]\n`);
+      return 1;
+    }
+    return outcome.kind === 'fatal' ? 1 : 0;
   },
 };

@@ -82,10 +82,10 @@ describe('resolveConfig', () => {
     expect(c.detectors['access.cross_tenant']).toEqual({ enabled: false });
 
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'topics:\n  alertz: x\npipeline:\n  checkpoint_interval_seconds: 0\n');
+    writeFileSync(bad, 'topics:\n  alertz: x\npipeline:\n  shutdown_timeout_seconds: 0\n');
     const p = problems(() => resolveConfig({ env: {}, configFile: bad }));
     expect(p.some((s) => s.startsWith('file.topics') && s.includes('alertz'))).toBe(true);
-    expect(p.some((s) => s.startsWith('file.pipeline.checkpoint_interval_seconds'))).toBe(true);
+    expect(p.some((s) => s.startsWith('file.pipeline.shutdown_timeout_seconds'))).toBe(true);
     expect(() => resolveConfig({ env: {}, configFile: join(dir, 'missing.yaml') })).toThrow(/VIGIL_CONFIG/);
   });
 });

@@ -2,18 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AccessEvent, Alert } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
+import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
 import { Processor, type DetectorFailure } from '../../../shared/pipeline/processor.ts';
 import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
 import { EventClock, accessEvent } from '../../harness/events.ts';
 
 /** Counts bytes per principal and flags a principal once it passes a limit; throws on a marker. */
-class ByteCounter implements Detector<AccessEvent, { version: 1; totals: Record<string, number> }> {
-  private totals: Record<string, number> = {};
-  constructor(private readonly limit: number) {}
+class ByteCounter implements Detector<AccessEvent> {
+  private readonly totals: KeyedState<number>;
+  constructor(
+    private readonly limit: number,
+    state: DetectorState,
+  ) {
+    this.totals = state.keyed<number>('totals');
+  }
   update(e: AccessEvent): Finding | null {
     if (e.resource === 'boom') throw new Error('boom');
-    const total = (this.totals[e.principal] ?? 0) + (e.bytes ?? 0);
-    this.totals[e.principal] = total;
+    const total = (this.totals.peek(e.principal) ?? 0) + (e.bytes ?? 0);
+    this.totals.put(e.principal, total);
     if (total <= this.limit) return null;
     return {
       entity: { type: 'principal', id: e.principal },
@@ -30,12 +36,6 @@ class ByteCounter implements Detector<AccessEvent, { version: 1; totals: Record<
       },
     };
   }
-  snapshot() {
-    return { version: 1 as const, totals: { ...this.totals } };
-  }
-  restore(s: { version: 1; totals: Record<string, number> }) {
-    this.totals = { ...s.totals };
-  }
 }
 
 const byteCounter = defineDetector({
@@ -44,8 +44,10 @@ const byteCounter = defineDetector({
   category: 'exfiltration',
   description: 'test',
   config: { limit_bytes: z.number().default(10_000).describe('limit') },
-  create: (c) => new ByteCounter(c.limit_bytes),
+  create: (c, state) => new ByteCounter(c.limit_bytes, state),
 });
+
+const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 describe('Processor', () => {
   it('applies config defaults, min_severity and enabled', () => {
@@ -78,7 +80,7 @@ describe('Processor', () => {
     first.process(early, 0, changed);
     expect(changed.size).toBe(0);
     const second = new Processor(resolved);
-    second.restore(JSON.parse(JSON.stringify(first.snapshot())));
+    second.load(viaJson(first.exportState()));
     second.process([accessEvent(clock.advance(10 * 60_000), { bytes: 1 })], 0, changed);
     expect(changed.size).toBe(0);
     second.process([accessEvent(clock.advance(11 * 60_000), { bytes: 1 })], 0, changed);
@@ -92,7 +94,7 @@ describe('Processor', () => {
     p.process([accessEvent(clock, { bytes: 8_000 })], 0, changed);
     expect(changed.size).toBe(0);
     const [lower] = resolveDetectors([byteCounter], { 'access.test_bytes': { limit_bytes: 5_000 } });
-    expect(p.reconfigure(lower!)).toBe(true);
+    p.reconfigure(lower!);
     // 8,000 already counted + 1 = over the new 5,000 limit: the total was carried over.
     p.process([accessEvent(clock.advance(1000), { bytes: 1 })], 0, changed);
     expect([...changed.values()][0]!.evidence.observed).toBe(8_001);
@@ -128,7 +130,7 @@ describe('Processor', () => {
     const a = new Processor(resolved);
     a.process(events.slice(0, 137), 0, split);
     const b = new Processor(resolved);
-    expect(b.restore(JSON.parse(JSON.stringify(a.snapshot())))).toEqual([]);
+    b.load(viaJson(a.exportState()));
     b.process(events.slice(137), 0, split);
     expect(straight.size).toBeGreaterThan(0);
     expect([...split.values()]).toEqual([...straight.values()]);
