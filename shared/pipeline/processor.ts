@@ -14,6 +14,7 @@ import { VigilError } from '../errors.ts';
 import { SEVERITIES, type Alert, type VigilEvent } from '../events/types.ts';
 import { applyFinding, type DetectorIdentity, type Episode, type FindingOrigin } from './alert-tracker.ts';
 import type { Detector, DetectorContext, Finding } from './detector.ts';
+import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from './environment.ts';
 import type { KeyedStore, StateRecord } from './keyed-store.ts';
 import { PartitionState, type StateBudget } from './partition-state.ts';
 import type { ResolvedDetector } from './registry.ts';
@@ -26,11 +27,14 @@ export interface DetectorFailure {
 
 export interface ProcessorOptions {
   budget?: StateBudget;
+  /** Calendars and sites for detectors (default: none declared). */
+  environment?: DetectorEnvironment;
   /** Events older than the partition's watermark by more than this are late (default: never). */
   allowedLatenessMs?: number;
 }
 
 interface Active {
+  definition: ResolvedDetector['definition'];
   identity: DetectorIdentity;
   minSeverity: number;
   learningMs: number;
@@ -56,12 +60,14 @@ export class Processor {
   private readonly meta: KeyedStore<PartitionMeta>;
   private readonly offset: KeyedStore<string>;
   private readonly allowedLatenessMs: number;
+  private readonly environment: DetectorEnvironment;
   private readonly pending: Finding[] = [];
   private readonly ctx: DetectorContext & { eventTime: number; watermark: number };
 
   constructor(detectors: readonly ResolvedDetector[], options: ProcessorOptions = {}) {
     this.state = new PartitionState(options.budget);
     this.allowedLatenessMs = options.allowedLatenessMs ?? Number.POSITIVE_INFINITY;
+    this.environment = options.environment ?? EMPTY_ENVIRONMENT;
     const forever = { pinned: true, idleTtlMs: Number.POSITIVE_INFINITY };
     this.meta = this.state.store<PartitionMeta>(META_STORE, forever);
     this.offset = this.state.store<string>(OFFSET_STORE, forever);
@@ -77,10 +83,15 @@ export class Processor {
       suppressionMs: config.suppression_minutes * 60_000,
     };
     return {
+      definition,
       identity,
       minSeverity: SEVERITIES.indexOf(config.min_severity),
       learningMs: config.learning_minutes * 60_000,
-      instance: definition.create(config, this.state.namespace(definition.id)) as Detector<VigilEvent>,
+      instance: definition.create(
+        config,
+        this.state.namespace(definition.id),
+        this.environment,
+      ) as Detector<VigilEvent>,
       // An episode can still grow until its window has passed the watermark by the lateness.
       episodes: this.state.store<Episode>(`${definition.id}/_episodes`, {
         pinned: true,
@@ -96,8 +107,7 @@ export class Processor {
    * instance but keeps its state, so re-enabling resumes it.
    */
   reconfigure(detector: ResolvedDetector): void {
-    const id = detector.definition.id;
-    const index = this.active.findIndex((a) => a.identity.id === id);
+    const index = this.active.findIndex((a) => a.definition === detector.definition);
     if (!detector.config.enabled) {
       if (index >= 0) this.active.splice(index, 1);
       return;

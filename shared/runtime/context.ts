@@ -8,6 +8,7 @@ import type { TopicNames } from '../bus/topics.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { createMetrics, type VigilMetrics } from '../metrics/registry.ts';
 import type { Bus } from '../pipeline/ports.ts';
+import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from '../pipeline/environment.ts';
 import type { ResolvedDetector } from '../pipeline/registry.ts';
 import type { StoreHandle } from '../store/client.ts';
 import { createBus } from './bus.ts';
@@ -17,6 +18,8 @@ import { openConfiguredStore } from './store.ts';
 export interface ServiceContext {
   readonly config: ResolvedConfig;
   readonly detectors: readonly ResolvedDetector[];
+  /** Calendars and sites from config, for detectors. */
+  readonly environment: DetectorEnvironment;
   readonly topics: Readonly<TopicNames>;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
@@ -52,6 +55,7 @@ export interface ContextOptions {
   log?: Logger;
   metrics?: VigilMetrics;
   clientId?: string;
+  environment?: DetectorEnvironment;
 }
 
 export async function createContext(options: ContextOptions): Promise<ServiceContext> {
@@ -66,6 +70,7 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
   const ctx: ServiceContext = {
     config,
     detectors: options.detectors,
+    environment: options.environment ?? EMPTY_ENVIRONMENT,
     topics,
     log,
     metrics,

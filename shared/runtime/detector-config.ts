@@ -23,7 +23,9 @@ export class DetectorConfigHub {
   private source: EventSource | undefined;
 
   constructor(private readonly ctx: ServiceContext) {
-    for (const d of ctx.detectors) this.current.set(d.definition.id, d);
+    // Definitions sharing an id share one section: the first stands for the id.
+    for (const d of ctx.detectors)
+      if (!this.current.has(d.definition.id)) this.current.set(d.definition.id, d);
   }
 
   /** Effective config of every detector: the file's, with saved changes applied. */
