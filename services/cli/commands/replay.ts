@@ -45,12 +45,13 @@ export const replay: Command = {
     });
     const input = requireOption(values.input, '--input');
     if (!existsSync(input)) throw vigilError('VGL_ERR_INPUT_FILE', [input, 'no such file']);
-    const { config, detectors } = boot(values.config);
+    const { config, detectors, environment } = boot(values.config);
 
     const summary = await replayFile(input, {
       detectors,
       partitions: config.topics.partitions,
       ...processorOptions(config.pipeline),
+      environment,
     });
 
     for (const bad of summary.invalidSamples) {

@@ -53,12 +53,12 @@ export const run: Command = {
       ]);
     }
     const booted = boot(values.config);
-    const { detectors } = booted;
+    const { detectors, environment } = booted;
     // The demo's simulated clock runs ahead of the wall clock (an hour a minute).
     const config = values.demo
       ? { ...booted.config, pipeline: { ...booted.config.pipeline, max_future_skew_minutes: 0 } }
       : booted.config;
-    const ctx = await createContext({ config, detectors, clientId: `vigil-${name}` });
+    const ctx = await createContext({ config, detectors, environment, clientId: `vigil-${name}` });
     const fatal = new Promise<Outcome>((resolve) => ctx.onFatal((err) => resolve({ kind: 'fatal', err })));
     await ctx.bus.ensureTopics();
     ctx.log.info({ mode: ctx.mode, services: definitions.map((d) => d.name) }, 'starting');
