@@ -28,5 +28,8 @@ export function findServices(name: string, options: ServiceOptions): ServiceDefi
     apiService({ notReady: options.notReady }),
   ];
   if (name === 'all') return all;
-  return all.filter((s) => s.name === name);
+  // "a,b" runs several services in one process (start order stays the catalogue's).
+  const wanted = name.split(',').map((n) => n.trim());
+  if (wanted.some((n) => !all.some((s) => s.name === n))) return [];
+  return all.filter((s) => wanted.includes(s.name));
 }

@@ -16,9 +16,9 @@ import type { Command } from '../command.ts';
 import { startDemoFeed } from '../demo-feed.ts';
 import { SERVICE_NAMES, findServices } from '../services.ts';
 
-const usage = `Usage: vigil run <service|all> [--config C] [--demo] [--print-alerts]
+const usage = `Usage: vigil run <service[,service…]|all> [--config C] [--demo] [--print-alerts]
 
-Services: ${SERVICE_NAMES.join(', ')}, or all.
+Services: ${SERVICE_NAMES.join(', ')}, or all; several may be named, comma-separated.
 With KAFKA_BROKERS unset, everything runs in this process on the embedded bus and
 embedded ClickHouse. SIGTERM or Ctrl-C drains in-flight batches, commits and exits 0;
 if that takes longer than pipeline.shutdown_timeout_seconds, it exits 1 instead.
