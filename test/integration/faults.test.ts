@@ -72,7 +72,7 @@ const comparable = (key: string): boolean =>
 async function changelogState(brokers: string, topic: string): Promise<Map<number, Map<string, string>>> {
   const out = new Map<number, Map<string, string>>();
   for (const r of await readTopic(brokers, topic)) {
-    if (!comparable(r.key)) continue;
+    if (r.key === null || !comparable(r.key)) continue;
     let p = out.get(r.partition);
     if (p === undefined) out.set(r.partition, (p = new Map()));
     if (r.value === null) p.delete(r.key);
