@@ -1,45 +1,47 @@
 /**
- * The alert-sink service: one consumer group per output on the alerts topic. ClickHouse
- * always; further outputs (SIEM webhooks) are added by `outputs`.
+ * The alert-sink service: one consumer group per output on the alerts topic
+ * (`vigil-alert-sink-<output>`), so a slow or broken receiver never holds back another.
+ * Which outputs exist (ClickHouse, webhooks, syslog…) is the caller's choice.
  */
-import type { Alert } from '../events/types.ts';
-import { alertOutputHandler, type AlertOutput } from '../pipeline/alert-fanout.ts';
-import type { EventSource } from '../pipeline/ports.ts';
-import { AlertWriter } from '../store/alert-writer.ts';
+import type { BatchHandler, EventSource } from '../pipeline/ports.ts';
 import type { ServiceContext } from './context.ts';
 import type { RunningService, ServiceDefinition } from './service.ts';
 
-export interface AlertSinkOptions {
-  /** Extra outputs beyond ClickHouse, built from the context. */
-  outputs?: (ctx: ServiceContext) => AlertOutput[];
-  /** Called after ClickHouse stored a batch (e.g. the live feed of the API). */
-  onStored?: (alerts: Alert[]) => void;
+export interface SinkOutput {
+  readonly name: string;
+  /**
+   * Handles one batch of the alerts topic; resolves once every alert in it was delivered
+   * or dead-lettered (its offsets then commit). Rejects only after `interrupt()`.
+   */
+  readonly handle: BatchHandler;
+  /** Makes a `handle` that is waiting for a receiver give up, so the consumer can stop. */
+  interrupt(): void;
+  close(): Promise<void>;
 }
 
-export function alertSinkService(options: AlertSinkOptions = {}): ServiceDefinition {
+export interface SinkOutputs {
+  outputs: SinkOutput[];
+  /** Releases what the outputs share (e.g. a poller), after every output closed. */
+  close?(): Promise<void>;
+}
+
+export interface AlertSinkOptions {
+  outputs: (ctx: ServiceContext) => Promise<SinkOutputs>;
+}
+
+export function alertSinkService(options: AlertSinkOptions): ServiceDefinition {
   return {
     name: 'alert-sink',
     async start(ctx) {
       const log = ctx.log.child({ service: 'alert-sink' });
-      const store = await ctx.store();
-      const clickhouse = new AlertWriter(store.client, ctx.config.clickhouse.database);
-      const outputs: AlertOutput[] = [{ name: 'clickhouse', write: (a) => clickhouse.write(a) }];
-      outputs.push(...(options.outputs?.(ctx) ?? []));
+      const { outputs, close } = await options.outputs(ctx);
       const sources: EventSource[] = [];
       for (const output of outputs) {
         const source = ctx.bus.source({
           groupId: `vigil-alert-sink-${output.name}`,
           topics: [ctx.topics.alerts],
         });
-        await source.start(
-          alertOutputHandler(output, log, {
-            written: (alerts: Alert[]) => {
-              ctx.metrics.sinkWrites.inc({ sink: output.name, outcome: 'ok' });
-              if (output.name === 'clickhouse') options.onStored?.(alerts);
-            },
-            failed: () => ctx.metrics.sinkWrites.inc({ sink: output.name, outcome: 'error' }),
-          }),
-        );
+        await source.start(output.handle);
         sources.push(source);
       }
       log.info({ outputs: outputs.map((o) => o.name) }, 'alert sink started');
@@ -49,7 +51,12 @@ export function alertSinkService(options: AlertSinkOptions = {}): ServiceDefinit
         ready: () => ready,
         async stop() {
           ready = false;
+          // An output waiting for a receiver that is down would hold its consumer's stop()
+          // for as long as the outage lasts; interrupted, its batch stays uncommitted.
+          for (const output of outputs) output.interrupt();
           await Promise.all(sources.map((s) => s.stop()));
+          await Promise.all(outputs.map((o) => o.close()));
+          await close?.();
         },
       } satisfies RunningService;
     },
