@@ -46,7 +46,8 @@ function attacks(techniques: readonly string[]): Record<string, unknown>[] {
 function evidences(alert: Alert): Record<string, unknown>[] {
   const { type, id } = alert.entity;
   if (type === 'principal') return [{ user: { uid: id, name: id } }];
-  if (type === 'device') return [{ device: { uid: id, name: id } }];
+  // A UPS or cooling unit: OCSF has no device type for it, hence 99 "Other".
+  if (type === 'device') return [{ device: { uid: id, name: id, type_id: 99, type: 'Facility device' } }];
   return [{ data: { entity_type: type, entity_id: id } }];
 }
 
