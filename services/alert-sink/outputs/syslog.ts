@@ -10,7 +10,7 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { SyslogConfig } from '../../../shared/config/index.ts';
@@ -38,7 +38,10 @@ export class SyslogTransport implements Transport {
       this.tlsOptions = {
         host: config.host,
         port: this.port,
-        servername: t?.server_name ?? config.host,
+        // SNI carries host names only (RFC 6066 §3); an IP is checked against the certificate's SAN.
+        ...((t?.server_name ?? (isIP(config.host) ? undefined : config.host)) !== undefined && {
+          servername: t?.server_name ?? config.host,
+        }),
         rejectUnauthorized: t?.reject_unauthorized ?? true,
         ...(t?.ca_file !== undefined && { ca: readFileSync(t.ca_file) }),
         ...(t?.cert_file !== undefined && { cert: readFileSync(t.cert_file) }),
