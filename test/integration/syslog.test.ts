@@ -64,8 +64,10 @@ function parseCef(text: string): Cef {
   for (; i < text.length && parts.length < 7; i++) {
     const c = text[i]!;
     if (c === '\\' && (text[i + 1] === '|' || text[i + 1] === '\\')) current += text[++i];
-    else if (c === '|') (parts.push(current), (current = ''));
-    else current += c;
+    else if (c === '|') {
+      parts.push(current);
+      current = '';
+    } else current += c;
   }
   const extension: Record<string, string> = {};
   const ext = text.slice(i);
