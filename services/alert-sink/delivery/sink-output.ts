@@ -3,6 +3,7 @@
  * and false-positive suppression → the deliverer, which retries until every selected item
  * is delivered or dead-lettered. `interrupt()` aborts a wait on a receiver that is down.
  */
+import { setMaxListeners } from 'node:events';
 import type { PipelineLogger } from '../../../shared/pipeline/observer.ts';
 import type { SourceBatch } from '../../../shared/pipeline/ports.ts';
 import type { SinkOutput } from '../../../shared/runtime/alert-sink-service.ts';
@@ -22,6 +23,9 @@ export interface SinkOutputParts {
 
 export function sinkOutput(parts: SinkOutputParts): SinkOutput {
   const abort = new AbortController();
+  // Every request in flight listens on this one signal (node:http removes its listener when
+  // the request ends), so more than the default 10 at once is expected, not a leak.
+  setMaxListeners(1000, abort.signal);
   return {
     name: parts.name,
     async handle(batch: SourceBatch): Promise<void> {

@@ -9,9 +9,11 @@
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../../../shared/errors.ts';
 import type { Clock } from '../delivery/types.ts';
+import type { HttpClient } from './http-client.ts';
 
 export interface AckRequest {
-  url: string;
+  url: URL;
+  http: HttpClient;
   headers: Record<string, string>;
   ackId: number;
   pollMs: number;
@@ -33,15 +35,15 @@ export async function awaitAck(request: AckRequest, signal: AbortSignal, clock: 
   for (;;) {
     await clock.sleep(request.pollMs, signal);
     try {
-      const res = await fetch(request.url, {
-        method: 'POST',
-        headers: { ...request.headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ acks: [request.ackId] }),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(request.requestTimeoutMs)]),
-      });
-      const text = await res.text();
+      const res = await request.http.post(
+        request.url,
+        { ...request.headers, 'content-type': 'application/json' },
+        JSON.stringify({ acks: [request.ackId] }),
+        signal,
+        request.requestTimeoutMs,
+      );
       if (res.status === 200) {
-        const acks = (JSON.parse(text) as { acks?: Record<string, boolean> }).acks ?? {};
+        const acks = (JSON.parse(res.body) as { acks?: Record<string, boolean> }).acks ?? {};
         if (acks[String(request.ackId)] === true) return { acked: true };
         last = 'not yet indexed';
       } else {

@@ -11,6 +11,7 @@ import type { Alert } from '../../../shared/events/types.ts';
 import type { Clock, DeliveryItem, SendOutcome, Transport } from '../delivery/types.ts';
 import { ecsBulkBody } from './ecs.ts';
 import { bulkOutcome } from './elastic-bulk.ts';
+import { HttpClient } from './http-client.ts';
 import { outcomeOf, type HttpAnswer } from './http-status.ts';
 import { toOcsf, ocsfActivity } from './ocsf.ts';
 import { messageId, signWebhook } from './signature.ts';
@@ -36,6 +37,8 @@ export function jsonPayload(alert: Alert): string {
 export class WebhookTransport implements Transport {
   readonly batchMax: number;
   private readonly baseHeaders: Record<string, string>;
+  private readonly url: URL;
+  private readonly http: HttpClient;
 
   constructor(
     private readonly config: WebhookConfig,
@@ -43,6 +46,8 @@ export class WebhookTransport implements Transport {
   ) {
     const bulk = config.format === 'ecs' || config.format === 'splunk_hec';
     this.batchMax = bulk ? config.batch_max : 1;
+    this.url = new URL(config.url);
+    this.http = new HttpClient(this.url, config.delivery.concurrency);
     this.baseHeaders = {
       'content-type': CONTENT_TYPE[config.format],
       'user-agent': 'vigil-alert-sink',
@@ -80,13 +85,7 @@ export class WebhookTransport implements Transport {
     }
     let answer: HttpAnswer;
     try {
-      const res = await fetch(this.config.url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.timeout_ms)]),
-      });
-      answer = { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
+      answer = await this.http.post(this.url, headers, body, signal, this.config.timeout_ms);
     } catch (err) {
       signal.throwIfAborted();
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
@@ -101,8 +100,9 @@ export class WebhookTransport implements Transport {
       return outcome;
     const ack = await awaitAck(
       {
-        url: ackUrl(this.config.url),
+        url: new URL(ackUrl(this.config.url)),
         headers: this.baseHeaders,
+        http: this.http,
         ackId,
         pollMs: this.config.splunk.ack_poll_ms,
         timeoutMs: this.config.splunk.ack_timeout_ms,
@@ -114,12 +114,13 @@ export class WebhookTransport implements Transport {
     return ack.acked ? {} : { retry: { items: list, kind: 'ack', reason: ack.reason } };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.http.close();
+  }
 }
 
-/** fetch's "fetch failed" hides the cause (ECONNREFUSED, …), which is what an operator needs. */
+/** The system error code (ECONNREFUSED, ECONNRESET…) is what an operator needs first. */
 function networkReason(err: unknown): string {
-  const cause =
-    err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? errorMessage(err);
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${errorMessage(err)}` : errorMessage(err);
 }
