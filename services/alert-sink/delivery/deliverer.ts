@@ -7,7 +7,7 @@
  * down. Only an abort (the service stopping) ends the wait early, and then the batch stays
  * uncommitted and is delivered again after the restart.
  */
-import { errorMessage } from '../../../shared/errors.ts';
+import { errorMessage, vigilError } from '../../../shared/errors.ts';
 import type { PipelineLogger } from '../../../shared/pipeline/observer.ts';
 import type { Backoff } from './backoff.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
@@ -82,17 +82,8 @@ export class Deliverer {
       metrics.retry(retry.kind);
       const delay = backoff.delayMs(failures, retry.retryAfterMs);
       if (failures <= LOG_EVERY_FAILURE_UNTIL || failures % 20 === 0) {
-        log.warn(
-          {
-            code: 'VGL_ERR_SIEM_DELIVERY',
-            output: name,
-            reason: retry.reason,
-            failures,
-            delayMs: delay,
-            alerts: retry.items.length,
-          },
-          `output did not take ${retry.items.length} alert(s) (${retry.reason}); retrying in ${delay} ms`,
-        );
+        const err = vigilError('VGL_ERR_SIEM_DELIVERY', [name, retry.items.length, retry.reason, delay]);
+        log.warn({ code: err.code, output: name, failures, delayMs: delay }, err.message);
       }
       await clock.sleep(delay, signal);
       pending = retry.items;
@@ -103,10 +94,8 @@ export class Deliverer {
     const { metrics, log, name } = this.parts;
     metrics.deadLetter(r.status, r.items.length);
     metrics.alerts('dead_lettered', r.items.length);
-    log.error(
-      { code: 'VGL_ERR_SIEM_REJECTED', output: name, status: r.status, ids: r.items.map((i) => i.id) },
-      `output refused ${r.items.length} alert(s) with status ${r.status}; sent to the dead-letter topic`,
-    );
+    const err = vigilError('VGL_ERR_SIEM_REJECTED', [name, r.items.length, r.status]);
+    log.error({ code: err.code, output: name, status: r.status, ids: r.items.map((i) => i.id) }, err.message);
   }
 
   private async attempt(
