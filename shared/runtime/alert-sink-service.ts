@@ -7,6 +7,9 @@ import type { BatchHandler, EventSource } from '../pipeline/ports.ts';
 import type { ServiceContext } from './context.ts';
 import type { RunningService, ServiceDefinition } from './service.ts';
 
+/** How long stop() lets batches in flight finish before interrupting their outputs. */
+export const DRAIN_GRACE_MS = 5000;
+
 export interface SinkOutput {
   readonly name: string;
   /**
@@ -51,10 +54,12 @@ export function alertSinkService(options: AlertSinkOptions): ServiceDefinition {
         ready: () => ready,
         async stop() {
           ready = false;
-          // An output waiting for a receiver that is down would hold its consumer's stop()
-          // for as long as the outage lasts; interrupted, its batch stays uncommitted.
-          for (const output of outputs) output.interrupt();
+          // Batches in flight get a grace period to finish and commit; an output still
+          // waiting for a receiver that is down after that would hold stop() for as long as
+          // the outage lasts, so it is interrupted and its batch stays uncommitted.
+          const grace = setTimeout(() => outputs.forEach((o) => o.interrupt()), DRAIN_GRACE_MS);
           await Promise.all(sources.map((s) => s.stop()));
+          clearTimeout(grace);
           await Promise.all(outputs.map((o) => o.close()));
           await close?.();
         },
