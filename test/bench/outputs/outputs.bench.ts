@@ -23,6 +23,7 @@ import { makeAlerts, publishAlerts } from '../../harness/alerts.ts';
 import { startClickHouse } from '../../harness/clickhouse.ts';
 import { startKafka } from '../../harness/kafka.ts';
 import { startRsyslog, type RunningRsyslog } from '../../harness/rsyslog.ts';
+import { consumeMessages, createTestTopics } from '../../harness/topics.ts';
 import { startTestVigil, type TestVigil } from '../../harness/vigil.ts';
 import { machine } from '../machine.ts';
 import { BenchHttpReceiver } from './receivers.ts';
@@ -42,6 +43,18 @@ const delivery = { concurrency: Number(values.concurrency) };
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 
 const kafka = await startKafka();
+// A fresh broker answers the first group joins with GROUP_LOAD_IN_PROGRESS while it loads
+// __consumer_offsets; join once here, retrying, so the timed runs start on a settled broker.
+const [warmTopic] = await createTestTopics(kafka.brokers, ['bench-warmup'], { partitions: 1 });
+for (let attempt = 1; ; attempt++) {
+  try {
+    await consumeMessages(kafka.brokers, warmTopic!, 0, 15_000);
+    break;
+  } catch (err) {
+    if (attempt >= 10) throw err;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
 const clickhouse = await startClickHouse();
 const http = new BenchHttpReceiver();
 await http.start();
