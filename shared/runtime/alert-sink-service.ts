@@ -30,6 +30,8 @@ export interface SinkOutputs {
 
 export interface AlertSinkOptions {
   outputs: (ctx: ServiceContext) => Promise<SinkOutputs>;
+  /** Overrides DRAIN_GRACE_MS (tests). */
+  drainGraceMs?: number;
 }
 
 export function alertSinkService(options: AlertSinkOptions): ServiceDefinition {
@@ -57,7 +59,10 @@ export function alertSinkService(options: AlertSinkOptions): ServiceDefinition {
           // Batches in flight get a grace period to finish and commit; an output still
           // waiting for a receiver that is down after that would hold stop() for as long as
           // the outage lasts, so it is interrupted and its batch stays uncommitted.
-          const grace = setTimeout(() => outputs.forEach((o) => o.interrupt()), DRAIN_GRACE_MS);
+          const grace = setTimeout(
+            () => outputs.forEach((o) => o.interrupt()),
+            options.drainGraceMs ?? DRAIN_GRACE_MS,
+          );
           await Promise.all(sources.map((s) => s.stop()));
           clearTimeout(grace);
           await Promise.all(outputs.map((o) => o.close()));
