@@ -60,7 +60,6 @@ export class Deliverer {
         try {
           await this.parts.deadLetters.publish(rejected, clock.now());
           deadLettered = new Set(rejected.flatMap((r) => r.items));
-          for (const r of rejected) this.reportRejection(r);
         } catch (err) {
           // Not dead-lettered, so not done: they go round again with the retried ones.
           retry = {
@@ -70,6 +69,7 @@ export class Deliverer {
           };
         }
       }
+      if (deadLettered.size > 0) for (const r of rejected) this.reportRejection(r);
       const retrying = new Set(retry?.items ?? []);
       const delivered = pending.filter((i) => !retrying.has(i) && !deadLettered.has(i)).length;
       if (delivered > 0) metrics.alerts('delivered', delivered);
