@@ -137,11 +137,13 @@ export const ERRORS = {
     retriable: false,
   },
   VGL_ERR_SIEM_DELIVERY: {
-    message: 'Webhook %s did not take the alerts (%s); the batch will be retried.',
+    message:
+      'Output %s did not take %s alert(s) (%s); retrying in %s ms. Nothing is committed until it does: check the receiver is up and its URL and credentials.',
     retriable: true,
   },
   VGL_ERR_SIEM_REJECTED: {
-    message: 'Webhook %s refused the alerts with HTTP %s; check its URL, token and format.',
+    message:
+      'Output %s refused %s alert(s) with status %s; they are on the dead-letter topic with the response. Check the output format and the receiver mapping.',
     retriable: false,
   },
   VGL_ERR_API_BUSY: {

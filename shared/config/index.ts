@@ -1,3 +1,14 @@
 export { resolveConfig, formatIssues, type Env, type ResolveOptions } from './resolve.ts';
-export type { ResolvedConfig, ApiKey, Role, WebhookConfig, TopicsConfig, FileConfig } from './schema.ts';
+export type {
+  ResolvedConfig,
+  ApiKey,
+  Role,
+  WebhookConfig,
+  SyslogConfig,
+  DeliveryConfig,
+  FalsePositiveConfig,
+  TopicsConfig,
+  FileConfig,
+} from './schema.ts';
 export { ROLES } from './schema.ts';
+export { DELIVERY_DEFAULTS } from './outputs-schema.ts';

@@ -8,7 +8,8 @@ import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { vigilError } from '../errors.ts';
-import { fileSchema, ROLES, type ApiKey, type ResolvedConfig, type Role } from './schema.ts';
+import { fileSchema, ROLES, type ApiKey, type FileConfig, type ResolvedConfig, type Role } from './schema.ts';
+import { checkSigningKey, resolveSecret } from './secrets.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -61,6 +62,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Fills each output's secret and token from their inline, env or file form; checks names. */
+function resolveOutputs(file: FileConfig, env: Env, problems: string[]): FileConfig {
+  const webhooks = file.webhooks.map((w, i) => {
+    const where = `webhooks[${i}]`;
+    const secret = resolveSecret(w, 'secret', where, env, problems);
+    const token = resolveSecret(w, 'token', where, env, problems);
+    if (secret !== undefined) checkSigningKey(secret, where, problems);
+    return { ...w, secret, token };
+  });
+  for (const [kind, names] of [
+    ['webhooks', file.webhooks.map((w) => w.name)],
+    ['syslog', file.syslog.map((s) => s.name)],
+  ] as const) {
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) problems.push(`${kind}: the name "${dup}" is used twice; names must be unique`);
+  }
+  return { ...file, webhooks };
+}
+
 export interface ResolveOptions {
   env?: Env;
   /** Overrides VIGIL_CONFIG (e.g. `vigil replay --config`). */
@@ -104,7 +124,10 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   if (problems.length > 0 || !parsed.success) {
     throw vigilError('VGL_ERR_CONFIG_INVALID', [problems.join('; ')], { context: { problems } });
   }
-  const file = parsed.data;
+  const file = resolveOutputs(parsed.data, env, problems);
+  if (problems.length > 0) {
+    throw vigilError('VGL_ERR_CONFIG_INVALID', [problems.join('; ')], { context: { problems } });
+  }
   return deepFreeze({
     ...file,
     kafkaBrokers: brokers.length > 0 ? brokers : undefined,

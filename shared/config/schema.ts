@@ -4,6 +4,7 @@
  * description; units are in the names. Unknown keys are rejected.
  */
 import { z } from 'zod';
+import { alertSinkSchema, syslogSchema, webhookSchema } from './outputs-schema.ts';
 
 export const ROLES = ['admin', 'analyst', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,17 +17,6 @@ const topicsSchema = z.strictObject({
   dlq: z.string().min(1).default('vigil.dlq'),
   state_prefix: z.string().min(1).default('vigil.state.').describe('State topic = prefix + service name.'),
   partitions: z.number().int().min(1).max(1000).default(6).describe('Partitions for topics Vigil creates.'),
-});
-
-const webhookSchema = z.strictObject({
-  name: z.string().min(1).describe('Label used in logs and metrics.'),
-  url: z.url().describe('Endpoint receiving alerts by HTTP POST.'),
-  format: z.enum(['json', 'ocsf', 'splunk_hec']).default('json'),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra headers, e.g. an auth token.'),
-  hmac_secret: z.string().optional().describe('Signs each body: X-Vigil-Signature: sha256=<hex>.'),
-  min_severity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('low'),
-  batch_max: z.number().int().min(1).max(1000).default(100),
-  timeout_ms: z.number().int().min(100).default(5000),
 });
 
 const stateSchema = z.strictObject({
@@ -86,12 +76,14 @@ export const fileSchema = z.strictObject({
     })
     .default({ database: 'vigil', alerts_ttl_days: 365, events_ttl_days: 30 }),
   webhooks: z.array(webhookSchema).default([]),
+  syslog: z.array(syslogSchema).default([]),
+  alert_sink: alertSinkSchema,
   /** Per-detector sections, validated against each detector's own schema at boot. */
   detectors: z.record(z.string(), z.unknown()).default({}),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
-export type WebhookConfig = z.infer<typeof webhookSchema>;
+export type { WebhookConfig, SyslogConfig, DeliveryConfig, FalsePositiveConfig } from './outputs-schema.ts';
 export type TopicsConfig = z.infer<typeof topicsSchema>;
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
 

@@ -17,6 +17,10 @@ export interface VigilMetrics {
   stateRecords: Counter<'service'>;
   restoreSeconds: Histogram<'service'>;
   restoreFailures: Counter<'service'>;
+  outputAlerts: Counter<'output' | 'outcome'>;
+  outputRetries: Counter<'output' | 'kind'>;
+  outputDeadLetters: Counter<'output' | 'status'>;
+  outputCircuit: Gauge<'output'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): VigilMetrics {
@@ -91,6 +95,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Vigil
       name: 'vigil_sink_writes_total',
       help: 'Alert batches written to sinks',
       labelNames: ['sink', 'outcome'],
+      registers,
+    }),
+    outputAlerts: new Counter({
+      name: 'vigil_output_alerts_total',
+      help: 'Alerts per alert-sink output by outcome: delivered, dead_lettered, suppressed (false positive), filtered',
+      labelNames: ['output', 'outcome'],
+      registers,
+    }),
+    outputRetries: new Counter({
+      name: 'vigil_output_retries_total',
+      help: 'Delivery attempts that will be retried, by kind (status, network, timeout, ack, dead_letter, error)',
+      labelNames: ['output', 'kind'],
+      registers,
+    }),
+    outputDeadLetters: new Counter({
+      name: 'vigil_output_dead_letters_total',
+      help: 'Alerts a receiver refused for good, sent to the dead-letter topic, by response status',
+      labelNames: ['output', 'status'],
+      registers,
+    }),
+    outputCircuit: new Gauge({
+      name: 'vigil_output_circuit_state',
+      help: 'Circuit breaker of each output: 0 closed, 1 open, 2 half-open',
+      labelNames: ['output'],
       registers,
     }),
   };
