@@ -15,6 +15,8 @@ const MAX_WINDOW_MS = 24 * 60 * MINUTE;
 
 export interface Chart {
   label: string;
+  /** How a minute's events make its value: minutes without events are 0 for count and sum. */
+  measure: 'count' | 'sum' | 'avg' | 'max';
   from: string;
   to: string;
   band: [number, number] | null;
@@ -95,6 +97,7 @@ export async function alertDetail(
       ? null
       : {
           label: plan.label,
+          measure: plan.measure.agg,
           from: new Date(w.from).toISOString(),
           to: new Date(w.to).toISOString(),
           band: band ?? null,

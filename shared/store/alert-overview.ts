@@ -83,3 +83,23 @@ export async function alertOverview(
     })),
   };
 }
+
+/** The newest alert's first_seen (epoch ms) within `tenants`, or undefined with no alerts. */
+export async function latestAlertStart(
+  client: ClickHouseClient,
+  db: string,
+  tenants?: readonly string[],
+): Promise<number | undefined> {
+  try {
+    const result = await client.query({
+      query: `SELECT toUnixTimestamp64Milli(max(first_seen)) AS t, count() AS n FROM ${db}.alerts
+              ${tenants !== undefined ? 'WHERE tenant IN {scope:Array(String)}' : ''}`,
+      query_params: tenants !== undefined ? { scope: tenants } : {},
+      format: 'JSONEachRow',
+    });
+    const row = (await result.json<{ t: string; n: string }>())[0];
+    return row === undefined || Number(row.n) === 0 ? undefined : Number(row.t);
+  } catch (err) {
+    throw vigilError('VGL_ERR_STORE_QUERY', ['overview', (err as Error).message], { cause: err });
+  }
+}

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatIssues } from '../../../shared/config/index.ts';
-import { alertOverview } from '../../../shared/store/alert-overview.ts';
+import { alertOverview, latestAlertStart } from '../../../shared/store/alert-overview.ts';
 import { principalOf, sendError } from '../auth.ts';
 import { time, type AlertDeps } from './alerts.ts';
 
@@ -12,6 +12,7 @@ const MAX_RANGE_MS = 31 * 24 * HOUR;
 export const overviewQuery = z.strictObject({
   from: time.optional(),
   to: time.optional(),
+  hours: z.coerce.number().int().min(1).max(744).default(24),
   tenant: z.string().max(256).optional(),
   top: z.coerce.number().int().min(1).max(50).default(10),
 });
@@ -31,8 +32,9 @@ export function overviewRoutes(app: FastifyInstance, deps: AlertDeps): void {
         );
       }
       const q = parsed.data;
-      const to = q.to ?? Date.now();
-      const from = q.from ?? to - 24 * HOUR;
+      const { tenants } = principalOf(request);
+      const to = q.to ?? (await latestStart(deps, tenants));
+      const from = q.from ?? to - q.hours * HOUR;
       if (!(from < to) || to - from > MAX_RANGE_MS) {
         return sendError(
           reply,
@@ -40,7 +42,6 @@ export function overviewRoutes(app: FastifyInstance, deps: AlertDeps): void {
           'Bad request: from must be before to, at most 31 days',
         );
       }
-      const { tenants } = principalOf(request);
       return alertOverview(deps.client, deps.db, {
         from,
         to,
@@ -50,4 +51,10 @@ export function overviewRoutes(app: FastifyInstance, deps: AlertDeps): void {
       });
     },
   );
+}
+
+/** Now, or the hour after the newest alert's start when event time runs ahead of the clock. */
+async function latestStart(deps: AlertDeps, tenants: readonly string[] | undefined): Promise<number> {
+  const latest = await latestAlertStart(deps.client, deps.db, tenants);
+  return Math.max(Date.now(), latest === undefined ? 0 : Math.ceil((latest + 1) / HOUR) * HOUR);
 }
