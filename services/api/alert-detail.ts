@@ -86,7 +86,7 @@ export async function alertDetail(
   };
   const [events, points] = await Promise.all([
     plan !== undefined || samples.length > 0
-      ? deps.events.around(plan !== undefined ? selector : { ...selector, from: 0, to: 0 }, samples)
+      ? deps.events.around(plan !== undefined ? selector : { ...selector, from: 0, to: 0 }, samples, w.start)
       : Promise.resolve([]),
     plan !== undefined ? deps.events.series(selector, plan.measure) : Promise.resolve([]),
   ]);
@@ -104,7 +104,11 @@ export async function alertDetail(
           expected: plan.expected ?? null,
           points: points.map((p) => ({
             ...p,
-            anomalous: inEpisode(p.t) && (band === undefined || p.value < band[0] || p.value > band[1]),
+            // With a band: readings outside it from the episode's start on; without: the episode.
+            anomalous:
+              band === undefined
+                ? inEpisode(p.t)
+                : p.t + MINUTE > w.start && (p.value < band[0] || p.value > band[1]),
           })),
         };
   const incident = alert.related.length > 0;

@@ -92,16 +92,18 @@ export class EventQueries {
        GROUP BY t ORDER BY t LIMIT 10000`,
       sql.params,
     );
+    rows.sort((a, b) => String(a['ts_text']).localeCompare(String(b['ts_text'])));
     return rows.map((r) => ({ t: Number(r['t']), value: Number(r['v']), events: Number(r['n']) }));
   }
 
   /**
-   * Raw events: the alert's sample events (by id) and the selected events, in time order, at
-   * most `limit`. Sample events outside the tenant scope stay hidden.
+   * Raw events: the alert's sample events (by id) and the selected events nearest `centerMs`,
+   * at most `limit`, in time order. Sample events outside the tenant scope stay hidden.
    */
   async around(
     selector: EventSelector,
     sampleIds: readonly string[],
+    centerMs: number,
     limit = 50,
   ): Promise<Array<{ event_id: string; type: string; tenant: string; ts: string; body: unknown }>> {
     const sql = new Sql();
@@ -113,9 +115,11 @@ export class EventQueries {
       `SELECT event_id, type, tenant, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ') AS ts_text, body
        FROM ${this.db}.events FINAL
        WHERE (event_id IN ${samples} ${scope}) OR (${sql.where.join(' AND ')})
-       ORDER BY ts, event_id LIMIT ${sql.param(limit, 'UInt32')}`,
+       ORDER BY event_id IN ${samples} DESC, abs(toUnixTimestamp64Milli(ts) - ${sql.param(centerMs, 'Int64')}), event_id
+       LIMIT ${sql.param(limit, 'UInt32')}`,
       sql.params,
     );
+    rows.sort((a, b) => String(a['ts_text']).localeCompare(String(b['ts_text'])));
     return rows.map((r) => ({
       event_id: String(r['event_id']),
       type: String(r['type']),
