@@ -2,10 +2,11 @@
  * Read side of the alerts table for the triage API.
  *
  * The list avoids `FINAL` over the whole table, which costs ~200 ms at a million alerts:
- * it takes the top k rows of the raw table (ClickHouse reads the wide columns of those k
- * rows only), keeps each row that is its alert's latest revision (one narrow primary-key
- * lookup), and widens k if too few survive. Any alert's latest revision that ranks above
- * the k-th raw row is among those k rows, so the kept rows are exactly FINAL's top rows.
+ * it takes the top k rows of the raw table (newest first: bounded by the k-th newest
+ * last_seen and read from the projection ordered by it, deploy/clickhouse/003), keeps each
+ * row that is its alert's latest revision (one narrow primary-key lookup), and widens k if
+ * too few survive. Any alert's latest revision that ranks above the k-th raw row is among
+ * those k rows, so the kept rows are exactly FINAL's top rows.
  */
 import type { Alert } from '../events/types.ts';
 import { vigilError } from '../errors.ts';
@@ -40,14 +41,22 @@ interface Cursor {
   id: string;
 }
 
+/**
+ * Sort orders. Newest first reads the `alerts_by_last_seen` projection in reverse once the
+ * list is bounded below by the k-th newest last_seen (`bound`), a narrow query of its own.
+ */
 const SORT = {
   last_seen: {
     key: 'toUnixTimestamp64Milli(last_seen)',
+    order: 'last_seen DESC, alert_id DESC',
     cursor: '(last_seen, alert_id) < (fromUnixTimestamp64Milli({ck:Int64}), {cid:String})',
+    bound: true,
   },
   score: {
-    key: 'toInt64(round(score * 100))',
-    cursor: '(toInt64(round(score * 100)), alert_id) < ({ck:Int64}, {cid:String})',
+    key: 'score',
+    order: 'score DESC, alert_id DESC',
+    cursor: '(score, alert_id) < ({ck:Float32}, {cid:String})',
+    bound: false,
   },
 } as const;
 
@@ -57,7 +66,7 @@ const MAX_ROUNDS = 3;
 function decodeCursor(cursor: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.k === 'number' && Number.isSafeInteger(c.k) && typeof c.id === 'string') return c;
+    if (typeof c.k === 'number' && Number.isFinite(c.k) && typeof c.id === 'string') return c;
   } catch {
     // fall through
   }
@@ -74,7 +83,10 @@ export class AlertQueries {
 
   async list(query: AlertListQuery): Promise<AlertPage> {
     const sort = SORT[query.sort ?? 'last_seen'];
-    const { where, params } = filterSql(this.db, query);
+    // "open" means no triage yet: most alerts. Checked on the candidates rather than as a
+    // NOT IN over every alert; the other statuses are few, and their ids use the primary key.
+    const postStatus = query.status?.includes('open') === true ? new Set<string>(query.status) : undefined;
+    const { where, params } = filterSql(this.db, { ...query, ...(postStatus && { status: [] }) });
     if (query.cursor !== undefined) {
       const c = decodeCursor(query.cursor);
       where.push(sort.cursor);
@@ -82,32 +94,39 @@ export class AlertQueries {
       params['cid'] = c.id;
     }
     const want = query.limit + 1;
+    // The bound query would scan the text a second time; a text search goes without it.
+    const bound = sort.bound && (query.text ?? '') === '';
     let rows: Record<string, unknown>[] | undefined;
+    let statuses = new Map<string, AlertStatus>();
     for (
       let round = 0, k = Math.max(64, want * 2);
       round < MAX_ROUNDS && rows === undefined;
       round++, k *= 8
     ) {
-      const raw = await this.rows(
-        `SELECT *, ${sort.key} AS sort_key FROM ${this.db}.alerts ${whereClause(where)}
-         ORDER BY sort_key DESC, alert_id DESC LIMIT {k:UInt32}`,
-        { ...params, k },
-      );
+      const raw = await this.top(sort, where, params, k, bound);
       const latest = await this.latestRevisions(raw.map((r) => String(r['alert_id'])));
       const kept = new Map<string, Record<string, unknown>>();
       for (const r of raw) {
         const id = String(r['alert_id']);
         if (!kept.has(id) && latest.get(id) === Number(r['revision'])) kept.set(id, r);
       }
-      if (kept.size >= want || raw.length < k) rows = [...kept.values()].slice(0, want);
+      statuses = await this.statuses([...kept.keys()]);
+      const matching = [...kept.values()].filter(
+        (r) => postStatus === undefined || postStatus.has(statuses.get(String(r['alert_id'])) ?? 'open'),
+      );
+      if (matching.length >= want || raw.length < k) rows = matching.slice(0, want);
     }
-    rows ??= await this.rows(
-      `SELECT *, ${sort.key} AS sort_key FROM ${this.db}.alerts FINAL ${whereClause(where)}
-       ORDER BY sort_key DESC, alert_id DESC LIMIT {want:UInt32}`,
-      { ...params, want },
-    );
+    if (rows === undefined) {
+      const full = filterSql(this.db, query);
+      full.where.push(...where.filter((w) => w === sort.cursor));
+      rows = await this.rows(
+        `SELECT *, ${sort.key} AS sort_key FROM ${this.db}.alerts FINAL ${whereClause(full.where)}
+         ORDER BY ${sort.order} LIMIT {want:UInt32}`,
+        { ...params, ...full.params, want },
+      );
+      statuses = await this.statuses(rows.map((r) => String(r['alert_id'])));
+    }
     const page = rows.slice(0, query.limit);
-    const statuses = await this.statuses(page.map((r) => String(r['alert_id'])));
     const last = page[page.length - 1];
     return {
       alerts: page.map((r) => ({
@@ -119,6 +138,34 @@ export class AlertQueries {
           ? encodeCursor({ k: Number(last['sort_key']), id: String(last['alert_id']) })
           : null,
     };
+  }
+
+  /** The top k raw rows (any revision) under `where`, in the sort order. */
+  private async top(
+    sort: (typeof SORT)[keyof typeof SORT],
+    where: readonly string[],
+    params: Record<string, unknown>,
+    k: number,
+    bound: boolean,
+  ): Promise<Record<string, unknown>[]> {
+    const bounded = [...where];
+    const p: Record<string, unknown> = { ...params, k };
+    if (bound) {
+      const kth = await this.rows(
+        `SELECT toUnixTimestamp64Milli(last_seen) AS b FROM ${this.db}.alerts ${whereClause(where)}
+         ORDER BY last_seen DESC LIMIT 1 OFFSET {kth:UInt32}`,
+        { ...params, kth: k - 1 },
+      );
+      if (kth[0] !== undefined) {
+        bounded.push('last_seen >= fromUnixTimestamp64Milli({bound:Int64})');
+        p['bound'] = Number(kth[0]['b']);
+      }
+    }
+    return this.rows(
+      `SELECT *, ${sort.key} AS sort_key FROM ${this.db}.alerts ${whereClause(bounded)}
+       ORDER BY ${sort.order} LIMIT {k:UInt32}`,
+      p,
+    );
   }
 
   /** One alert, or undefined when it does not exist or is outside `tenants`. */
