@@ -104,13 +104,14 @@ export class AlertQueries {
       round++, k *= 8
     ) {
       const raw = await this.top(sort, where, params, k, bound);
-      const latest = await this.latestRevisions(raw.map((r) => String(r['alert_id'])));
+      const ids = [...new Set(raw.map((r) => String(r['alert_id'])))];
+      const [latest, found] = await Promise.all([this.latestRevisions(ids), this.statuses(ids)]);
+      statuses = found;
       const kept = new Map<string, Record<string, unknown>>();
       for (const r of raw) {
         const id = String(r['alert_id']);
         if (!kept.has(id) && latest.get(id) === Number(r['revision'])) kept.set(id, r);
       }
-      statuses = await this.statuses([...kept.keys()]);
       const matching = [...kept.values()].filter(
         (r) => postStatus === undefined || postStatus.has(statuses.get(String(r['alert_id'])) ?? 'open'),
       );

@@ -9,7 +9,7 @@
  *   npm run bench:api [-- --alerts 1000000 --requests 200]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../../services/api/app.ts';
@@ -136,6 +136,8 @@ try {
         second_page: strip(page2),
         text_search: strip(text),
         machine: machine(),
+        // Other work on the machine while it ran: on a shared 2-core box this moves the tails.
+        load_average_1m: Number(loadavg()[0]!.toFixed(2)),
       },
       null,
       2,
