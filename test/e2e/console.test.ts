@@ -106,8 +106,10 @@ describe('triage console', () => {
     expect(await page.locator('#chart-desc').textContent()).toMatch(
       /baseline band [\d.]+ to [\d.]+; expected/,
     );
-    await page.getByRole('heading', { name: 'Evidence' }).scrollIntoViewIfNeeded();
     await browser.screenshot('alert-view', true);
+    await page.getByRole('heading', { name: 'Measured around the alert' }).scrollIntoViewIfNeeded();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await browser.screenshot('alert-view-top'); // docs/console-alert.png is one of these
 
     await page.getByLabel('Note (optional; the comment text)').fill('checking the PDU');
     await page.getByRole('button', { name: 'Acknowledge' }).click();

@@ -39,7 +39,7 @@ export function num(x: number): string {
   if (a >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
   if (a >= 100) return x.toFixed(0);
   if (a >= 1) return x.toFixed(2).replace(/\.?0+$/, '');
-  return x === 0 ? '0' : x.toPrecision(2);
+  return x === 0 ? '0' : String(Number(x.toPrecision(2)));
 }
 
 export const label = (s: string): string => s.replace(/_/g, ' ');
