@@ -98,6 +98,10 @@ export class LiveFeed {
     }
     if (id !== undefined) this.lastId = id;
     if (event === 'alert' && data.length > 0) this.handlers.alert(JSON.parse(data.join('\n')) as Alert);
-    if (event === 'resync') this.handlers.resync();
+    if (event === 'resync') {
+      // The server lost our place: start afresh rather than ask for it again next time.
+      this.lastId = undefined;
+      this.handlers.resync();
+    }
   }
 }
