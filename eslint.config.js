@@ -22,7 +22,15 @@ const area = (name, allowed, message, extra) => [
 
 export default tseslint.config(
   {
-    ignores: ['.vigil-tmp/**', 'node_modules/**', 'data/**', 'deploy/kafka/lib/**', 'dist/**', 'coverage/**'],
+    ignores: [
+      '.artifacts/**',
+      '.vigil-tmp/**',
+      'node_modules/**',
+      'data/**',
+      'deploy/kafka/lib/**',
+      'dist/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -151,6 +151,15 @@ export const ERRORS = {
     retriable: true,
     httpStatus: 503,
   },
+  VGL_ERR_API_RATE_LIMITED: {
+    message: 'Rate limit of %s requests per minute for %s exceeded; retry in %s.',
+    retriable: true,
+    httpStatus: 429,
+  },
+  VGL_ERR_API_CONSOLE_BUILD: {
+    message: 'Cannot build the console from %s: %s. Reinstall with "npm ci".',
+    retriable: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { actionBody, listQuery } from './routes/alerts.ts';
+import { overviewQuery } from './routes/overview.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ const idParam = {
 const secured = (roles: string[], op: Schema): Schema => ({
   ...op,
   description: `${(op['description'] as string | undefined) ?? ''} Roles: ${roles.join(', ')}.`.trim(),
-  responses: { ...(op['responses'] as Schema), '401': error, '403': error },
+  responses: { ...(op['responses'] as Schema), '401': error, '403': error, '429': error },
 });
 
 export function buildOpenApi(): Schema {
@@ -43,7 +44,10 @@ export function buildOpenApi(): Schema {
     info: {
       title: 'Vigil API',
       version: '1',
-      description: 'Triage, ingest and configuration for Vigil alerts.',
+      description:
+        'Triage, ingest and configuration for Vigil alerts. Keys (VIGIL_API_KEYS `name:key:role[:tenant1|tenant2]`) ' +
+        'have a role and optionally a tenant scope: a scoped key sees, triages and ingests only its tenants. ' +
+        'Triage actions are recorded with the key name as the actor. Requests are rate-limited per key (429).',
     },
     security: [{ bearer: [] }],
     components: {
@@ -83,16 +87,30 @@ export function buildOpenApi(): Schema {
           responses: { '200': ok('A page of alerts and next_cursor'), '400': error },
         }),
       },
+      '/api/v1/me': {
+        get: secured(['admin', 'analyst', 'integration'], {
+          summary: 'The calling key: name, role, tenant scope and what it may do',
+          responses: { '200': ok('The key') },
+        }),
+      },
+      '/api/v1/overview': {
+        get: secured(['admin', 'analyst', 'integration'], {
+          summary: 'Alerts per hour by category, severities, top detectors and entities over a range',
+          parameters: queryParameters(overviewQuery),
+          responses: { '200': ok('The overview'), '400': error },
+        }),
+      },
       '/api/v1/alerts/{id}': {
         get: secured(['admin', 'analyst', 'integration'], {
-          summary: 'One alert with evidence and triage history',
+          summary:
+            'One alert with evidence, triage history, related alerts (incident timeline), raw events and a per-minute chart',
           parameters: [idParam],
           responses: { '200': ok('The alert'), '404': error },
         }),
       },
       '/api/v1/alerts/{id}/actions': {
         post: secured(['admin', 'analyst'], {
-          summary: 'Record a triage action',
+          summary: 'Record a triage action; the actor is the key name (an "actor" in the body is refused)',
           parameters: [idParam],
           requestBody: { required: true, content: { 'application/json': { schema: json(actionBody) } } },
           responses: { '201': ok('The recorded action'), '400': error, '404': error },
@@ -100,20 +118,27 @@ export function buildOpenApi(): Schema {
       },
       '/api/v1/stream': {
         get: secured(['admin', 'analyst', 'integration'], {
-          summary: 'Server-Sent Events of new and updated alerts',
+          summary: 'Server-Sent Events of new and updated alerts; resume with Last-Event-ID',
+          parameters: [
+            { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
+            { name: 'severity', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'category', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'detector', in: 'query', required: false, schema: { type: 'string' } },
+          ],
           responses: { '200': { description: 'text/event-stream' }, '503': error },
         }),
       },
       '/api/v1/events': {
         post: secured(['admin', 'integration'], {
-          summary: 'Ingest one event or an array (≤ 1 MiB), validated like the Kafka path',
+          summary:
+            'Ingest one event or an array (≤ 1 MiB), validated like the Kafka path; a scoped key only its tenants',
           requestBody: { required: true, content: { 'application/json': { schema: {} } } },
           responses: { '202': ok('Accepted and rejected counts'), '400': error, '413': error },
         }),
       },
       '/api/v1/detectors': {
         get: secured(['admin'], {
-          summary: 'Detectors, effective config and schemas',
+          summary: 'Detectors, effective config and schemas (unscoped admin keys)',
           responses: { '200': ok('') },
         }),
       },

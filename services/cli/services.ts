@@ -1,4 +1,5 @@
 /** The runnable services, in start order (sinks before producers of their input, the API last). */
+import type { ApiKey } from '../../shared/config/index.ts';
 import type { ServiceDefinition } from '../../shared/runtime/service.ts';
 import { accessMonitor } from '../access-monitor/index.ts';
 import { alertSink } from '../alert-sink/index.ts';
@@ -17,6 +18,8 @@ export const SERVICE_NAMES = [
 export interface ServiceOptions {
   /** Readiness of the whole process, for the API's /readyz. */
   notReady: () => string[];
+  /** Keys for this run only (the generated admin key of the embedded mode). */
+  extraKeys?: readonly ApiKey[];
 }
 
 export function findServices(name: string, options: ServiceOptions): ServiceDefinition[] {
@@ -25,7 +28,7 @@ export function findServices(name: string, options: ServiceOptions): ServiceDefi
     inferenceMonitor,
     accessMonitor,
     facilityMonitor,
-    apiService({ notReady: options.notReady }),
+    apiService({ notReady: options.notReady, extraKeys: options.extraKeys ?? [] }),
   ];
   if (name === 'all') return all;
   // "a,b" runs several services in one process (start order stays the catalogue's).

@@ -9,6 +9,8 @@ export type {
   FalsePositiveConfig,
   TopicsConfig,
   FileConfig,
+  ApiConfig,
 } from './schema.ts';
+export { derivedKeyName } from './api-keys.ts';
 export { ROLES } from './schema.ts';
 export { DELIVERY_DEFAULTS } from './outputs-schema.ts';

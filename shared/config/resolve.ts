@@ -8,7 +8,8 @@ import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { vigilError } from '../errors.ts';
-import { fileSchema, ROLES, type ApiKey, type FileConfig, type ResolvedConfig, type Role } from './schema.ts';
+import { parseApiKeys } from './api-keys.ts';
+import { fileSchema, type FileConfig, type ResolvedConfig } from './schema.ts';
 import { checkSigningKey, resolveSecret } from './secrets.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -34,24 +35,6 @@ function readFile(path: string): unknown {
   } catch (err) {
     throw vigilError('VGL_ERR_CONFIG_FILE', [path, (err as Error).message], { cause: err });
   }
-}
-
-function parseApiKeys(value: string | undefined, problems: string[]): ApiKey[] {
-  if (value === undefined || value.trim() === '') return [];
-  const keys: ApiKey[] = [];
-  value.split(',').forEach((entry, i) => {
-    const at = entry.lastIndexOf(':');
-    const key = entry.slice(0, at).trim();
-    const role = entry.slice(at + 1).trim();
-    if (at <= 0 || key.length < 8) {
-      problems.push(`VIGIL_API_KEYS[${i}]: expected "key:role" with a key of at least 8 characters`);
-    } else if (!(ROLES as readonly string[]).includes(role)) {
-      problems.push(`VIGIL_API_KEYS[${i}]: role must be one of ${ROLES.join(', ')}, got "${role}"`);
-    } else {
-      keys.push({ key, role: role as Role });
-    }
-  });
-  return keys;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -115,6 +98,13 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     problems.push(`VIGIL_HTTP_PORT: expected a port number 0–65535, got "${portText}"`);
   }
 
+  const httpHost = (env['VIGIL_HTTP_HOST'] ?? '').trim() || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-[\]]{1,253}$/.test(httpHost)) {
+    problems.push(
+      `VIGIL_HTTP_HOST: expected a host name or IP address to bind, got "${httpHost.slice(0, 64)}"`,
+    );
+  }
+
   const logLevel = (env['VIGIL_LOG_LEVEL'] ?? 'info') as ResolvedConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`VIGIL_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -139,7 +129,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     },
     dataDir: resolvePath(env['VIGIL_DATA_DIR'] || './data'),
     httpPort,
-    httpHost: env['VIGIL_HTTP_HOST'] || '127.0.0.1',
+    httpHost,
     configFile,
     apiKeys,
     logLevel,

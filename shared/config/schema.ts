@@ -62,6 +62,30 @@ const pipelineSchema = z.strictObject({
   state: stateSchema.default(stateSchema.parse({})),
 });
 
+const apiSchema = z.strictObject({
+  rate_limit_per_minute: z
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .describe('Requests per minute per API key (per client address before authentication).'),
+  stream_max_clients: z.number().int().min(1).default(100).describe('Concurrent /api/v1/stream clients.'),
+  stream_buffer_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1_048_576)
+    .describe(
+      'Bytes a slow stream client may fall behind before it is dropped (it resumes by Last-Event-ID).',
+    ),
+  stream_replay_alerts: z
+    .number()
+    .int()
+    .min(0)
+    .default(2000)
+    .describe('Recent stream events kept so a reconnecting client can resume from its Last-Event-ID.'),
+});
+
 export const fileSchema = z.strictObject({
   topics: topicsSchema.default(topicsSchema.parse({})),
   pipeline: pipelineSchema.default(pipelineSchema.parse({})),
@@ -78,6 +102,7 @@ export const fileSchema = z.strictObject({
   webhooks: z.array(webhookSchema).default([]),
   syslog: z.array(syslogSchema).default([]),
   alert_sink: alertSinkSchema,
+  api: apiSchema.default(apiSchema.parse({})),
   /** Per-detector sections, validated against each detector's own schema at boot. */
   detectors: z.record(z.string(), z.unknown()).default({}),
 });
@@ -85,12 +110,17 @@ export const fileSchema = z.strictObject({
 export type FileConfig = z.infer<typeof fileSchema>;
 export type { WebhookConfig, SyslogConfig, DeliveryConfig, FalsePositiveConfig } from './outputs-schema.ts';
 export type TopicsConfig = z.infer<typeof topicsSchema>;
+export type ApiConfig = z.infer<typeof apiSchema>;
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
 
 export interface ApiKey {
+  /** Who the key is: the actor of its triage actions, safe to log. */
+  name: string;
   /** The secret; never logged. */
   key: string;
   role: Role;
+  /** Tenants whose alerts and events the key may see and ingest; absent = every tenant. */
+  tenants?: readonly string[];
 }
 
 export interface ResolvedConfig extends Omit<FileConfig, 'detectors'> {
@@ -105,6 +135,7 @@ export interface ResolvedConfig extends Omit<FileConfig, 'detectors'> {
   dataDir: string;
   httpPort: number;
   /** Interface the HTTP server binds (VIGIL_HTTP_HOST, default 127.0.0.1). */
+  /** Address the HTTP API binds (VIGIL_HTTP_HOST, default 127.0.0.1). */
   httpHost: string;
   configFile: string | undefined;
   apiKeys: readonly ApiKey[];

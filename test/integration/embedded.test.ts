@@ -1,7 +1,8 @@
 /**
  * The newcomer's path, `npm start`: every service in one process on the embedded bus and
- * embedded ClickHouse, demo traffic with injected attacks; a cross-tenant alert is printed
- * within a minute, the API answers, and Ctrl-C (SIGINT) exits 0.
+ * embedded ClickHouse, demo traffic with injected attacks; it prints the console's address
+ * and, with no keys configured, an admin key for this run; a cross-tenant alert is printed
+ * within a minute, the API answers that key, and Ctrl-C (SIGINT) exits 0.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -26,13 +27,14 @@ function freePort(): Promise<number> {
 
 async function storedAlerts(
   port: number,
+  key: string,
   detector: string,
   withinMs: number,
 ): Promise<Array<{ detector: string }>> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/alerts?detector=${detector}`, {
-      headers: { authorization: 'Bearer embedded-test-key' },
+      headers: { authorization: `Bearer ${key}` },
     });
     const body = (await res.json()) as { alerts: Array<{ detector: string }> };
     if (body.alerts.length > 0 || Date.now() > deadline) return body.alerts;
@@ -48,10 +50,11 @@ describe('npm start (embedded default)', () => {
       ...process.env,
       VIGIL_DATA_DIR: dir,
       VIGIL_HTTP_PORT: String(port),
-      VIGIL_API_KEYS: 'embedded-test-key:analyst',
       VIGIL_LOG_LEVEL: 'warn',
     };
     delete env['KAFKA_BROKERS'];
+    delete env['VIGIL_API_KEYS'];
+    delete env['VIGIL_HTTP_HOST'];
     delete env['CLICKHOUSE_URL'];
     const started = Date.now();
     const child = spawn('node', [BIN, 'run', 'all', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -81,7 +84,17 @@ describe('npm start (embedded default)', () => {
     expect(await ready.json()).toEqual({ ready: true, waiting: [] });
     // The console reads the alerts topic as its own consumer group, so the line can come
     // out a moment before the alert-sink's batch reaches ClickHouse.
-    const stored = await storedAlerts(port, 'access.cross_tenant', 15_000);
+    expect(stderr).toContain(`console and API on http://127.0.0.1:${port}/`);
+    const key = /admin key for this run only[^:]*: (vgl_[A-Za-z0-9_-]{32})\n/.exec(stderr)?.[1];
+    expect(key, stderr).toBeDefined();
+    const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(await me.json()).toMatchObject({ name: 'run-admin', role: 'admin' });
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('<main id="main"');
+    const stored = await storedAlerts(port, key!, 'access.cross_tenant', 15_000);
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.every((a) => a.detector === 'access.cross_tenant')).toBe(true);
     expect(stderr).not.toContain('MaxListenersExceededWarning');

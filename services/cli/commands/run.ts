@@ -11,6 +11,7 @@ import { createContext } from '../../../shared/runtime/context.ts';
 import type { RunningService } from '../../../shared/runtime/service.ts';
 import { startServices } from '../../../shared/runtime/supervisor.ts';
 import { parseCommandArgs } from '../args.ts';
+import { runAdminKey, runBanner } from '../banner.ts';
 import { boot } from '../boot.ts';
 import type { Command } from '../command.ts';
 import { startDemoFeed } from '../demo-feed.ts';
@@ -46,13 +47,17 @@ export const run: Command = {
     if (name === undefined) throw vigilError('VGL_ERR_CLI_USAGE', ['name a service to run, or "all"']);
     // Readiness of the whole process, known once everything started.
     const readiness = { notReady: (): string[] => ['starting'] };
-    const definitions = findServices(name, { notReady: () => readiness.notReady() });
+    const booted = boot(values.config);
+    const runKey = runAdminKey(booted.config);
+    const definitions = findServices(name, {
+      notReady: () => readiness.notReady(),
+      extraKeys: runKey !== undefined ? [runKey] : [],
+    });
     if (definitions.length === 0) {
       throw vigilError('VGL_ERR_CLI_USAGE', [
         `unknown service "${name}" (known: ${SERVICE_NAMES.join(', ')}, all)`,
       ]);
     }
-    const booted = boot(values.config);
     const { detectors, environment } = booted;
     // The demo's simulated clock runs ahead of the wall clock (an hour a minute).
     const config = values.demo
@@ -74,8 +79,12 @@ export const run: Command = {
     if (values.demo) supervisor.add(await startDemoFeed(ctx));
     if (ctx.mode === 'embedded') {
       io.stderr.write(
-        `vigil: running ${name} embedded (in-process bus, ClickHouse under ${config.dataDir}); ` +
-          `API on http://127.0.0.1:${config.httpPort} — Ctrl-C to stop\n`,
+        runBanner(
+          name,
+          config,
+          runKey,
+          definitions.some((d) => d.name === 'api'),
+        ),
       );
     }
 
