@@ -63,6 +63,21 @@ export const ERRORS = {
     message: 'Applying ClickHouse schema file %s failed: %s. Check CLICKHOUSE_URL and permissions.',
     retriable: false,
   },
+  VGL_ERR_STORE_SCHEMA_MISSING: {
+    message:
+      'ClickHouse database %s lacks the tables %s. Apply the schema first with "vigil migrate" (or start once with "vigil run --migrate").',
+    retriable: true,
+  },
+  VGL_ERR_STORE_EMBEDDED_MISSING: {
+    message:
+      'Embedded ClickHouse needs the optional package chdb, which is not installed (%s). Install it with "npm install chdb" (npm ci --omit=optional leaves it out), or set CLICKHOUSE_URL to use a ClickHouse server.',
+    retriable: false,
+  },
+  VGL_ERR_STORE_EMBEDDED_OPEN: {
+    message:
+      'Cannot open embedded ClickHouse at %s: %s. One process owns a data directory: stop the other vigil using VIGIL_DATA_DIR or give this one its own.',
+    retriable: false,
+  },
   VGL_ERR_STATE_RESTORE: {
     message:
       'Cannot restore detector state for %s: %s. The partition is not processed until its state is read; it retries.',
