@@ -9,6 +9,7 @@
 // than the sources is not detected here: `npm run build` is incremental, and the test
 // scripts run it first.
 import { existsSync } from 'node:fs';
+import { URL } from 'node:url';
 
 const built = new URL('../dist/services/cli/main.js', import.meta.url);
 let entry = built.href;

@@ -30,7 +30,8 @@ export const ERRORS = {
     httpStatus: 413,
   },
   VGL_ERR_BUS_CONNECT: {
-    message: 'Cannot reach Kafka at %s: %s. Check KAFKA_BROKERS and that the brokers are up.',
+    message:
+      'Cannot reach Kafka at %s: %s. Check KAFKA_BROKERS, that the brokers are up, and the TLS and SASL settings (KAFKA_SSL_*, KAFKA_SASL_*).',
     retriable: true,
   },
   VGL_ERR_BUS_PRODUCE: {
@@ -112,6 +113,16 @@ export const ERRORS = {
   },
   VGL_ERR_CLI_USAGE: {
     message: '%s. Run "vigil --help" for usage.',
+    retriable: false,
+  },
+  VGL_ERR_CLI_KAFKA_REQUIRED: {
+    message:
+      '"vigil run %s" needs Kafka: set KAFKA_BROKERS (host:port,…). Only "vigil run all" (and npm start) runs without it, every service in one process on the embedded bus.',
+    retriable: false,
+  },
+  VGL_ERR_CLI_NOT_BUILT: {
+    message:
+      'the compiled build (dist/) is missing and tsx is not installed; run "npm run build" in the checkout (needs the dev dependencies), or reinstall with "npm ci".',
     retriable: false,
   },
   VGL_ERR_INPUT_FILE: {

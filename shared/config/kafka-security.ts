@@ -44,7 +44,9 @@ function parseTls(env: Env, problems: string[]): KafkaTls | undefined {
   const key = readVariable(env, 'KAFKA_SSL_KEY', problems, false);
   const passphrase = readVariable(env, 'KAFKA_SSL_KEY_PASSWORD', problems);
   if ((cert === undefined) !== (key === undefined)) {
-    problems.push('KAFKA_SSL_CERT / KAFKA_SSL_KEY: a client certificate needs its key, and a key its certificate');
+    problems.push(
+      'KAFKA_SSL_CERT / KAFKA_SSL_KEY: a client certificate needs its key, and a key its certificate',
+    );
   }
   if (passphrase !== undefined && key === undefined) {
     problems.push('KAFKA_SSL_KEY_PASSWORD: set, but there is no KAFKA_SSL_KEY');
@@ -92,7 +94,9 @@ export function parseKafkaSecurity(env: Env, brokersSet: boolean, problems: stri
   const tls = parseTls(env, problems);
   const sasl = parseSasl(env, problems);
   if (!brokersSet && (tls !== undefined || sasl !== undefined) && problems.length === before) {
-    problems.push('KAFKA_SSL* / KAFKA_SASL_*: set, but KAFKA_BROKERS is not (the embedded bus has no security)');
+    problems.push(
+      'KAFKA_SSL* / KAFKA_SASL_*: set, but KAFKA_BROKERS is not (the embedded bus has no security)',
+    );
   }
   return { tls, sasl };
 }

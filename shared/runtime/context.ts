@@ -82,10 +82,12 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
     bus,
     mode: config.kafkaBrokers === undefined ? 'embedded' : 'kafka',
     store() {
-      store ??= openConfiguredStore(config, { migrate: options.migrate === true || 'embedded' }).catch((err: unknown) => {
-        store = undefined;
-        throw err;
-      });
+      store ??= openConfiguredStore(config, { migrate: options.migrate === true || 'embedded' }).catch(
+        (err: unknown) => {
+          store = undefined;
+          throw err;
+        },
+      );
       return store;
     },
     detectorConfig() {

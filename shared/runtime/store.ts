@@ -35,7 +35,8 @@ export async function openConfiguredStore(
       });
     } else {
       const missing = await missingTables(store.client, database);
-      if (missing.length > 0) throw vigilError('VGL_ERR_STORE_SCHEMA_MISSING', [database, missing.join(', ')]);
+      if (missing.length > 0)
+        throw vigilError('VGL_ERR_STORE_SCHEMA_MISSING', [database, missing.join(', ')]);
     }
   } catch (err) {
     await store.close();

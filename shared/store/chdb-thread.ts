@@ -133,7 +133,9 @@ export class ChdbThreadConnection implements Connection {
       });
     });
     this.ready.catch(() => undefined);
-    this.worker.on('error', (err) => this.fail(vigilError('VGL_ERR_STORE_EMBEDDED_OPEN', [path, err.message])));
+    this.worker.on('error', (err) =>
+      this.fail(vigilError('VGL_ERR_STORE_EMBEDDED_OPEN', [path, err.message])),
+    );
     this.worker.on('exit', (code) => {
       if (this.closing === undefined) this.fail(new Error(`embedded ClickHouse worker exited (${code})`));
     });
