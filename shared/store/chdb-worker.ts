@@ -47,9 +47,12 @@ async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Uint8
   return out;
 }
 
+/** chdb is optional: named through a variable so the build compiles without it installed. */
+const CHDB_CONNECTION = 'chdb/connection';
+
 async function open(path: string): Promise<Engine> {
-  const { createChdbConnection } = await import('chdb/connection');
-  return createChdbConnection({ path }) as unknown as Engine;
+  const chdb = (await import(CHDB_CONNECTION)) as { createChdbConnection(o: { path: string }): Engine };
+  return chdb.createChdbConnection({ path });
 }
 
 async function serve(port: NonNullable<typeof parentPort>, engine: Engine): Promise<void> {
