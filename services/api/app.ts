@@ -1,5 +1,5 @@
 /**
- * The HTTP API (DESIGN.md §7) as a fastify instance: authentication first, then one
+ * The HTTP API (docs/architecture.md, "HTTP API") as a fastify instance: authentication first, then one
  * plugin per route group. Bodies are bounded (1 MiB, the event contract's message limit).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
