@@ -41,7 +41,7 @@ export function assertChdbInstalled(): void {
   try {
     createRequire(import.meta.url).resolve('chdb/connection');
   } catch (err) {
-    throw missing(err instanceof Error ? err.message : String(err));
+    throw missing((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
   }
 }
 
