@@ -30,7 +30,8 @@ export const ERRORS = {
     httpStatus: 413,
   },
   VGL_ERR_BUS_CONNECT: {
-    message: 'Cannot reach Kafka at %s: %s. Check KAFKA_BROKERS and that the brokers are up.',
+    message:
+      'Cannot reach Kafka at %s: %s. Check KAFKA_BROKERS, that the brokers are up, and the TLS and SASL settings (KAFKA_SSL_*, KAFKA_SASL_*).',
     retriable: true,
   },
   VGL_ERR_BUS_PRODUCE: {
@@ -61,6 +62,21 @@ export const ERRORS = {
   },
   VGL_ERR_STORE_SCHEMA: {
     message: 'Applying ClickHouse schema file %s failed: %s. Check CLICKHOUSE_URL and permissions.',
+    retriable: false,
+  },
+  VGL_ERR_STORE_SCHEMA_MISSING: {
+    message:
+      'ClickHouse database %s lacks the tables %s. Apply the schema first with "vigil migrate" (or start once with "vigil run --migrate").',
+    retriable: true,
+  },
+  VGL_ERR_STORE_EMBEDDED_MISSING: {
+    message:
+      'Embedded ClickHouse needs the optional package chdb, which is not installed (%s). Install it with "npm install chdb" (npm ci --omit=optional leaves it out), or set CLICKHOUSE_URL to use a ClickHouse server.',
+    retriable: false,
+  },
+  VGL_ERR_STORE_EMBEDDED_OPEN: {
+    message:
+      'Cannot open embedded ClickHouse at %s: %s. One process owns a data directory: stop the other vigil using VIGIL_DATA_DIR or give this one its own.',
     retriable: false,
   },
   VGL_ERR_STATE_RESTORE: {
@@ -97,6 +113,16 @@ export const ERRORS = {
   },
   VGL_ERR_CLI_USAGE: {
     message: '%s. Run "vigil --help" for usage.',
+    retriable: false,
+  },
+  VGL_ERR_CLI_KAFKA_REQUIRED: {
+    message:
+      '"vigil run %s" needs Kafka: set KAFKA_BROKERS (host:port,…). Only "vigil run all" (and npm start) runs without it, every service in one process on the embedded bus.',
+    retriable: false,
+  },
+  VGL_ERR_CLI_NOT_BUILT: {
+    message:
+      'the compiled build (dist/) is missing and tsx is not installed; run "npm run build" in the checkout (needs the dev dependencies), or reinstall with "npm ci".',
     retriable: false,
   },
   VGL_ERR_INPUT_FILE: {

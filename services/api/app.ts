@@ -1,5 +1,5 @@
 /**
- * The HTTP API (DESIGN.md §7) as a fastify instance: security headers, authentication and
+ * The HTTP API (docs/architecture.md, "HTTP API") as a fastify instance: security headers, authentication and
  * per-key rate limits first, then one plugin per route group and the console at `/`.
  * Bodies are bounded (1 MiB, the event contract's message limit). CORS stays closed: no
  * route sends Access-Control-Allow-* headers, so browsers keep other origins out.

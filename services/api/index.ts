@@ -1,6 +1,4 @@
-/** api: the triage and ingest HTTP API (DESIGN.md §7) on VIGIL_HTTP_PORT. */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+/** api: the triage and ingest HTTP API (docs/architecture.md, "HTTP API") on VIGIL_HTTP_PORT. */
 import type { FastifyInstance } from 'fastify';
 import type { VigilEvent } from '../../shared/events/types.ts';
 import { latestRevisions } from '../../shared/pipeline/alert-fanout.ts';
@@ -8,6 +6,7 @@ import { deadLetterMessage } from '../../shared/pipeline/dead-letter.ts';
 import type { EventSource } from '../../shared/pipeline/ports.ts';
 import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
+import { fanoutSource } from '../../shared/runtime/fanout-source.ts';
 import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
 import type { ApiKey } from '../../shared/config/index.ts';
 import { AlertQueries } from '../../shared/store/alert-queries.ts';
@@ -79,14 +78,11 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
 
 /**
  * Feeds `feed` from the alerts topic, from now on, as a consumer group of its own per API
- * process (every instance streams every alert). Returns the source to stop.
+ * process (every instance streams every alert), deleted when it stops. Returns the source
+ * to stop.
  */
 export async function startAlertFeed(ctx: ServiceContext, feed: AlertFeed): Promise<EventSource> {
-  const source = ctx.bus.source({
-    groupId: `vigil-api-stream-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-    topics: [ctx.topics.alerts],
-    fromBeginning: false,
-  });
+  const source = fanoutSource(ctx, { purpose: 'api-stream', topics: [ctx.topics.alerts] });
   await source.start(async (batch) => feed.publish(latestRevisions(batch, ctx.log)));
   return source;
 }

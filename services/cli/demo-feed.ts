@@ -4,6 +4,7 @@
  * the input topics like any producer would. Scenarios recur every minute, the
  * cross-tenant read first, so a newcomer sees an alert within a minute.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { errorMessage } from '../../shared/errors.ts';
 import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
@@ -32,6 +33,9 @@ export async function startDemoFeed(ctx: ServiceContext): Promise<RunningService
     })) {
       await publishEvents(publisher, ctx.topics, batch.events);
       events += batch.events.length;
+      // The day of history comes as fast as the bus takes it, and the in-process bus takes
+      // it without I/O: let timers and sockets (the API) in between batches.
+      await yieldToLoop();
       for (const label of batch.labels) {
         log.info(
           { scenario: label.name, entity: label.entity, expect: label.detectors },

@@ -2,6 +2,7 @@
  * The Bus on Apache Kafka (kafkajs). One client per bus; one shared producer created on
  * first use; a consumer per source; an admin client only while creating topics.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import type {
   Bus,
@@ -34,7 +35,16 @@ export interface KafkaBusOptions {
   partitions?: number;
   publisher?: KafkaPublisherOptions;
   consumer?: KafkaConsumerTuning;
+  /** TLS for every broker connection: node:tls options (CA, client cert/key), or true for the system CAs. */
+  ssl?: ConnectionOptions | boolean;
+  /** SASL authentication, after TLS when both are set. */
+  sasl?: KafkaSaslOptions;
 }
+
+/** The mechanisms kafkajs has built in, as its union (a distributed type, not one object). */
+export type KafkaSaslOptions = {
+  [M in 'plain' | 'scram-sha-256' | 'scram-sha-512']: { mechanism: M; username: string; password: string };
+}['plain' | 'scram-sha-256' | 'scram-sha-512'];
 
 export interface KafkaBus extends Bus {
   readonly topics: Readonly<TopicNames>;
@@ -52,6 +62,8 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
     // Explicit, because kafkajs swaps in much shorter retries when NODE_ENV=test, and tests
     // must exercise the production behaviour.
     retry: { initialRetryTime: 300, maxRetryTime: 30_000, factor: 0.2, multiplier: 2, retries: 5 },
+    ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+    ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
   });
   const sources = new Set<KafkaSource>();
   const ensuredStateTopics = new Map<string, Promise<number>>();

@@ -2,7 +2,7 @@
  * Producer side of the Kafka bus. `publish` resolves only after the broker acknowledged
  * every message with acks=all. Large arrays are cut into chunks sent concurrently: a kafkajs
  * `send` is awaited end to end, so sequential sends leave the broker idle between requests
- * and concurrency is what makes throughput (DESIGN.md §8). Messages are split into lanes by
+ * and concurrency is what makes throughput (docs/architecture.md, "Tests and infrastructure"). Messages are split into lanes by
  * key hash and each lane sends its chunks in order, so one key's messages keep their order.
  */
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';

@@ -10,7 +10,11 @@ export type {
   TopicsConfig,
   FileConfig,
   ApiConfig,
+  KafkaSecurity,
+  KafkaTls,
+  KafkaSasl,
 } from './schema.ts';
 export { derivedKeyName } from './api-keys.ts';
+export { ENVIRONMENT, environmentNames, type EnvName } from './environment.ts';
 export { ROLES } from './schema.ts';
 export { DELIVERY_DEFAULTS } from './outputs-schema.ts';

@@ -1,5 +1,5 @@
 /**
- * The shape of Vigil's configuration: environment variables (DESIGN.md §6) and the
+ * The shape of Vigil's configuration: environment variables (environment.ts) and the
  * detector config file (VIGIL_CONFIG, YAML or JSON). Every key has a default and a
  * description; units are in the names. Unknown keys are rejected.
  */
@@ -123,9 +123,33 @@ export interface ApiKey {
   tenants?: readonly string[];
 }
 
+/** TLS to the brokers (shared/config/kafka-security.ts). PEM text, already read from files. */
+export interface KafkaTls {
+  /** undefined → the system's CAs. */
+  ca: string | undefined;
+  cert: string | undefined;
+  key: string | undefined;
+  passphrase: string | undefined;
+}
+
+export interface KafkaSasl {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  /** Never logged. */
+  password: string;
+}
+
+export interface KafkaSecurity {
+  /** undefined → plaintext. */
+  tls: KafkaTls | undefined;
+  /** undefined → no authentication. */
+  sasl: KafkaSasl | undefined;
+}
+
 export interface ResolvedConfig extends Omit<FileConfig, 'detectors'> {
   /** undefined → embedded bus. */
   kafkaBrokers: string[] | undefined;
+  kafkaSecurity: KafkaSecurity;
   clickhouse: FileConfig['clickhouse'] & {
     /** undefined → embedded ClickHouse (chdb) under dataDir. */
     url: string | undefined;
@@ -140,6 +164,8 @@ export interface ResolvedConfig extends Omit<FileConfig, 'detectors'> {
   configFile: string | undefined;
   apiKeys: readonly ApiKey[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** auto: pretty when the log stream is a terminal, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Raw detector sections; see shared/pipeline/registry.ts. */
   detectors: Readonly<Record<string, unknown>>;
 }

@@ -3,6 +3,7 @@
  * and API keys / passwords are never put into log objects in the first place.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { prettyDestination } from './pretty.ts';
 
 export type { Logger };
 
@@ -27,10 +28,14 @@ export const REDACT_PATHS = [
   '*.headers',
 ];
 
-export function createLogger(
-  options: { level?: string; name?: string } = {},
-  destination?: DestinationStream,
-): Logger {
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  /** json (default): one JSON object per line on stderr; pretty: text for a terminal. */
+  format?: 'json' | 'pretty';
+}
+
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
   return pino(
     {
       level: options.level ?? 'info',
@@ -38,6 +43,7 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
     },
-    destination ?? pino.destination({ fd: 2, sync: false }),
+    destination ??
+      (options.format === 'pretty' ? prettyDestination() : pino.destination({ fd: 2, sync: false })),
   );
 }

@@ -101,7 +101,7 @@ export type DetectorConfigOf<Shape extends z.ZodRawShape> = z.infer<
  * only what `config` returned.
  */
 export interface DetectorDefinition<T extends EventType = EventType> {
-  /** Catalogue id (DESIGN.md §4), e.g. "access.cross_tenant". */
+  /** Catalogue id (docs/architecture.md, "Detector catalogue"), e.g. "access.cross_tenant". */
   readonly id: string;
   readonly eventType: T;
   readonly category: AlertCategory;

@@ -26,7 +26,10 @@ export interface ServiceContext {
   readonly bus: Bus;
   /** "kafka" or "embedded". */
   readonly mode: 'kafka' | 'embedded';
-  /** Opens (once) and returns the ClickHouse store with the schema applied. */
+  /**
+   * Opens (once) and returns the ClickHouse store: the schema applied when embedded or
+   * when the context was made with `migrate`, else checked to exist.
+   */
   store(): Promise<StoreHandle>;
   /** Detector config with run-time changes applied (started once, shared by services). */
   detectorConfig(): Promise<DetectorConfigHub>;
@@ -56,6 +59,8 @@ export interface ContextOptions {
   metrics?: VigilMetrics;
   clientId?: string;
   environment?: DetectorEnvironment;
+  /** Apply the schema to a ClickHouse server too (`vigil run --migrate`); embedded always is. */
+  migrate?: boolean;
 }
 
 export async function createContext(options: ContextOptions): Promise<ServiceContext> {
@@ -77,10 +82,12 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
     bus,
     mode: config.kafkaBrokers === undefined ? 'embedded' : 'kafka',
     store() {
-      store ??= openConfiguredStore(config).catch((err: unknown) => {
-        store = undefined;
-        throw err;
-      });
+      store ??= openConfiguredStore(config, { migrate: options.migrate === true || 'embedded' }).catch(
+        (err: unknown) => {
+          store = undefined;
+          throw err;
+        },
+      );
       return store;
     },
     detectorConfig() {

@@ -5,13 +5,12 @@
  * API's own process hear of a change at once; on Kafka, other processes follow the topic.
  * A change holds the whole section, validated by the detector's schema before it is saved.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { stateTopic } from '../bus/topics.ts';
 import { errorMessage } from '../errors.ts';
 import type { EventSource } from '../pipeline/ports.ts';
 import type { ResolvedDetector } from '../pipeline/registry.ts';
 import type { ServiceContext } from './context.ts';
+import { fanoutSource } from './fanout-source.ts';
 
 export const DETECTOR_CONFIG_SPACE = 'detector-config';
 
@@ -42,8 +41,8 @@ export class DetectorConfigHub {
     const saved = await this.ctx.bus.stateStore(DETECTOR_CONFIG_SPACE).loadAll();
     for (const [id, section] of saved) this.apply(id, section);
     if (this.ctx.mode !== 'kafka') return;
-    this.source = this.ctx.bus.source({
-      groupId: `vigil-detector-config-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    this.source = fanoutSource(this.ctx, {
+      purpose: 'detector-config',
       topics: [stateTopic(this.ctx.topics, DETECTOR_CONFIG_SPACE)],
       fromBeginning: true,
     });

@@ -7,7 +7,7 @@ import { openStore } from '../../shared/store/client.ts';
 
 const [dataDir, sql] = process.argv.slice(2);
 if (dataDir === undefined || sql === undefined) throw new Error('usage: chdb-query.ts <dataDir> <sql>');
-const store = openStore({ dataDir });
+const store = await openStore({ dataDir });
 try {
   const result = await store.client.query({ query: sql, format: 'JSONEachRow' });
   process.stdout.write(JSON.stringify(await result.json()));

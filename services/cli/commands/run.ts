@@ -14,19 +14,23 @@ import { parseCommandArgs } from '../args.ts';
 import { runAdminKey, runBanner } from '../banner.ts';
 import { boot } from '../boot.ts';
 import type { Command } from '../command.ts';
-import { startDemoFeed } from '../demo-feed.ts';
+import { createLogger } from '../../../shared/log/logger.ts';
+import { trackEventLoopDelay } from '../../../shared/metrics/event-loop.ts';
 import { SERVICE_NAMES, findServices } from '../services.ts';
 
-const usage = `Usage: vigil run <service[,service…]|all> [--config C] [--demo] [--print-alerts]
+const usage = `Usage: vigil run <service[,service…]|all> [--config C] [--migrate] [--demo] [--print-alerts]
 
 Services: ${SERVICE_NAMES.join(', ')}, or all; several may be named, comma-separated.
-With KAFKA_BROKERS unset, everything runs in this process on the embedded bus and
-embedded ClickHouse. SIGTERM or Ctrl-C drains in-flight batches, commits and exits 0;
-if that takes longer than pipeline.shutdown_timeout_seconds, it exits 1 instead.
-A process without the api serves /healthz, /readyz and /metrics on VIGIL_HTTP_PORT.
+Named services need Kafka (KAFKA_BROKERS). "all" without KAFKA_BROKERS runs every
+service in this process on the embedded bus and, without CLICKHOUSE_URL, embedded
+ClickHouse, whose schema it applies itself. SIGTERM or Ctrl-C drains in-flight batches,
+commits and exits 0; if that takes longer than pipeline.shutdown_timeout_seconds, it
+exits 1 instead. A process without the api serves /healthz, /readyz and /metrics on
+VIGIL_HTTP_PORT. On a terminal, logs are printed as text (VIGIL_LOG_FORMAT).
 
 Options:
   --config C       detector config file (default: $VIGIL_CONFIG)
+  --migrate        apply the ClickHouse schema first (else "vigil migrate" must have)
   --demo           feed simulated traffic with recurring attacks (npm start does this)
   --print-alerts   print each new alert on stdout (default with --demo)
 `;
@@ -41,6 +45,7 @@ export const run: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       config: { type: 'string' },
       demo: { type: 'boolean', default: false },
+      migrate: { type: 'boolean', default: false },
       'print-alerts': { type: 'boolean' },
     });
     const name = positionals[0];
@@ -59,11 +64,27 @@ export const run: Command = {
       ]);
     }
     const { detectors, environment } = booted;
+    // Only the whole set may share one process's embedded bus: a lone monitor on its own
+    // in-memory bus would silently see no events.
+    if (name !== 'all' && booted.config.kafkaBrokers === undefined) {
+      throw vigilError('VGL_ERR_CLI_KAFKA_REQUIRED', [name]);
+    }
     // The demo's simulated clock runs ahead of the wall clock (an hour a minute).
     const config = values.demo
       ? { ...booted.config, pipeline: { ...booted.config.pipeline, max_future_skew_minutes: 0 } }
       : booted.config;
-    const ctx = await createContext({ config, detectors, environment, clientId: `vigil-${name}` });
+    const format =
+      config.logFormat === 'auto' ? (process.stderr.isTTY === true ? 'pretty' : 'json') : config.logFormat;
+    const log = createLogger({ level: config.logLevel, format });
+    const ctx = await createContext({
+      config,
+      detectors,
+      environment,
+      log,
+      migrate: values.migrate,
+      clientId: `vigil-${name}`,
+    });
+    const untrack = trackEventLoopDelay(ctx.metrics.registry);
     const fatal = new Promise<Outcome>((resolve) => ctx.onFatal((err) => resolve({ kind: 'fatal', err })));
     await ctx.bus.ensureTopics();
     ctx.log.info({ mode: ctx.mode, services: definitions.map((d) => d.name) }, 'starting');
@@ -76,7 +97,11 @@ export const run: Command = {
     if (values['print-alerts'] ?? values.demo) extra.push(await startAlertConsole(ctx, io.stdout));
     const supervisor = await startServices(ctx, definitions, extra);
     readiness.notReady = supervisor.notReady;
-    if (values.demo) supervisor.add(await startDemoFeed(ctx));
+    if (values.demo) {
+      // The simulator is loaded only for the demo.
+      const { startDemoFeed } = await import('../demo-feed.ts');
+      supervisor.add(await startDemoFeed(ctx));
+    }
     if (ctx.mode === 'embedded') {
       io.stderr.write(
         runBanner(
@@ -104,6 +129,7 @@ export const run: Command = {
     });
     const drained = await Promise.race([supervisor.stop().then(() => false), timedOut]);
     clearTimeout(timer);
+    untrack();
     if (drained) {
       const err = vigilError('VGL_ERR_SHUTDOWN_TIMEOUT', [
         seconds,

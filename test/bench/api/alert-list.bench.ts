@@ -36,7 +36,7 @@ const NOW = Date.now();
 const DAY = 86_400_000;
 
 const dir = process.env['BENCH_KEEP_DIR'] ?? mkdtempSync(join(tmpdir(), 'vigil-bench-api-'));
-const store = openStore({ dataDir: dir });
+const store = await openStore({ dataDir: dir });
 const client = store.client;
 try {
   await migrate(client, { database: DB, alertsTtlDays: 365, eventsTtlDays: 30 });
