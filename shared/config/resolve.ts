@@ -8,7 +8,8 @@ import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { vigilError } from '../errors.ts';
-import { fileSchema, ROLES, type ApiKey, type ResolvedConfig, type Role } from './schema.ts';
+import { ruleReferenceProblems } from '../pipeline/rule-schema.ts';
+import { fileSchema, ROLES, type ApiKey, type FileConfig, type ResolvedConfig, type Role } from './schema.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -61,6 +62,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** References between sections: rules name calendars (detector globs are checked at boot). */
+function crossSectionProblems(file: FileConfig, root: string): string[] {
+  const calendars = (name: string): boolean => Object.hasOwn(file.calendars, name);
+  return ruleReferenceProblems(file.rules, { calendars }).map(
+    (p) => `${[root, 'rules', ...p.path].join('.')}: ${p.message}`,
+  );
+}
+
 export interface ResolveOptions {
   env?: Env;
   /** Overrides VIGIL_CONFIG (e.g. `vigil replay --config`). */
@@ -75,8 +84,10 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const configFile = options.configFile ?? env['VIGIL_CONFIG'] ?? undefined;
   const raw = configFile !== undefined ? readFile(configFile) : (options.overrides ?? {});
 
+  const root = configFile ? 'file' : 'config';
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, configFile ? 'file' : 'config'));
+  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, root));
+  else problems.push(...crossSectionProblems(parsed.data, root));
 
   const brokers = (env['KAFKA_BROKERS'] ?? '')
     .split(',')

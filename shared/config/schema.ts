@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { calendarsSchema } from '../calendar/config.ts';
+import { rulesSchema } from '../pipeline/rule-schema.ts';
 
 export const ROLES = ['admin', 'analyst', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
@@ -89,6 +90,8 @@ export const fileSchema = z.strictObject({
   webhooks: z.array(webhookSchema).default([]),
   /** Named recurring windows (maintenance, business hours) that rules and detectors refer to. */
   calendars: calendarsSchema,
+  /** Scoped rules (skip_alert, skip_learning, set_severity); see shared/pipeline/rules.ts. */
+  rules: rulesSchema,
   /** Per-detector sections, validated against each detector's own schema at boot. */
   detectors: z.record(z.string(), z.unknown()).default({}),
 });
