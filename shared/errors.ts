@@ -149,6 +149,20 @@ export const ERRORS = {
     retriable: true,
     httpStatus: 503,
   },
+  VGL_ERR_RULE_CONFLICT: {
+    message: 'Conflict: %s.',
+    retriable: false,
+    httpStatus: 409,
+  },
+  VGL_ERR_CONFIG_RELOAD: {
+    message: 'Config file %s was changed but is invalid; the running configuration is kept. Fix: %s',
+    retriable: false,
+  },
+  VGL_ERR_LABELS_INVALID: {
+    message:
+      "Labels file %s is not usable: %s. Give the simulator's labels.json or `vigil feedback export` output.",
+    retriable: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

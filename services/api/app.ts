@@ -12,6 +12,7 @@ import { alertRoutes, type AlertDeps } from './routes/alerts.ts';
 import { eventRoutes, type IngestDeps } from './routes/events.ts';
 import { detectorRoutes } from './routes/detectors.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
+import { ruleRoutes, type RuleDeps } from './routes/rules.ts';
 import { streamRoutes, type StreamDeps } from './routes/stream.ts';
 import { VigilError } from '../../shared/errors.ts';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   alerts: AlertDeps;
   stream: StreamDeps;
   detectors: DetectorConfigHub;
+  /** Scoped rules and proposals (routes/rules.ts); absent: no rules API. */
+  rules?: RuleDeps;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -70,5 +73,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   alertRoutes(app, deps.alerts);
   streamRoutes(app, deps.stream);
   detectorRoutes(app, deps.detectors);
+  if (deps.rules !== undefined) ruleRoutes(app, deps.rules);
   return app;
 }

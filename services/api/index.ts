@@ -8,6 +8,7 @@ import { deadLetterMessage } from '../../shared/pipeline/dead-letter.ts';
 import type { EventSource } from '../../shared/pipeline/ports.ts';
 import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
+import { ProposalStore } from '../../shared/runtime/rule-proposals.ts';
 import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
 import { AlertQueries } from '../../shared/store/alert-queries.ts';
 import { ActionStore } from '../../shared/store/action-writer.ts';
@@ -39,6 +40,10 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
     );
   }
   const feed = new AlertFeed();
+  const queries = new AlertQueries(store.client, db);
+  const rules = await ctx.rules();
+  const proposals = new ProposalStore(ctx, rules);
+  await proposals.start();
   const app = await buildApp({
     apiKeys: ctx.config.apiKeys,
     log: ctx.log,
@@ -55,10 +60,12 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
         );
       },
     },
-    alerts: { queries: new AlertQueries(store.client, db), actions: new ActionStore(store.client, db) },
+    alerts: { queries, actions: new ActionStore(store.client, db) },
     stream: { feed },
     detectors: await ctx.detectorConfig(),
+    rules: { rules, proposals, alert: (id) => queries.get(id) },
   });
+  app.addHook('onClose', () => proposals.stop());
   return { app, feed };
 }
 

@@ -7,11 +7,14 @@ import { once } from 'node:events';
 import { startHealthServer } from '../../api/health-server.ts';
 import { vigilError } from '../../../shared/errors.ts';
 import { startAlertConsole } from '../../../shared/runtime/alert-console.ts';
+import { watchConfig } from '../../../shared/runtime/config-reload.ts';
+import { loadConfiguration } from '../../../shared/runtime/configuration.ts';
 import { createContext } from '../../../shared/runtime/context.ts';
 import type { RunningService } from '../../../shared/runtime/service.ts';
 import { startServices } from '../../../shared/runtime/supervisor.ts';
 import { parseCommandArgs } from '../args.ts';
 import { boot } from '../boot.ts';
+import { ALL_DETECTORS } from '../catalogue.ts';
 import type { Command } from '../command.ts';
 import { startDemoFeed } from '../demo-feed.ts';
 import { SERVICE_NAMES, findServices } from '../services.ts';
@@ -25,7 +28,8 @@ if that takes longer than pipeline.shutdown_timeout_seconds, it exits 1 instead.
 A process without the api serves /healthz, /readyz and /metrics on VIGIL_HTTP_PORT.
 
 Options:
-  --config C       detector config file (default: $VIGIL_CONFIG)
+  --config C       detector config file (default: $VIGIL_CONFIG); watched: a valid change
+                   applies while running (detectors, rules, calendars), an invalid one is refused
   --demo           feed simulated traffic with recurring attacks (npm start does this)
   --print-alerts   print each new alert on stdout (default with --demo)
 `;
@@ -72,6 +76,11 @@ export const run: Command = {
     const supervisor = await startServices(ctx, definitions, extra);
     readiness.notReady = supervisor.notReady;
     if (values.demo) supervisor.add(await startDemoFeed(ctx));
+    const file = booted.config.configFile;
+    if (file !== undefined) {
+      const load = () => loadConfiguration(ALL_DETECTORS, { configFile: file });
+      supervisor.add(watchConfig(ctx, { file, load, environment, initial: booted.config }));
+    }
     if (ctx.mode === 'embedded') {
       io.stderr.write(
         `vigil: running ${name} embedded (in-process bus, ClickHouse under ${config.dataDir}); ` +
