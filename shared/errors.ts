@@ -158,6 +158,11 @@ export const ERRORS = {
     message: 'Config file %s was changed but is invalid; the running configuration is kept. Fix: %s',
     retriable: false,
   },
+  VGL_ERR_BACKTEST_WORKER: {
+    message:
+      'A backtest worker thread failed: %s. The backtest stops; rerun with --workers 0 to see it in this thread.',
+    retriable: false,
+  },
   VGL_ERR_LABELS_INVALID: {
     message:
       "Labels file %s is not usable: %s. Give the simulator's labels.json or `vigil feedback export` output.",
