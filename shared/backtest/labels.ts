@@ -26,15 +26,13 @@ const labelSchema = z.object({
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
-const fileSchema = z.union([
-  z.array(labelSchema),
-  z.object({
-    source: z.string().optional(),
-    complete: z.boolean().optional(),
-    exported_at: z.string().optional(),
-    labels: z.array(labelSchema),
-  }),
-]);
+const arraySchema = z.array(labelSchema);
+const objectSchema = z.object({
+  source: z.string().optional(),
+  complete: z.boolean().optional(),
+  exported_at: z.string().optional(),
+  labels: z.array(labelSchema),
+});
 
 export interface LabelSet {
   labels: Label[];
@@ -43,7 +41,8 @@ export interface LabelSet {
 }
 
 export function parseLabels(json: unknown, source = 'labels'): LabelSet {
-  const parsed = fileSchema.safeParse(json);
+  // Two schemas tried by shape (not a union), so problems name the exact path.
+  const parsed = Array.isArray(json) ? arraySchema.safeParse(json) : objectSchema.safeParse(json);
   if (!parsed.success) {
     const problems = formatIssues(parsed.error.issues, '');
     throw vigilError('VGL_ERR_LABELS_INVALID', [source, problems.slice(0, 5).join('; ')], {
@@ -51,7 +50,7 @@ export function parseLabels(json: unknown, source = 'labels'): LabelSet {
     });
   }
   const data = parsed.data;
-  // Detector ids in labels are strings from files; the catalogue check is the scorer's.
+  // Detector ids in labels are strings from files; unknown ones simply never match an alert.
   if (Array.isArray(data)) return { labels: data as unknown as Label[], complete: true };
   return { labels: data.labels as unknown as Label[], complete: data.complete ?? data.source !== 'feedback' };
 }

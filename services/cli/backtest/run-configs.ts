@@ -49,6 +49,8 @@ function sniffType(line: string): EventType | undefined {
   return (m?.[1] as EventType | undefined) ?? undefined;
 }
 
+export const sniffTypeForTest = sniffType;
+
 function inlineRunner(file: string | undefined): Runner {
   const shard = configShard(file, ALL_TYPES, true);
   return {
