@@ -32,7 +32,18 @@ export function alertTimeline(
   return { bucketMs, starts, counts };
 }
 
-function chart(results: readonly ConfigResult[], fromMs: number, toMs: number): string {
+export interface Marked {
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+function chart(
+  results: readonly ConfigResult[],
+  fromMs: number,
+  toMs: number,
+  attacks: readonly Marked[],
+): string {
   const { bucketMs, starts, counts } = alertTimeline(results, fromMs, toMs);
   const [w, h, left, bottom] = [960, 280, 40, 30];
   const max = Math.max(1, ...counts.flat());
@@ -43,6 +54,12 @@ function chart(results: readonly ConfigResult[], fromMs: number, toMs: number): 
     const colour = COLOURS[k % COLOURS.length]!;
     return `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${points}"><title>${escape(results[k]!.config)}</title></polyline>`;
   });
+  // Labelled attacks as shaded bands, so a config's missing spike is visible at a glance.
+  const at = (ms: number): number => x((ms - starts[0]!) / bucketMs);
+  const bands = attacks.map(
+    (a) =>
+      `<rect x="${at(a.startMs).toFixed(1)}" y="10" width="${Math.max(2, at(a.endMs) - at(a.startMs)).toFixed(1)}" height="${h - bottom - 10}" fill="#f2c94c" opacity="0.35"><title>${escape(a.name)}</title></rect>`,
+  );
   const ticks = [0, Math.round(max / 2), max].map(
     (v) => `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v}</text>`,
   );
@@ -63,9 +80,9 @@ function chart(results: readonly ConfigResult[], fromMs: number, toMs: number): 
         `<span class="key" style="border-color:${COLOURS[k % COLOURS.length]}">${escape(r.config)}</span>`,
     )
     .join(' ');
-  return `<p>Alerts started per ${bucketMs === HOUR_MS ? 'hour' : 'day'} of event time (UTC) ${legend}</p>
+  return `<p>Alerts started per ${bucketMs === HOUR_MS ? 'hour' : 'day'} of event time (UTC) ${legend}${attacks.length > 0 ? ' <span class="key" style="border-color:#f2c94c">labelled attacks</span>' : ''}</p>
 <svg viewBox="0 0 ${w} ${h}" role="img" aria-label="alerts over time per config">
-<line x1="${left}" y1="${h - bottom}" x2="${w - 10}" y2="${h - bottom}" stroke="#999"/>${ticks.join('')}${labels}${lines.join('')}</svg>`;
+<line x1="${left}" y1="${h - bottom}" x2="${w - 10}" y2="${h - bottom}" stroke="#999"/>${bands.join('')}${ticks.join('')}${labels}${lines.join('')}</svg>`;
 }
 
 function table(results: readonly ConfigResult[]): string {
@@ -82,7 +99,15 @@ function table(results: readonly ConfigResult[]): string {
 
 export function backtestHtml(
   results: readonly ConfigResult[],
-  meta: { input: string; fromMs: number; toMs: number; labels: string | undefined; seconds: number },
+  meta: {
+    input: string;
+    fromMs: number;
+    toMs: number;
+    labels: string | undefined;
+    /** Labelled attacks, drawn as bands. */
+    attacks?: readonly Marked[];
+    seconds: number;
+  },
 ): string {
   const rules = results
     .map(
@@ -99,7 +124,7 @@ table{border-collapse:collapse}td,th{padding:3px 10px;text-align:right}td:nth-ch
 tr.first td{border-top:1px solid #ccc}.key{border-left:12px solid;padding-left:4px;margin-left:8px}</style></head>
 <body><h1>Vigil backtest</h1>
 <p>Input ${escape(meta.input)}: ${new Date(meta.fromMs).toISOString()} – ${new Date(meta.toMs).toISOString()}; labels: ${escape(meta.labels ?? 'none')}; ${meta.seconds.toFixed(1)} s.</p>
-${chart(results, meta.fromMs, meta.toMs)}
+${chart(results, meta.fromMs, meta.toMs, meta.attacks ?? [])}
 ${table(results)}
 <ul>${rules}</ul>
 </body></html>

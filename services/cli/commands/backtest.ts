@@ -129,7 +129,17 @@ export const backtest: Command = {
     if (values.json) io.stdout.write(`${JSON.stringify(backtestJson(results))}\n`);
     else io.stdout.write(backtestTable(results));
     if (values.html !== undefined) {
-      const html = backtestHtml(results, { input: source, fromMs, toMs, labels: values.labels, seconds });
+      const attacks = (labels?.labels ?? [])
+        .filter((l) => l.benign !== true && l.detectors.some((d) => ids.includes(d)))
+        .map((l) => ({ name: l.name, startMs: Date.parse(l.start), endMs: Date.parse(l.end) }));
+      const html = backtestHtml(results, {
+        input: source,
+        fromMs,
+        toMs,
+        labels: values.labels,
+        attacks,
+        seconds,
+      });
       try {
         writeFileSync(values.html, html);
       } catch (err) {
