@@ -18,7 +18,7 @@ import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from './environment.ts';
 import type { KeyedStore, StateRecord } from './keyed-store.ts';
 import { PartitionState, type StateBudget } from './partition-state.ts';
 import type { ResolvedDetector } from './registry.ts';
-import { RuleBook, RuleCounts, type DetectorRules } from './rules.ts';
+import { RuleBook, RuleCounts, type DetectorRules, type RuleCount } from './rules.ts';
 
 export interface DetectorFailure {
   detector: string;
@@ -236,9 +236,9 @@ export class Processor {
     const findings = finding === null ? this.pending.splice(0) : [finding, ...this.pending.splice(0)];
     const origin: FindingOrigin = { ts: event.ts, tenant: event.tenant, eventId: event.event_id };
     for (const found of findings) {
+      if ((found.at ?? event.ts) < meta.firstEventMs + active.learningMs) continue;
       const f = active.rules.admit(found, event);
       if (f === null || SEVERITIES.indexOf(f.severity) < active.minSeverity) continue;
-      if ((f.at ?? event.ts) < meta.firstEventMs + active.learningMs) continue;
       const alert = applyFinding(active.episodes, active.identity, f, origin, detectedAtMs);
       changed.set(alert.alert_id, alert);
       raised?.push({ index, detector: active.identity.id, alert: structuredClone(alert) });
@@ -285,7 +285,7 @@ export class Processor {
   }
 
   /** How often each rule skipped an event or suppressed or changed a finding since the previous call. */
-  drainRuleCounts(): ReturnType<RuleCounts['drain']> {
+  drainRuleCounts(): RuleCount[] {
     return this.ruleCounts.drain();
   }
 

@@ -114,9 +114,16 @@ export function compileRule(rule: RuleConfig, calendars: CalendarLookup): Compil
   };
 }
 
+export interface RuleCount {
+  rule: string;
+  detector: string;
+  effect: RuleEffect;
+  n: number;
+}
+
 /** Counts of rule applications since the last drain, by rule, detector and effect. */
 export class RuleCounts {
-  private counts = new Map<string, { rule: string; detector: string; effect: RuleEffect; n: number }>();
+  private counts = new Map<string, RuleCount>();
 
   add(rule: string, detector: string, effect: RuleEffect): void {
     const key = `${rule}\u0000${detector}\u0000${effect}`;
@@ -125,7 +132,7 @@ export class RuleCounts {
     else c.n++;
   }
 
-  drain(): Array<{ rule: string; detector: string; effect: RuleEffect; n: number }> {
+  drain(): RuleCount[] {
     const out = [...this.counts.values()];
     this.counts = new Map();
     return out;
