@@ -186,6 +186,25 @@ export const ERRORS = {
     message: 'Cannot build the console from %s: %s. Reinstall with "npm ci".',
     retriable: false,
   },
+  VGL_ERR_RULE_CONFLICT: {
+    message: 'Conflict: %s.',
+    retriable: false,
+    httpStatus: 409,
+  },
+  VGL_ERR_CONFIG_RELOAD: {
+    message: 'Config file %s was changed but is invalid; the running configuration is kept. Fix: %s',
+    retriable: false,
+  },
+  VGL_ERR_BACKTEST_WORKER: {
+    message:
+      'A backtest worker thread failed: %s. The backtest stops; rerun with --workers 0 to see it in this thread.',
+    retriable: false,
+  },
+  VGL_ERR_LABELS_INVALID: {
+    message:
+      "Labels file %s is not usable: %s. Give the simulator's labels.json or `vigil feedback export` output.",
+    retriable: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

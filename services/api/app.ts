@@ -20,6 +20,7 @@ import { detectorRoutes } from './routes/detectors.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { ruleRoutes, type RuleDeps } from './routes/rules.ts';
 import { streamRoutes, type StreamDeps } from './routes/stream.ts';
 import { ERRORS, VigilError } from '../../shared/errors.ts';
 
@@ -33,6 +34,8 @@ export interface AppDeps {
   stream: StreamDeps;
   detectors: DetectorConfigHub;
   console: ConsoleBundle;
+  /** Scoped rules and proposals (routes/rules.ts); absent: no rules API. */
+  rules?: RuleDeps;
 }
 
 /** The console's policy: everything from this origin, nothing inline, nothing external. */
@@ -118,5 +121,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   streamRoutes(app, deps.stream);
   detectorRoutes(app, deps.detectors);
   consoleRoutes(app, deps.console);
+  if (deps.rules !== undefined) ruleRoutes(app, deps.rules);
   return app;
 }

@@ -7,6 +7,7 @@ import type { EventSource } from '../../shared/pipeline/ports.ts';
 import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
 import { fanoutSource } from '../../shared/runtime/fanout-source.ts';
+import { ProposalStore } from '../../shared/runtime/rule-proposals.ts';
 import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
 import type { ApiKey } from '../../shared/config/index.ts';
 import { AlertQueries } from '../../shared/store/alert-queries.ts';
@@ -45,6 +46,10 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
   }
   const api = ctx.config.api;
   const feed = new AlertFeed(api.stream_replay_alerts);
+  const queries = new AlertQueries(store.client, db);
+  const rules = await ctx.rules();
+  const proposals = new ProposalStore(ctx, rules);
+  await proposals.start();
   const app = await buildApp({
     apiKeys,
     api,
@@ -63,7 +68,7 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
       },
     },
     alerts: {
-      queries: new AlertQueries(store.client, db),
+      queries,
       actions: new ActionStore(store.client, db),
       events: new EventQueries(store.client, db),
       client: store.client,
@@ -72,7 +77,9 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
     stream: { feed, maxStreams: api.stream_max_clients, bufferBytes: api.stream_buffer_bytes },
     detectors: await ctx.detectorConfig(),
     console: await consoleBundle(),
+    rules: { rules, proposals, alert: (id) => queries.get(id) },
   });
+  app.addHook('onClose', () => proposals.stop());
   return { app, feed };
 }
 

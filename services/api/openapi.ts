@@ -3,6 +3,7 @@
  * schemas the routes validate with, so the document cannot drift from the checks.
  */
 import { z } from 'zod';
+import { ruleSchema } from '../../shared/pipeline/rule-schema.ts';
 import { actionBody, listQuery } from './routes/alerts.ts';
 import { overviewQuery } from './routes/overview.ts';
 
@@ -155,6 +156,77 @@ export function buildOpenApi(): Schema {
           responses: { '200': ok('The new config'), '400': error, '404': error },
         }),
       },
+      ...rulePaths(),
+    },
+  };
+}
+
+/** Scoped rules and rule proposals (routes/rules.ts). */
+function rulePaths(): Schema {
+  const ruleId = {
+    name: 'id',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' },
+  };
+  const body = {
+    required: true,
+    content: { 'application/json': { schema: json(ruleSchema) } },
+  };
+  return {
+    '/api/v1/rules': {
+      get: secured(['admin'], {
+        summary: 'Rules from the config file and the API, with their source',
+        responses: { '200': ok('') },
+      }),
+    },
+    '/api/v1/rules/{id}': {
+      get: secured(['admin'], {
+        summary: 'One rule',
+        parameters: [ruleId],
+        responses: { '200': ok('The rule'), '404': error },
+      }),
+      put: secured(['admin'], {
+        summary:
+          'Create or replace an API rule (the path gives the id); applied by running monitors at their next batch',
+        parameters: [ruleId],
+        requestBody: body,
+        responses: { '200': ok('Replaced'), '201': ok('Created'), '400': error, '409': error },
+      }),
+      delete: secured(['admin'], {
+        summary: 'Delete an API rule',
+        parameters: [ruleId],
+        responses: { '204': { description: 'Deleted' }, '404': error, '409': error },
+      }),
+    },
+    '/api/v1/rule-proposals': {
+      get: secured(['admin'], {
+        summary: 'Rules proposed from false-positive marks',
+        parameters: [
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            schema: { enum: ['pending', 'accepted', 'rejected'] },
+          },
+        ],
+        responses: { '200': ok('') },
+      }),
+    },
+    '/api/v1/rule-proposals/{id}/accept': {
+      post: secured(['admin'], {
+        summary: 'Accept a proposal, with optional edits to its rule; the rule applies',
+        parameters: [ruleId],
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { '200': ok('The accepted proposal'), '400': error, '404': error, '409': error },
+      }),
+    },
+    '/api/v1/rule-proposals/{id}/reject': {
+      post: secured(['admin'], {
+        summary: 'Reject a proposal',
+        parameters: [ruleId],
+        responses: { '200': ok('The rejected proposal'), '404': error, '409': error },
+      }),
     },
   };
 }

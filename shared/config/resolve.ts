@@ -13,6 +13,7 @@ import { parseKafkaSecurity, readVariable, type Env } from './kafka-security.ts'
 import { parseApiKeys } from './api-keys.ts';
 import { fileSchema, type FileConfig, type ResolvedConfig } from './schema.ts';
 import { checkSigningKey, resolveSecret } from './secrets.ts';
+import { ruleReferenceProblems } from '../pipeline/rule-schema.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
@@ -67,6 +68,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** References between sections: rules name calendars (detector globs are checked at boot). */
+function crossSectionProblems(file: FileConfig, root: string): string[] {
+  const calendars = (name: string): boolean => Object.hasOwn(file.calendars, name);
+  return ruleReferenceProblems(file.rules, { calendars }).map(
+    (p) => `${[root, 'rules', ...p.path].join('.')}: ${p.message}`,
+  );
+}
+
 export interface ResolveOptions {
   env?: Env;
   /** Overrides VIGIL_CONFIG (e.g. `vigil replay --config`). */
@@ -83,8 +92,10 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const configFile = options.configFile ?? env('VIGIL_CONFIG') ?? undefined;
   const raw = configFile !== undefined ? readFile(configFile) : (options.overrides ?? {});
 
+  const root = configFile ? 'file' : 'config';
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, configFile ? 'file' : 'config'));
+  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, root));
+  else problems.push(...crossSectionProblems(parsed.data, root));
 
   const brokers = (env('KAFKA_BROKERS') ?? '')
     .split(',')

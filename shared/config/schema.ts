@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { alertSinkSchema, syslogSchema, webhookSchema } from './outputs-schema.ts';
+import { calendarsSchema } from '../calendar/config.ts';
+import { rulesSchema } from '../pipeline/rule-schema.ts';
 
 export const ROLES = ['admin', 'analyst', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
@@ -103,6 +105,10 @@ export const fileSchema = z.strictObject({
   syslog: z.array(syslogSchema).default([]),
   alert_sink: alertSinkSchema,
   api: apiSchema.default(apiSchema.parse({})),
+  /** Named recurring windows (maintenance, business hours) that rules and detectors refer to. */
+  calendars: calendarsSchema,
+  /** Scoped rules (skip_alert, skip_learning, set_severity); see shared/pipeline/rules.ts. */
+  rules: rulesSchema,
   /** Per-detector sections, validated against each detector's own schema at boot. */
   detectors: z.record(z.string(), z.unknown()).default({}),
 });

@@ -21,6 +21,8 @@ export interface VigilMetrics {
   outputRetries: Counter<'output' | 'kind'>;
   outputDeadLetters: Counter<'output' | 'status'>;
   outputCircuit: Gauge<'output'>;
+  alertsSuppressed: Counter<'service' | 'rule' | 'detector'>;
+  ruleApplied: Counter<'service' | 'rule' | 'detector' | 'effect'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): VigilMetrics {
@@ -89,6 +91,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Vigil
       name: 'vigil_state_restore_failures_total',
       help: 'Partitions whose detector state could not be restored or read (they are not processed until it can)',
       labelNames: ['service'],
+      registers,
+    }),
+    alertsSuppressed: new Counter({
+      name: 'vigil_alerts_suppressed_total',
+      help: 'Findings a skip_alert rule kept from raising an alert (each would have been a new alert or an update of one)',
+      labelNames: ['service', 'rule', 'detector'],
+      registers,
+    }),
+    ruleApplied: new Counter({
+      name: 'vigil_rule_applied_total',
+      help: 'Scoped rule applications: events kept from a detector (skip_learning), findings suppressed (skip_alert) or re-graded (set_severity)',
+      labelNames: ['service', 'rule', 'detector', 'effect'],
       registers,
     }),
     sinkWrites: new Counter({

@@ -334,6 +334,7 @@ export class Monitor {
       );
     }
     for (const [id, s] of entry.processor.drainTimings()) if (s > 0) m.detectorSeconds(id, s);
+    for (const r of entry.processor.drainRuleCounts()) m.ruleApplied(r.rule, r.detector, r.effect, r.n);
     m.stateRecords(records);
     const last = batch.messages[batch.messages.length - 1];
     if (last !== undefined) {

@@ -18,6 +18,7 @@ import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from './environment.ts';
 import type { KeyedStore, StateRecord } from './keyed-store.ts';
 import { PartitionState, type StateBudget } from './partition-state.ts';
 import type { ResolvedDetector } from './registry.ts';
+import { RuleBook, RuleCounts, type DetectorRules, type RuleCount } from './rules.ts';
 
 export interface DetectorFailure {
   detector: string;
@@ -31,6 +32,8 @@ export interface ProcessorOptions {
   environment?: DetectorEnvironment;
   /** Events older than the partition's watermark by more than this are late (default: never). */
   allowedLatenessMs?: number;
+  /** Scoped rules (shared, swappable at run time; default: none). */
+  rules?: RuleBook;
 }
 
 interface Active {
@@ -40,6 +43,7 @@ interface Active {
   learningMs: number;
   instance: Detector<VigilEvent>;
   episodes: KeyedStore<Episode>;
+  rules: DetectorRules;
   /** Seconds spent in this detector since the last drainTimings(). */
   seconds: number;
 }
@@ -61,6 +65,9 @@ export class Processor {
   private readonly offset: KeyedStore<string>;
   private readonly allowedLatenessMs: number;
   private readonly environment: DetectorEnvironment;
+  private readonly rules: RuleBook;
+  private rulesVersion: number;
+  private readonly ruleCounts = new RuleCounts();
   private readonly pending: Finding[] = [];
   private readonly ctx: DetectorContext & { eventTime: number; watermark: number };
 
@@ -68,6 +75,8 @@ export class Processor {
     this.state = new PartitionState(options.budget);
     this.allowedLatenessMs = options.allowedLatenessMs ?? Number.POSITIVE_INFINITY;
     this.environment = options.environment ?? EMPTY_ENVIRONMENT;
+    this.rules = options.rules ?? new RuleBook();
+    this.rulesVersion = this.rules.version;
     const forever = { pinned: true, idleTtlMs: Number.POSITIVE_INFINITY };
     this.meta = this.state.store<PartitionMeta>(META_STORE, forever);
     this.offset = this.state.store<string>(OFFSET_STORE, forever);
@@ -97,6 +106,7 @@ export class Processor {
         pinned: true,
         idleTtlMs: identity.suppressionMs + Math.min(this.allowedLatenessMs, 7 * 86_400_000),
       }),
+      rules: this.rules.forDetector(definition.id, this.ruleCounts),
       seconds: 0,
     };
   }
@@ -148,6 +158,7 @@ export class Processor {
     late?: VigilEvent[],
   ): void {
     this.state.beginBatch();
+    if (this.rulesVersion !== this.rules.version) this.bindRules();
     const meta = { ...(this.meta.peek('partition') ?? { watermarkMs: 0, firstEventMs: 0 }) };
     const accepted: VigilEvent[] = [];
     const marks: number[] = [];
@@ -174,6 +185,7 @@ export class Processor {
       const started = process.hrtime.bigint();
       for (let i = 0; i < accepted.length; i++) {
         const event = accepted[i] as VigilEvent;
+        if (active.rules.skipsLearning(event)) continue;
         this.at(event.ts, marks[i] as number);
         const finding = this.call(active, event, failures, () => active.instance.update(event, this.ctx));
         this.raise(active, finding, event, meta, detectedAtMs, changed, raised, i);
@@ -223,9 +235,10 @@ export class Processor {
     if (finding === null && this.pending.length === 0) return;
     const findings = finding === null ? this.pending.splice(0) : [finding, ...this.pending.splice(0)];
     const origin: FindingOrigin = { ts: event.ts, tenant: event.tenant, eventId: event.event_id };
-    for (const f of findings) {
-      if (SEVERITIES.indexOf(f.severity) < active.minSeverity) continue;
-      if ((f.at ?? event.ts) < meta.firstEventMs + active.learningMs) continue;
+    for (const found of findings) {
+      if ((found.at ?? event.ts) < meta.firstEventMs + active.learningMs) continue;
+      const f = active.rules.admit(found, event);
+      if (f === null || SEVERITIES.indexOf(f.severity) < active.minSeverity) continue;
       const alert = applyFinding(active.episodes, active.identity, f, origin, detectedAtMs);
       changed.set(alert.alert_id, alert);
       raised?.push({ index, detector: active.identity.id, alert: structuredClone(alert) });
@@ -251,7 +264,9 @@ export class Processor {
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as VigilEvent;
         this.at(event.ts, marks[i] as number);
-        let finding = this.call(active, event, failures, () => active.instance.update(event, this.ctx));
+        let finding = active.rules.skipsLearning(event)
+          ? null
+          : this.call(active, event, failures, () => active.instance.update(event, this.ctx));
         this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
         for (; next < ordered.length && (ordered[next] as { index: number }).index === i; next++) {
           const part = ordered[next]!;
@@ -261,6 +276,17 @@ export class Processor {
       }
       active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
     }
+  }
+
+  /** Rules in the book changed: every detector gets its new rules, state untouched. */
+  private bindRules(): void {
+    this.rulesVersion = this.rules.version;
+    for (const a of this.active) a.rules = this.rules.forDetector(a.identity.id, this.ruleCounts);
+  }
+
+  /** How often each rule skipped an event or suppressed or changed a finding since the previous call. */
+  drainRuleCounts(): RuleCount[] {
+    return this.ruleCounts.drain();
   }
 
   /** Seconds each detector spent since the previous call. */

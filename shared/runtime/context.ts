@@ -10,9 +10,11 @@ import { createMetrics, type VigilMetrics } from '../metrics/registry.ts';
 import type { Bus } from '../pipeline/ports.ts';
 import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from '../pipeline/environment.ts';
 import type { ResolvedDetector } from '../pipeline/registry.ts';
+import { RuleBook } from '../pipeline/rules.ts';
 import type { StoreHandle } from '../store/client.ts';
 import { createBus } from './bus.ts';
 import { DetectorConfigHub } from './detector-config.ts';
+import { RulesHub } from './rules-hub.ts';
 import { openConfiguredStore } from './store.ts';
 
 export interface ServiceContext {
@@ -33,6 +35,10 @@ export interface ServiceContext {
   store(): Promise<StoreHandle>;
   /** Detector config with run-time changes applied (started once, shared by services). */
   detectorConfig(): Promise<DetectorConfigHub>;
+  /** The scoped rules in force, read by every processor of the process. */
+  readonly ruleBook: RuleBook;
+  /** File and API rules, kept in `ruleBook` (started once, shared by services). */
+  rules(): Promise<RulesHub>;
   /** Reports a failure the process cannot recover from (e.g. a consumer that gave up). */
   fatal(err: Error): void;
   /** Registers the process's reaction to `fatal` (the run command exits non-zero). */
@@ -71,6 +77,7 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
   const bus = await createBus(config, topics, log, options.clientId ?? 'vigil');
   let store: Promise<StoreHandle> | undefined;
   let hub: Promise<DetectorConfigHub> | undefined;
+  let rules: Promise<RulesHub> | undefined;
   const fatalListeners: Array<(err: Error) => void> = [];
   const ctx: ServiceContext = {
     config,
@@ -90,6 +97,16 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
       );
       return store;
     },
+    ruleBook: new RuleBook(),
+    rules() {
+      rules ??= (async () => {
+        const ids = [...new Set(ctx.detectors.map((d) => d.definition.id))];
+        const created = new RulesHub(ctx, ctx.ruleBook, ctx.environment.calendars, ids, config.rules);
+        await created.start();
+        return created;
+      })();
+      return rules;
+    },
     detectorConfig() {
       hub ??= (async () => {
         const created = new DetectorConfigHub(ctx);
@@ -107,6 +124,7 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
     },
     async close() {
       if (hub !== undefined) await (await hub).stop();
+      if (rules !== undefined) await (await rules).stop();
       await bus.close();
       if (store !== undefined) await (await store).close();
     },

@@ -19,6 +19,8 @@ export type DetectorChange = (detector: ResolvedDetector) => void;
 export class DetectorConfigHub {
   private readonly current = new Map<string, ResolvedDetector>();
   private readonly listeners = new Set<DetectorChange>();
+  /** Ids with a change saved through the API: it overrides the file, at boot and on reload. */
+  private readonly saved = new Set<string>();
   private source: EventSource | undefined;
 
   constructor(private readonly ctx: ServiceContext) {
@@ -39,7 +41,10 @@ export class DetectorConfigHub {
   /** Applies saved changes, then (on Kafka) follows changes made by other processes. */
   async start(): Promise<void> {
     const saved = await this.ctx.bus.stateStore(DETECTOR_CONFIG_SPACE).loadAll();
-    for (const [id, section] of saved) this.apply(id, section);
+    for (const [id, section] of saved) {
+      this.saved.add(id);
+      this.apply(id, section);
+    }
     if (this.ctx.mode !== 'kafka') return;
     this.source = fanoutSource(this.ctx, {
       purpose: 'detector-config',
@@ -49,6 +54,7 @@ export class DetectorConfigHub {
     await this.source.start(async (batch) => {
       for (const m of batch.messages) {
         if (m.key === null || m.value === null) continue;
+        this.saved.add(m.key.toString('utf8'));
         this.apply(m.key.toString('utf8'), JSON.parse(m.value.toString('utf8')) as unknown);
       }
     });
@@ -59,8 +65,33 @@ export class DetectorConfigHub {
     await this.ctx.bus
       .stateStore(DETECTOR_CONFIG_SPACE)
       .save([{ key: detector.definition.id, value: detector.config }]);
+    this.saved.add(detector.definition.id);
     this.current.set(detector.definition.id, detector);
     this.notify(detector);
+  }
+
+  /**
+   * A config file reload: every section without a change saved through the API takes the
+   * file's new value (running monitors reconfigure, baselines kept). Returns the ids applied
+   * and those whose file change is overridden by a saved API change.
+   */
+  applyFile(detectors: readonly ResolvedDetector[]): { applied: string[]; overridden: string[] } {
+    const applied: string[] = [];
+    const overridden: string[] = [];
+    for (const d of detectors) {
+      const id = d.definition.id;
+      const known = this.current.get(id);
+      if (known === undefined || known.definition !== d.definition) continue;
+      if (JSON.stringify(known.config) === JSON.stringify(d.config)) continue;
+      if (this.saved.has(id)) {
+        overridden.push(id);
+        continue;
+      }
+      this.current.set(id, d);
+      this.notify(d);
+      applied.push(id);
+    }
+    return { applied, overridden };
   }
 
   onChange(listener: DetectorChange): () => void {

@@ -34,6 +34,8 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
     name: spec.name,
     async start(ctx: ServiceContext): Promise<RunningService> {
       const hub = await ctx.detectorConfig();
+      // Rules saved through the API are loaded before the first batch.
+      await ctx.rules();
       const resolve = (d: DetectorDefinition): ResolvedDetector => ({
         definition: d,
         config: hub.get(d.id)!.config,
@@ -70,7 +72,7 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
             onFatal: (err) => ctx.fatal(err),
           }),
           bus: ctx.bus,
-          processor: { ...processorOptions(pipeline), environment: ctx.environment },
+          processor: { ...processorOptions(pipeline), environment: ctx.environment, rules: ctx.ruleBook },
           ...(i === 0 ? { repartition } : {}),
           maxFutureSkewMs: pipeline.max_future_skew_minutes * 60_000,
           log,

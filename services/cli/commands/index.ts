@@ -1,8 +1,8 @@
 /**
  * Every `vigil` sub-command, in the order `vigil --help` lists them. Only the name and the
  * summary live here: a command's module is imported when that command runs, so `vigil
- * --help` or `vigil score` never load Kafka, ClickHouse or the HTTP server (issue 18:
- * start-up cost is paid per command, not by every command).
+ * --help` or `vigil score` never load Kafka, ClickHouse or the HTTP server (start-up
+ * cost is paid per command, not by every command).
  */
 import type { Command } from '../command.ts';
 
@@ -23,6 +23,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'replay',
     summary: 'replay recorded events (NDJSON) through the detectors',
     load: async () => (await import('./replay.ts')).replay,
+  },
+  {
+    name: 'backtest',
+    summary: 'compare configs on recorded events: alerts, precision, recall, delay',
+    load: async () => (await import('./backtest.ts')).backtest,
+  },
+  {
+    name: 'feedback',
+    summary: 'export false-positive marks and resolutions as backtest labels',
+    load: async () => (await import('./feedback.ts')).feedback,
   },
   {
     name: 'migrate',

@@ -45,13 +45,14 @@ export const replay: Command = {
     });
     const input = requireOption(values.input, '--input');
     if (!existsSync(input)) throw vigilError('VGL_ERR_INPUT_FILE', [input, 'no such file']);
-    const { config, detectors, environment } = boot(values.config);
+    const { config, detectors, environment, rules } = boot(values.config);
 
     const summary = await replayFile(input, {
       detectors,
       partitions: config.topics.partitions,
       ...processorOptions(config.pipeline),
       environment,
+      rules,
     });
 
     for (const bad of summary.invalidSamples) {

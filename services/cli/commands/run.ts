@@ -7,12 +7,15 @@ import { once } from 'node:events';
 import { startHealthServer } from '../../api/health-server.ts';
 import { vigilError } from '../../../shared/errors.ts';
 import { startAlertConsole } from '../../../shared/runtime/alert-console.ts';
+import { watchConfig } from '../../../shared/runtime/config-reload.ts';
+import { loadConfiguration } from '../../../shared/runtime/configuration.ts';
 import { createContext } from '../../../shared/runtime/context.ts';
 import type { RunningService } from '../../../shared/runtime/service.ts';
 import { startServices } from '../../../shared/runtime/supervisor.ts';
 import { parseCommandArgs } from '../args.ts';
 import { runAdminKey, runBanner } from '../banner.ts';
 import { boot } from '../boot.ts';
+import { ALL_DETECTORS } from '../catalogue.ts';
 import type { Command } from '../command.ts';
 import { createLogger } from '../../../shared/log/logger.ts';
 import { trackEventLoopDelay } from '../../../shared/metrics/event-loop.ts';
@@ -29,7 +32,8 @@ exits 1 instead. A process without the api serves /healthz, /readyz and /metrics
 VIGIL_HTTP_PORT. On a terminal, logs are printed as text (VIGIL_LOG_FORMAT).
 
 Options:
-  --config C       detector config file (default: $VIGIL_CONFIG)
+  --config C       detector config file (default: $VIGIL_CONFIG); watched: a valid change
+                   applies while running (detectors, rules, calendars), an invalid one is refused
   --migrate        apply the ClickHouse schema first (else "vigil migrate" must have)
   --demo           feed simulated traffic with recurring attacks (npm start does this)
   --print-alerts   print each new alert on stdout (default with --demo)
@@ -101,6 +105,11 @@ export const run: Command = {
       // The simulator is loaded only for the demo.
       const { startDemoFeed } = await import('../demo-feed.ts');
       supervisor.add(await startDemoFeed(ctx));
+    }
+    const file = booted.config.configFile;
+    if (file !== undefined) {
+      const load = () => loadConfiguration(ALL_DETECTORS, { configFile: file });
+      supervisor.add(watchConfig(ctx, { file, load, environment, initial: booted.config }));
     }
     if (ctx.mode === 'embedded') {
       io.stderr.write(
