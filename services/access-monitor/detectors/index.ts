@@ -1,4 +1,5 @@
 /** The access-monitor's detectors, in catalogue order (DESIGN.md §4). */
 import { crossTenant } from './cross-tenant.ts';
+import { volume } from './volume.ts';
 
-export const ACCESS_DETECTORS = [crossTenant] as const;
+export const ACCESS_DETECTORS = [volume, crossTenant] as const;
