@@ -1,5 +1,6 @@
 /** The access-monitor's detectors, in catalogue order (DESIGN.md §4). */
 import { crossTenant } from './cross-tenant.ts';
+import { deniedBurst } from './denied-burst.ts';
 import { volume } from './volume.ts';
 
-export const ACCESS_DETECTORS = [volume, crossTenant] as const;
+export const ACCESS_DETECTORS = [volume, deniedBurst, crossTenant] as const;
