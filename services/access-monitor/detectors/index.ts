@@ -1,7 +1,8 @@
 /** The access-monitor's detectors, in catalogue order (DESIGN.md §4). */
+import { bulkExport } from './bulk-export.ts';
 import { crossTenant } from './cross-tenant.ts';
 import { deniedBurst } from './denied-burst.ts';
 import { rareResource } from './rare-resource.ts';
 import { volume } from './volume.ts';
 
-export const ACCESS_DETECTORS = [volume, rareResource, deniedBurst, crossTenant] as const;
+export const ACCESS_DETECTORS = [volume, bulkExport, rareResource, deniedBurst, crossTenant] as const;

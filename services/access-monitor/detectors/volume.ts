@@ -55,8 +55,8 @@ const BUCKETS = 6;
 const MAX_SLOTS = 8;
 /**
  * Live: [head bucket, bytes×6, records×6, largest read's bytes×6, its records×6, hour,
- * peak trimmed bytes, peak trimmed records, reads n, mean log10 bytes per read, variance,
- * pairs (hash, bytes, largest read's bytes)×slots].
+ * peak bytes, peak records, reads n, mean log10 bytes per read, variance, sustained peak
+ * bytes, records, pairs (hash, bytes, largest read's bytes)×slots].
  */
 const L_HEAD = 0;
 const L_BYTES = 1;
@@ -69,7 +69,10 @@ const L_PEAK_R = L_HOUR + 2;
 const L_RN = L_HOUR + 3;
 const L_RM = L_HOUR + 4;
 const L_RV = L_HOUR + 5;
-const L_PAIRS = L_HOUR + 6;
+/** Peaks of the hour over windows no single read dominates (what the envelope learns). */
+const L_SUS_B = L_HOUR + 6;
+const L_SUS_R = L_HOUR + 7;
+const L_PAIRS = L_HOUR + 8;
 /** Profile: [n, mean B, var B, mean R, var R, envelopes B, R, their hour, hour-of-day (n, mean B)×24, pairs (hash24, n, mean, envelope)×slots]. */
 const P_N = 0;
 const P_MB = 1;
@@ -204,6 +207,9 @@ class VolumeDetector implements Detector<AccessEvent> {
     }
     if (wb > (a[L_PEAK_B] as number)) a[L_PEAK_B] = wb;
     if (wr > (a[L_PEAK_R] as number)) a[L_PEAK_R] = wr;
+    const share = this.c.max_single_share;
+    if (mb <= share * wb && wb > (a[L_SUS_B] as number)) a[L_SUS_B] = wb;
+    if (mr <= share * wr && wr > (a[L_SUS_R] as number)) a[L_SUS_R] = wr;
     const slot = this.pairSlot(e.principal, a, e.resource);
     const ps = L_PAIRS + 3 * slot;
     a[ps + 1] = (a[ps + 1] as number) + bytes;
@@ -307,9 +313,12 @@ class VolumeDetector implements Detector<AccessEvent> {
         r[8] = (r[8] as number) + w * (Math.min(cvb, 100) - (r[8] as number));
         r[9] = (r[9] as number) + w * (Math.min(cvr, 100) - (r[9] as number));
       }
-      // Envelopes learn the unclipped peak: a new normal shows after one alert-worthy hour.
-      const eb = n <= 1 ? Math.log10(1 + pb) : Math.max(Math.log10(1 + pb), this.envelope(p, P_EB, closed));
-      const er = n <= 1 ? Math.log10(1 + pr) : Math.max(Math.log10(1 + pr), this.envelope(p, P_ER, closed));
+      // Envelopes learn the unclipped sustained peak (no read over max_single_share of the
+      // window, as the window test asks): a new normal shows after one alert-worthy hour.
+      const sb = Math.log10(1 + (a[L_SUS_B] as number));
+      const sr = Math.log10(1 + (a[L_SUS_R] as number));
+      const eb = n <= 1 ? sb : Math.max(sb, this.envelope(p, P_EB, closed));
+      const er = n <= 1 ? sr : Math.max(sr, this.envelope(p, P_ER, closed));
       p[P_EB] = eb;
       p[P_ER] = er;
       p[P_EH] = closed;
@@ -352,6 +361,8 @@ class VolumeDetector implements Detector<AccessEvent> {
     a[L_HOUR] = hour;
     a[L_PEAK_B] = 0;
     a[L_PEAK_R] = 0;
+    a[L_SUS_B] = 0;
+    a[L_SUS_R] = 0;
     for (let s = 0; s < this.slots; s++) {
       a[L_PAIRS + 3 * s + 1] = 0;
       a[L_PAIRS + 3 * s + 2] = 0;
@@ -555,6 +566,11 @@ export const volume = defineDetector({
   description:
     "Bytes or records read by a principal (or on one resource) far above its own seasonal baseline and its role's.",
   config: {
+    learning_minutes: z
+      .number()
+      .min(0)
+      .default(720)
+      .describe('Event-time minutes after the partition\'s first event during which findings are dropped (baselines form).'),
     window_minutes: z.number().positive().max(1440).default(60).describe('Sliding window of read volume, minutes.'),
     surprise_threshold: z
       .number()
