@@ -2,7 +2,8 @@
 import { bulkExport } from './bulk-export.ts';
 import { crossTenant } from './cross-tenant.ts';
 import { deniedBurst } from './denied-burst.ts';
+import { offHours } from './off-hours.ts';
 import { rareResource } from './rare-resource.ts';
 import { volume } from './volume.ts';
 
-export const ACCESS_DETECTORS = [volume, bulkExport, rareResource, deniedBurst, crossTenant] as const;
+export const ACCESS_DETECTORS = [volume, bulkExport, rareResource, offHours, deniedBurst, crossTenant] as const;
