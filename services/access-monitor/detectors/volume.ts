@@ -30,7 +30,7 @@ import type { AccessEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { hashPair } from '../../../shared/stats/aging-bloom.ts';
-import { gammaSurprise } from '../../../shared/stats/count-tails.ts';
+import { gammaSurprise, negBinomialSurprise } from '../../../shared/stats/count-tails.ts';
 import { normalTail } from '../../../shared/stats/normal.ts';
 import { packArray, unpackF32, unpackF64 } from '../../../shared/stats/packed.ts';
 import { HOUR_MS, clampScore, fmt, fmtBytes, invertSurprise, roleOf, severityOf } from '../access-common.ts';
@@ -72,7 +72,10 @@ const L_RV = L_HOUR + 5;
 /** Peaks of the hour over windows no single read dominates (what the envelope learns). */
 const L_SUS_B = L_HOUR + 6;
 const L_SUS_R = L_HOUR + 7;
-const L_PAIRS = L_HOUR + 8;
+/** Reads per bucket, and the hour's peak window count. */
+const L_CNT = L_HOUR + 8;
+const L_PEAK_C = L_CNT + BUCKETS;
+const L_PAIRS = L_PEAK_C + 1;
 /** Profile: [n, mean B, var B, mean R, var R, envelopes B, R, their hour, hour-of-day (n, mean B)×24, pairs (hash24, n, mean, envelope)×slots]. */
 const P_N = 0;
 const P_MB = 1;
@@ -83,7 +86,10 @@ const P_VR = 4;
 const P_EB = 5;
 const P_ER = 6;
 const P_EH = 7;
-const P_HOD = 8;
+/** Mean and variance of the hourly peak number of reads in a window. */
+const P_MC = 8;
+const P_VC = 9;
+const P_HOD = 10;
 const P_PAIRS = P_HOD + 48;
 
 /**
@@ -141,6 +147,8 @@ interface Test {
   surprise: number;
   roleFloor: number;
   envelope: number;
+  reads?: number;
+  countSurprise?: number;
   resource?: string;
 }
 
@@ -186,7 +194,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     const head = a[L_HEAD] as number;
     if (idx > head) {
       for (let b = head + 1; b <= Math.min(idx, head + BUCKETS); b++) {
-        for (const base of [L_BYTES, L_RECS, L_MAXB, L_MAXR]) a[base + (b % BUCKETS)] = 0;
+        for (const base of [L_BYTES, L_RECS, L_MAXB, L_MAXR, L_CNT]) a[base + (b % BUCKETS)] = 0;
       }
       a[L_HEAD] = idx;
     } else if (idx <= head - BUCKETS) return null;
@@ -195,6 +203,8 @@ class VolumeDetector implements Detector<AccessEvent> {
     a[L_RECS + k] = (a[L_RECS + k] as number) + records;
     if (bytes > (a[L_MAXB + k] as number)) a[L_MAXB + k] = bytes;
     if (records > (a[L_MAXR + k] as number)) a[L_MAXR + k] = records;
+    a[L_CNT + k] = (a[L_CNT + k] as number) + 1;
+    let wc = 0;
     let wb = 0;
     let wr = 0;
     let mb = 0;
@@ -202,11 +212,13 @@ class VolumeDetector implements Detector<AccessEvent> {
     for (let i = 0; i < BUCKETS; i++) {
       wb += a[L_BYTES + i] as number;
       wr += a[L_RECS + i] as number;
+      wc += a[L_CNT + i] as number;
       if ((a[L_MAXB + i] as number) > mb) mb = a[L_MAXB + i] as number;
       if ((a[L_MAXR + i] as number) > mr) mr = a[L_MAXR + i] as number;
     }
     if (wb > (a[L_PEAK_B] as number)) a[L_PEAK_B] = wb;
     if (wr > (a[L_PEAK_R] as number)) a[L_PEAK_R] = wr;
+    if (wc > (a[L_PEAK_C] as number)) a[L_PEAK_C] = wc;
     const share = this.c.max_single_share;
     if (mb <= share * wb && wb > (a[L_SUS_B] as number)) a[L_SUS_B] = wb;
     if (mr <= share * wr && wr > (a[L_SUS_R] as number)) a[L_SUS_R] = wr;
@@ -223,8 +235,8 @@ class VolumeDetector implements Detector<AccessEvent> {
     const hod = hour % 24;
     let best: Test | null = single;
     for (const test of [
-      this.test(wb, mb, hour, profile, roleStats, hod, 'bytes'),
-      this.test(wr, mr, hour, profile, roleStats, hod, 'records'),
+      this.test(wb, mb, wc, hour, profile, roleStats, hod, 'bytes'),
+      this.test(wr, mr, wc, hour, profile, roleStats, hod, 'records'),
       this.testPair(a, slot, hour, profile, roleStats, e.resource),
     ]) {
       if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
@@ -325,6 +337,8 @@ class VolumeDetector implements Detector<AccessEvent> {
       p[P_N] = Math.min(n, 65_000);
       ewUpdate(p, P_MB, P_VB, n, xb, this.c.memory_hours);
       ewUpdate(p, P_MR, P_VR, n, xr, this.c.memory_hours);
+      const pc = a[L_PEAK_C] as number;
+      ewUpdate(p, P_MC, P_VC, n, warm ? Math.min(pc, 2 * this.c.min_ratio * (p[P_MC] as number)) : pc, this.c.memory_hours);
       const bin = P_HOD + 2 * (closed % 24);
       const nb = (p[bin] as number) + 1;
       p[bin] = Math.min(nb, 65_000);
@@ -363,6 +377,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     a[L_PEAK_R] = 0;
     a[L_SUS_B] = 0;
     a[L_SUS_R] = 0;
+    a[L_PEAK_C] = 0;
     for (let s = 0; s < this.slots; s++) {
       a[L_PAIRS + 3 * s + 1] = 0;
       a[L_PAIRS + 3 * s + 2] = 0;
@@ -384,6 +399,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   private test(
     observed: number,
     largest: number,
+    reads: number,
     hour: number,
     profile: Profile | undefined,
     role: Float64Array,
@@ -420,16 +436,23 @@ class VolumeDetector implements Detector<AccessEvent> {
     const roleFloor = this.roleFloor(role, kind);
     if (observed < roleFloor) return null;
     const cv2 = Math.max(0.05, (n * ownCv2 + n0 * roleCv2) / (n + n0));
-    const surprise = gammaSurprise(observed, 1 / cv2, expected * cv2);
+    // Evidence from the number of reads too: a negative binomial (moment-matched to the
+    // hourly peak counts) tail of the reads in the window. The two tails multiply.
+    const cMean = Math.max(1, (p as Float32Array)[P_MC] as number);
+    const cVar = Math.max(cMean * 1.5, (p as Float32Array)[P_VC] as number);
+    const countSurprise = negBinomialSurprise(reads, (cMean * cMean) / (cVar - cMean), cMean / cVar);
+    const sizeSurprise = gammaSurprise(observed, 1 / cv2, expected * cv2);
+    const surprise = sizeSurprise + countSurprise;
     if (surprise < this.c.surprise_threshold) return null;
+    const target = Math.max(0.5, this.c.surprise_threshold - countSurprise);
     const upper = Math.max(
       this.c.min_ratio * expected,
       this.c.envelope_ratio * envelope,
       roleFloor,
-      invertSurprise((x) => gammaSurprise(x, 1 / cv2, expected * cv2), this.c.surprise_threshold, expected, observed),
+      invertSurprise((x) => gammaSurprise(x, 1 / cv2, expected * cv2), target, expected, observed),
     );
-    const statistic = `gamma upper tail of the ${kind} read in the window, against the own hour-of-day baseline shrunk to the role's, and the own decayed peak`;
-    return { statistic, kind, observed, expected, upper, surprise, roleFloor, envelope };
+    const statistic = `gamma upper tail of the ${kind} read in the window (own hour-of-day baseline shrunk to the role's) times the negative binomial tail of its ${fmt(reads)} reads, above the own decayed peak`;
+    return { statistic, kind, observed, expected, upper, surprise, roleFloor, envelope, reads, countSurprise };
   }
 
   /** One read far larger than the principal's reads (normal tail of log10 bytes per read). */
@@ -550,6 +573,7 @@ class VolumeDetector implements Detector<AccessEvent> {
         role,
         role_floor: t.roleFloor,
         envelope: t.envelope,
+        ...(t.reads === undefined ? {} : { reads: t.reads, reads_surprise_log10: t.countSurprise }),
         unit: t.kind,
         ...(t.resource === undefined ? {} : { resource: t.resource }),
       },
