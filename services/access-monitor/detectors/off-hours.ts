@@ -20,7 +20,8 @@
  * clock have no rare hours; a nightly job's own night is its busiest hour.
  * New principals (first seen after the partition's first `learning_hours`) stay quiet for
  * `new_principal_grace_days` — a new hire's first week pages no one; every principal is
- * judged only after `learning_hours` of its own history.
+ * judged only after `learning_hours` of its own history, and an hour of day only once the
+ * principal has been observed through it on `min_days_at_hour` days.
  * State per principal: `live` (≈ 180 B, the sliding hour, written per event) and
  * `profile` (≈ 470 B, 168 16-bit bins, written once per active hour); per role one value
  * of 170 numbers. Cost per event: O(1); O(168) only in a rare hour with enough events.
@@ -52,11 +53,12 @@ interface OffHoursConfig {
   weekly_decay: number;
   learning_hours: number;
   new_principal_grace_days: number;
+  min_days_at_hour: number;
 }
 
 const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-01 was a Thursday: hour-of-week 0 is Monday 00:00 UTC. */
-const MONDAY_OFFSET_MS = 3 * DAY_MS;
+const MONDAY_OFFSET_MS = 4 * DAY_MS;
 const BINS = 168;
 const SCALE = 4; // bins hold counts × 4 (quarter events survive the weekly decay)
 const BUCKETS = 6;
@@ -248,6 +250,8 @@ class OffHoursDetector implements Detector<AccessEvent> {
     }
     const b = hourOfWeek(hour);
     const h = b % 24;
+    // Judge an hour of day only after the principal was observed through it on enough days.
+    if (smooth(eH, h) < this.c.min_days_at_hour) return null;
     const eb = occurrences(b, from, hour);
     // The hour-of-day estimate stands in for the bin with a share (`pool_weight`) of its evidence.
     const kappa = this.c.pool_weight * (evidenceH[h] as number);
@@ -336,6 +340,11 @@ export const offHours = defineDetector({
       .min(0)
       .default(7)
       .describe('Days a principal first seen after the bootstrap is not judged (a new hire\'s first week).'),
+    min_days_at_hour: z
+      .number()
+      .min(0)
+      .default(2)
+      .describe('Days the principal must have been observed through an hour of day (±1 h kernel) before that hour is judged.'),
   },
   create: (config, state) => new OffHoursDetector(config, state),
 });
