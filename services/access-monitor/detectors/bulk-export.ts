@@ -10,7 +10,8 @@
  * operation's z-score is against its class, or — for a class the principal has not used
  * enough (an agent's first export of an index it only ever queried) — against the
  * principal's reads of the same type, else its role's class; the spread is shrunk
- * towards the role's within-principal spread. The CUSUM adds
+ * towards the role's within-principal spread; evidence against a role baseline counts
+ * `role_evidence_weight` (a new account is judged, but less readily). The CUSUM adds
  * `weight(sensitivity) × max(0, z − allowance_sd)` and decays with `half_life_minutes`;
  * it alerts when it reaches `threshold` and the operation itself is at least
  * `min_ratio` × the class's typical size. One enormous export alerts at once; a chunked
@@ -41,6 +42,7 @@ interface BulkExportConfig {
   min_ratio: number;
   min_ops: number;
   min_role_ops: number;
+  role_evidence_weight: number;
   prior_ops: number;
   half_life_minutes: number;
   memory_ops: number;
@@ -141,7 +143,8 @@ class BulkExportDetector implements Detector<AccessEvent> {
     let finding: Finding | null = null;
     if (base !== null) {
       zscore = (x - base.mean) / base.sd;
-      const w = this.weights[sensitivityRank(e)] as number;
+      // A role's baseline mixes many principals: evidence against it counts `role_evidence_weight`.
+      const w = (this.weights[sensitivityRank(e)] as number) * (base.source === 'role' ? this.c.role_evidence_weight : 1);
       a[A_S] = (a[A_S] as number) + w * Math.max(0, zscore - this.c.allowance_sd);
       const ratio = Math.pow(10, x - base.mean);
       if (
@@ -328,6 +331,12 @@ export const bulkExport = defineDetector({
       .min(2)
       .default(100)
       .describe("Operations of a class the role needs before its baseline stands in for a principal's."),
+    role_evidence_weight: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe("Weight of CUSUM evidence when the baseline is the role's (a principal without its own history)."),
     learning_minutes: z
       .number()
       .min(0)
