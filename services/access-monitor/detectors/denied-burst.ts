@@ -11,7 +11,9 @@
  * uncertain), and the detector alerts when −log10 P(N ≥ d) ≥ `surprise_threshold` and
  * d ≥ `min_denials`. A principal that is often denied (a misconfigured job) has a high
  * rate and stays quiet; one that is almost never denied alerts on a handful in minutes.
- * Denials inside an alerting burst do not teach the baseline.
+ * Every denial teaches the principal's rate (the test uses the rate before it). The role's
+ * rate is the exp of its mean ln(1 + denials) per principal-hour, so one always-denied
+ * member barely moves its peers' prior.
  * State per principal: one small value (≈ 260 B encoded: rates, the window's last 24
  * denial times, 5 sample ids), written on denied events and on the first event of each
  * active hour; per role one tiny value. Cost per event: a map lookup; the tail is computed
@@ -36,13 +38,14 @@ interface DeniedBurstConfig {
 
 const RING = 24;
 const SAMPLE_IDS = 5;
-/** [hour, H, D, last decay time, ring head, ring of denial times ×RING]. */
+/** [hour, H, D, last decay time, ring head, denials this hour, ring of denial times ×RING]. */
 const A_HOUR = 0;
 const A_H = 1;
 const A_D = 2;
 const A_T = 3;
 const A_HEAD = 4;
-const A_RING = 5;
+const A_HD = 5;
+const A_RING = 6;
 const LEN = A_RING + RING;
 
 interface Live {
@@ -58,10 +61,13 @@ const liveCodec: StateCodec<Live> = {
     return { a: unpackF64(j.a, LEN), ids: j.i };
   },
 };
-/** Role: [active hours, denials], decayed like the principals'. */
+/**
+ * Role: [principal-hours seen, mean of ln(1 + denials) per principal-hour]. A log mean, so
+ * one member that is denied all day does not raise its peers' expected rate much.
+ */
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
-  decode: (json) => unpackF64(json as string, 3),
+  decode: (json) => unpackF64(json as string, 2),
 };
 
 class DeniedBurstDetector implements Detector<AccessEvent> {
@@ -104,15 +110,20 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
     });
     const a = live.a;
     this.decay(a, t);
-    const r = this.roles.getOrCreate(role, () => Float64Array.of(0, 0, t));
     if ((a[A_HOUR] as number) < hour) {
-      // A new active hour: exposure for the principal and its role.
+      // A new active hour: exposure for the principal; the closed one teaches the role.
+      if ((a[A_HOUR] as number) >= 0) {
+        const r = this.roles.getOrCreate(role, () => new Float64Array(2));
+        const n = (r[0] as number) + 1;
+        r[0] = n;
+        r[1] = (r[1] as number) + Math.max(1 / n, 1 / 5000) * (Math.log1p(a[A_HD] as number) - (r[1] as number));
+      }
       a[A_HOUR] = hour;
       a[A_H] = (a[A_H] as number) + 1;
-      this.decayRole(r, t);
-      r[0] = (r[0] as number) + 1;
+      a[A_HD] = 0;
     }
     if (!denied) return null;
+    a[A_HD] = (a[A_HD] as number) + 1;
 
     let d = 1;
     for (let i = 0; i < RING; i++) {
@@ -125,20 +136,21 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
     live.ids.push(e.event_id);
     if (live.ids.length > SAMPLE_IDS) live.ids.shift();
 
-    this.decayRole(r, t);
+    const r = this.roles.peek(role);
     const kr = 100;
-    const roleRate = ((r[1] as number) + this.c.prior_rate_per_hour * kr) / ((r[0] as number) + kr);
+    const rn = r === undefined ? 0 : (r[0] as number);
+    const roleLog = r === undefined ? 0 : (r[1] as number);
+    const roleRate = (rn * Math.expm1(roleLog) + kr * this.c.prior_rate_per_hour) / (rn + kr);
     const shape = (a[A_D] as number) + this.c.prior_hours * roleRate;
     const windowsPerHour = 60 / this.c.window_minutes;
     const beta = ((a[A_H] as number) + this.c.prior_hours) * windowsPerHour;
     const p = beta / (beta + 1);
     const surprise = negBinomialSurprise(d, shape, p);
+    // Every denial teaches the principal's rate: a job that is always denied stops alerting
+    // once learned (the test used the rate before this denial).
+    a[A_D] = (a[A_D] as number) + 1;
     const alerting = d >= this.c.min_denials && surprise >= this.c.surprise_threshold;
-    if (!alerting) {
-      a[A_D] = (a[A_D] as number) + 1;
-      r[1] = (r[1] as number) + 1;
-      return null;
-    }
+    if (!alerting) return null;
     const expected = shape / beta;
     let upper = Math.max(this.c.min_denials, Math.ceil(expected));
     while (upper < d && negBinomialSurprise(upper, shape, p) < this.c.surprise_threshold) upper++;
@@ -171,15 +183,6 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
       techniques: ['T1069.003', 'T1078'],
       sampleEventIds: [...live.ids],
     };
-  }
-
-  private decayRole(r: Float64Array, t: number): void {
-    const dt = t - (r[2] as number);
-    if (dt <= 0) return;
-    const f = Math.pow(0.5, dt / this.lambdaHalf);
-    r[0] = (r[0] as number) * f;
-    r[1] = (r[1] as number) * f;
-    r[2] = t;
   }
 }
 
