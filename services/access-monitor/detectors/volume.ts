@@ -578,7 +578,8 @@ class VolumeDetector implements Detector<AccessEvent> {
         ...(t.resource === undefined ? {} : { resource: t.resource }),
       },
       techniques: ['T1530', 'T1213'],
-      episodeKey: t.resource === undefined ? 'principal' : `resource:${t.resource}`,
+      // One alert per principal episode: window, single-read and per-resource findings merge.
+      episodeKey: 'volume',
     };
   }
 }
