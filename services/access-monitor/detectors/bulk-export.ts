@@ -17,14 +17,14 @@
  * `min_ratio` × the class's typical size. One enormous export alerts at once; a chunked
  * export alerts after a few large chunks; normal variation (z of 2–3) never accumulates.
  * Role baselines are learned per partition from the principals of the role it sees.
- * State per principal: one value of 8 class slots (≈ 370 B encoded), written per bulk
+ * State per principal: one value of 8 class slots (≈ 250 B encoded), written per bulk
  * operation; per role and class one tiny value. Cost per event: O(slots).
  */
 import { z } from 'zod';
 import type { AccessEvent, ResourceType } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { packArray, unpackF64 } from '../../../shared/stats/packed.ts';
+import { packArray, unpackF32, unpackF64 } from '../../../shared/stats/packed.ts';
 import {
   SENSITIVITY_NAMES,
   clampScore,
@@ -61,17 +61,23 @@ const TYPES: readonly ResourceType[] = [
 ];
 const ACTIONS = ['read', 'query', 'export'] as const;
 const SLOTS = 8;
-/** Per principal: [cusum, last update, then per slot: class code, n, mean, variance]. */
-const A_S = 0;
-const A_T = 1;
-const A_SLOTS = 2;
+/** Per principal, per slot: class code, n, mean, variance (and the CUSUM beside them). */
+const A_SLOTS = 0;
 const LEN = A_SLOTS + 4 * SLOTS;
 /** Per role and class: [n, mean, variance, n within, within-principal variance]. */
 const ROLE_LEN = 5;
 
-const opsCodec: StateCodec<Float64Array> = {
-  encode: (v) => packArray(v),
-  decode: (json) => unpackF64(json as string, LEN),
+/** The CUSUM and its time need float64; the class slots are float32 (codes and counts exact). */
+interface Ops {
+  c: Float64Array;
+  a: Float32Array;
+}
+const opsCodec: StateCodec<Ops> = {
+  encode: (v) => [v.c[0], v.c[1], packArray(v.a)],
+  decode: (json) => {
+    const [s, t, a] = json as [number, number, string];
+    return { c: Float64Array.of(s, t), a: unpackF32(a, LEN) };
+  },
 };
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
@@ -100,7 +106,7 @@ interface Baseline {
 
 class BulkExportDetector implements Detector<AccessEvent> {
   private readonly bulk: ReadonlySet<string>;
-  private readonly ops: KeyedState<Float64Array>;
+  private readonly ops: KeyedState<Ops>;
   private readonly roles: KeyedState<Float64Array>;
   private readonly weights: readonly number[];
 
@@ -126,33 +132,31 @@ class BulkExportDetector implements Detector<AccessEvent> {
     const code = classOf(e.action, type, useRecords);
     const role = roleOf(e);
     const roleKey = `${role}|${code}`;
-    const a = this.ops.getOrCreate(e.principal, () => {
-      const v = new Float64Array(LEN);
-      v[A_T] = e.ts;
-      return v;
-    });
+    const ops = this.ops.getOrCreate(e.principal, () => ({ c: Float64Array.of(0, e.ts), a: new Float32Array(LEN) }));
+    const a = ops.a;
+    const cu = ops.c;
     const slot = this.slotOf(a, code);
     const roleStats = this.roles.peek(roleKey);
     const base = this.baseline(a, slot, code, roleStats, useRecords);
 
     // Decay the CUSUM to now and add this operation's evidence.
-    const dt = Math.max(0, e.ts - (a[A_T] as number));
-    a[A_S] = (a[A_S] as number) * Math.pow(0.5, dt / (this.c.half_life_minutes * 60_000));
-    a[A_T] = Math.max(a[A_T] as number, e.ts);
+    const dt = Math.max(0, e.ts - (cu[1] as number));
+    cu[0] = (cu[0] as number) * Math.pow(0.5, dt / (this.c.half_life_minutes * 60_000));
+    cu[1] = Math.max(cu[1] as number, e.ts);
     let zscore = 0;
     let finding: Finding | null = null;
     if (base !== null) {
       zscore = (x - base.mean) / base.sd;
       // A role's baseline mixes many principals: evidence against it counts `role_evidence_weight`.
       const w = (this.weights[sensitivityRank(e)] as number) * (base.source === 'role' ? this.c.role_evidence_weight : 1);
-      a[A_S] = (a[A_S] as number) + w * Math.max(0, zscore - this.c.allowance_sd);
+      cu[0] = (cu[0] as number) + w * Math.max(0, zscore - this.c.allowance_sd);
       const ratio = Math.pow(10, x - base.mean);
       if (
-        (a[A_S] as number) >= this.c.threshold &&
+        (cu[0] as number) >= this.c.threshold &&
         zscore > this.c.allowance_sd &&
         ratio >= this.c.min_ratio
       ) {
-        finding = this.finding(e, role, code, size, useRecords, base, zscore, ratio, w, a[A_S] as number);
+        finding = this.finding(e, role, code, size, useRecords, base, zscore, ratio, w, cu[0] as number);
       }
     }
     this.learn(a, slot, x, roleKey, base, zscore);
@@ -160,7 +164,7 @@ class BulkExportDetector implements Detector<AccessEvent> {
   }
 
   /** The slot of `code`, or the least used one, cleared for it. */
-  private slotOf(a: Float64Array, code: number): number {
+  private slotOf(a: Float32Array, code: number): number {
     let best = 0;
     let bestN = Number.POSITIVE_INFINITY;
     for (let s = 0; s < SLOTS; s++) {
@@ -181,7 +185,7 @@ class BulkExportDetector implements Detector<AccessEvent> {
   }
 
   private baseline(
-    a: Float64Array,
+    a: Float32Array,
     slot: number,
     code: number,
     role: Float64Array | undefined,
@@ -227,7 +231,7 @@ class BulkExportDetector implements Detector<AccessEvent> {
   }
 
   /** Teaches the principal's class and the role's, clipping outliers so an attack teaches little. */
-  private learn(a: Float64Array, slot: number, x: number, roleKey: string, base: Baseline | null, zscore: number): void {
+  private learn(a: Float32Array, slot: number, x: number, roleKey: string, base: Baseline | null, zscore: number): void {
     const at = A_SLOTS + 4 * slot;
     const clip = base !== null && zscore > this.c.allowance_sd ? base.mean + this.c.allowance_sd * base.sd : x;
     const n = Math.min((a[at + 1] as number) + 1, 1e6);

@@ -14,8 +14,8 @@
  * Every denial teaches the principal's rate (the test uses the rate before it). The role's
  * rate is the exp of its mean ln(1 + denials) per principal-hour, so one always-denied
  * member barely moves its peers' prior.
- * State per principal: one small value (≈ 260 B encoded: rates, the window's last 24
- * denial times, 5 sample ids), written on denied events and on the first event of each
+ * State per principal: one small value (≈ 230 B encoded: rates, the last 12 denial
+ * times, 3 sample ids), written on denied events and on the first event of each
  * active hour; per role one tiny value. Cost per event: a map lookup; the tail is computed
  * only for denied events.
  */
@@ -24,7 +24,7 @@ import type { AccessEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { negBinomialSurprise } from '../../../shared/stats/count-tails.ts';
-import { packArray, unpackF64 } from '../../../shared/stats/packed.ts';
+import { packArray, unpackF64, unpackU32 } from '../../../shared/stats/packed.ts';
 import { DAY_MS, HOUR_MS, clampScore, fmt, roleOf, sensitivityRank, severityOf } from '../access-common.ts';
 
 interface DeniedBurstConfig {
@@ -36,29 +36,30 @@ interface DeniedBurstConfig {
   half_life_days: number;
 }
 
-const RING = 24;
-const SAMPLE_IDS = 5;
-/** [hour, H, D, last decay time, ring head, denials this hour, ring of denial times ×RING]. */
+const RING = 12;
+const SAMPLE_IDS = 3;
+/** [hour, H, D, last decay time, ring head, denials this hour]. */
 const A_HOUR = 0;
 const A_H = 1;
 const A_D = 2;
 const A_T = 3;
 const A_HEAD = 4;
 const A_HD = 5;
-const A_RING = 6;
-const LEN = A_RING + RING;
+const LEN = 6;
 
 interface Live {
   a: Float64Array;
+  /** Times of the latest denials, epoch seconds (a ring). */
+  ring: Uint32Array;
   /** Latest denied event ids, newest last. */
   ids: string[];
 }
 
 const liveCodec: StateCodec<Live> = {
-  encode: (v) => ({ a: packArray(v.a), i: v.ids }),
+  encode: (v) => [packArray(v.a), packArray(v.ring), ...v.ids],
   decode: (json) => {
-    const j = json as { a: string; i: string[] };
-    return { a: unpackF64(j.a, LEN), ids: j.i };
+    const [a, ring, ...ids] = json as string[];
+    return { a: unpackF64(a as string, LEN), ring: unpackU32(ring as string, RING), ids };
   },
 };
 /**
@@ -106,7 +107,7 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
       const a = new Float64Array(LEN);
       a[A_HOUR] = -1;
       a[A_T] = t;
-      return { a, ids: [] };
+      return { a, ring: new Uint32Array(RING), ids: [] };
     });
     const a = live.a;
     this.decay(a, t);
@@ -125,13 +126,15 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
     if (!denied) return null;
     a[A_HD] = (a[A_HD] as number) + 1;
 
+    const now = Math.floor(t / 1000);
+    const from = now - this.windowMs / 1000;
     let d = 1;
     for (let i = 0; i < RING; i++) {
-      const ts = a[A_RING + i] as number;
-      if (ts > 0 && ts > t - this.windowMs && ts <= t) d++;
+      const ts = live.ring[i] as number;
+      if (ts > 0 && ts > from && ts <= now) d++;
     }
     const head = a[A_HEAD] as number;
-    a[A_RING + head] = t;
+    live.ring[head] = now;
     a[A_HEAD] = (head + 1) % RING;
     live.ids.push(e.event_id);
     if (live.ids.length > SAMPLE_IDS) live.ids.shift();

@@ -22,8 +22,8 @@
  * `new_principal_grace_days` — a new hire's first week pages no one; every principal is
  * judged only after `learning_hours` of its own history, and an hour of day only once the
  * principal has been observed through it on `min_days_at_hour` days.
- * State per principal: `live` (≈ 180 B, the sliding hour, written per event) and
- * `profile` (≈ 470 B, 168 16-bit bins, written once per active hour); per role one value
+ * State per principal: `live` (≈ 100 B, the sliding hour, written per event) and
+ * `profile` (≈ 300 B, 168 8-bit bins, written once per active hour); per role one value
  * of 170 numbers. Cost per event: O(1); O(168) only in a rare hour with enough events.
  */
 import { z } from 'zod';
@@ -31,7 +31,7 @@ import type { AccessEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { negBinomialSurprise } from '../../../shared/stats/count-tails.ts';
-import { packArray, unpackF64, unpackU16 } from '../../../shared/stats/packed.ts';
+import { packArray, unpackF32, unpackF64 } from '../../../shared/stats/packed.ts';
 import {
   DAY_MS,
   HOUR_MS,
@@ -60,7 +60,7 @@ const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-01 was a Thursday: hour-of-week 0 is Monday 00:00 UTC. */
 const MONDAY_OFFSET_MS = 4 * DAY_MS;
 const BINS = 168;
-const SCALE = 4; // bins hold counts × 4 (quarter events survive the weekly decay)
+const SCALE = 2; // bins hold counts × 2 (half events survive the weekly decay), up to 255
 const BUCKETS = 6;
 const BUCKET_MS = 10 * 60_000;
 /** Live: [head bucket, counts×6, sensitivity level+1 ×6, open hour, its count]. */
@@ -76,19 +76,27 @@ const SENS_LABEL = [...SENSITIVITY_NAMES, 'restricted secret'];
 interface Profile {
   /** Effective first-seen time (moves forward with the decay), the week of the last decay, total events. */
   m: Float64Array;
-  bins: Uint16Array;
+  /** Events per hour-of-week bin × SCALE, saturating at 255 (a busy bin is simply busy). */
+  bins: Uint8Array;
 }
 
 const profileCodec: StateCodec<Profile> = {
-  encode: (v) => ({ m: Array.from(v.m), b: packArray(v.bins) }),
+  encode: (v) => [...v.m, packArray(v.bins)],
   decode: (json) => {
-    const j = json as { m: number[]; b: string };
-    return { m: Float64Array.from(j.m), bins: unpackU16(j.b, BINS) };
+    const j = json as [number, number, number, number, number, string];
+    return { m: Float64Array.of(j[0], j[1], j[2], j[3], j[4]), bins: unpackU8(j[5], BINS) };
   },
 };
-const liveCodec: StateCodec<Float64Array> = {
+
+function unpackU8(text: string, length: number): Uint8Array {
+  const b = Buffer.from(text, 'base64');
+  if (b.length !== length) throw new TypeError(`profile: expected ${length} bins, got ${b.length}`);
+  return new Uint8Array(b);
+}
+// Float32 holds the 10-minute bucket and hour indices exactly (< 2^24) and small counts.
+const liveCodec: StateCodec<Float32Array> = {
   encode: (v) => packArray(v),
-  decode: (json) => unpackF64(json as string, LIVE_LEN),
+  decode: (json) => unpackF32(json as string, LIVE_LEN),
 };
 /** Role: [events per hour-of-week bin ×168, events, principal-hours of exposure]. */
 const ROLE_LEN = BINS + 2;
@@ -114,7 +122,7 @@ interface Rates {
 }
 
 class OffHoursDetector implements Detector<AccessEvent> {
-  private readonly live: KeyedState<Float64Array>;
+  private readonly live: KeyedState<Float32Array>;
   private readonly profiles: KeyedState<Profile>;
   private readonly roles: KeyedState<Float64Array>;
   private readonly start: PartitionStart;
@@ -135,7 +143,7 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const hour = Math.floor(t / HOUR_MS);
     const role = roleOf(e);
     const a = this.live.getOrCreate(e.principal, () => {
-      const v = new Float64Array(LIVE_LEN);
+      const v = new Float32Array(LIVE_LEN);
       v[L_HEAD] = Math.floor(t / BUCKET_MS);
       v[L_HOUR] = hour;
       return v;
@@ -181,13 +189,13 @@ class OffHoursDetector implements Detector<AccessEvent> {
   }
 
   /** Adds the closed hour to the principal's profile and its role's shape. */
-  private closeHour(principal: string, role: string, a: Float64Array, hour: number, t: number): void {
+  private closeHour(principal: string, role: string, a: Float32Array, hour: number, t: number): void {
     const count = a[L_HCOUNT] as number;
     const closed = a[L_HOUR] as number;
     if (count > 0) {
       const p = this.profiles.getOrCreate(principal, () => ({
         m: Float64Array.of(closed, Math.floor(closed / 168), 0, closed * HOUR_MS, closed),
-        bins: new Uint16Array(BINS),
+        bins: new Uint8Array(BINS),
       }));
       const week = Math.floor(closed / 168);
       const weeks = week - (p.m[1] as number);
@@ -200,7 +208,7 @@ class OffHoursDetector implements Detector<AccessEvent> {
         p.m[1] = week;
       }
       const b = hourOfWeek(closed);
-      p.bins[b] = Math.min(65_535, (p.bins[b] as number) + Math.round(count * SCALE));
+      p.bins[b] = Math.min(255, (p.bins[b] as number) + Math.round(count * SCALE));
       p.m[2] = (p.m[2] as number) + count;
       const r = this.roles.getOrCreate(role, () => new Float64Array(ROLE_LEN));
       r[b] = (r[b] as number) + count;

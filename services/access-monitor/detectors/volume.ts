@@ -99,15 +99,17 @@ const P_PAIRS = P_HOD + 48;
 const ROLE_LEN = 12;
 
 interface Live {
-  a: Float64Array;
+  a: Float32Array;
 }
 interface Profile {
   a: Float32Array;
 }
 
+// Float32 holds bucket and hour indices exactly (< 2^24) and sums to 7 digits; the value in
+// memory is the Float32Array itself, so a restored state continues bit for bit.
 const liveCodec = (len: number): StateCodec<Live> => ({
   encode: (v) => packArray(v.a),
-  decode: (json) => ({ a: unpackF64(json as string, len) }),
+  decode: (json) => ({ a: unpackF32(json as string, len) }),
 });
 const profileCodec = (len: number): StateCodec<Profile> => ({
   encode: (v) => packArray(v.a),
@@ -245,14 +247,14 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   private newLive(t: number): Live {
-    const a = new Float64Array(this.liveLen);
+    const a = new Float32Array(this.liveLen);
     a[L_HEAD] = Math.floor(t / this.bucketMs);
     a[L_HOUR] = Math.floor(t / HOUR_MS);
     return { a };
   }
 
   /** The slot of `resource`: its own, else an idle one whose resource has taught the least. */
-  private pairSlot(principal: string, a: Float64Array, resource: string): number {
+  private pairSlot(principal: string, a: Float32Array, resource: string): number {
     const h = (hashPair(resource)[0] & 0xffffff) + 1;
     for (let s = 0; s < this.slots; s++) if (a[L_PAIRS + 3 * s] === h) return s;
     const p = this.profiles.peek(principal)?.a;
@@ -281,7 +283,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** Per-read size baseline (log10 bytes), winsorised so an outlier teaches little. */
-  private learnRead(a: Float64Array, bytes: number, role: Float64Array | undefined): void {
+  private learnRead(a: Float32Array, bytes: number, role: Float64Array | undefined): void {
     if (!(bytes > 0)) return;
     const x = Math.log10(bytes);
     const n = (a[L_RN] as number) + 1;
@@ -303,7 +305,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** Learns the closed hour's peaks into the principal's profile and its role's. */
-  private closeHour(principal: string, role: string, a: Float64Array, hour: number): void {
+  private closeHour(principal: string, role: string, a: Float32Array, hour: number): void {
     const pb = a[L_PEAK_B] as number;
     const pr = a[L_PEAK_R] as number;
     const closed = a[L_HOUR] as number;
@@ -457,7 +459,7 @@ class VolumeDetector implements Detector<AccessEvent> {
 
   /** One read far larger than the principal's reads (normal tail of log10 bytes per read). */
   private testRead(
-    a: Float64Array,
+    a: Float32Array,
     bytes: number,
     hour: number,
     profile: Profile | undefined,
@@ -494,7 +496,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   private testPair(
-    a: Float64Array,
+    a: Float32Array,
     slot: number,
     hour: number,
     profile: Profile | undefined,
@@ -596,7 +598,12 @@ export const volume = defineDetector({
       .min(0)
       .default(720)
       .describe('Event-time minutes after the partition\'s first event during which findings are dropped (baselines form).'),
-    window_minutes: z.number().positive().max(1440).default(60).describe('Sliding window of read volume, minutes.'),
+    window_minutes: z
+      .number()
+      .min(60)
+      .max(1440)
+      .default(60)
+      .describe('Sliding window of read volume, minutes (six buckets of at least 10 min).'),
     surprise_threshold: z
       .number()
       .positive()
@@ -620,7 +627,7 @@ export const volume = defineDetector({
       .int()
       .min(1)
       .max(MAX_SLOTS)
-      .default(3)
+      .default(2)
       .describe('Resources per principal with their own hourly baseline (the most recently active).'),
     single_read_surprise: z
       .number()
