@@ -15,7 +15,12 @@ export function roleOf(e: AccessEvent): string {
   return e.role ?? e.principal_type ?? 'unknown';
 }
 
-const RANK: Readonly<Record<Sensitivity, number>> = { public: 0, internal: 1, confidential: 2, restricted: 3 };
+const RANK: Readonly<Record<Sensitivity, number>> = {
+  public: 0,
+  internal: 1,
+  confidential: 2,
+  restricted: 3,
+};
 export const SENSITIVITY_NAMES: readonly Sensitivity[] = ['public', 'internal', 'confidential', 'restricted'];
 
 /** 0 public … 3 restricted; an event without a sensitivity counts as internal. */
@@ -77,7 +82,12 @@ export class PartitionStart {
  * x such that surprise(x) ≈ target, for a surprise that grows with x, by bisection in log
  * space between `lo` and `hi` (the edge of an expected range, for the explanation).
  */
-export function invertSurprise(surprise: (x: number) => number, target: number, lo: number, hi: number): number {
+export function invertSurprise(
+  surprise: (x: number) => number,
+  target: number,
+  lo: number,
+  hi: number,
+): number {
   let a = Math.max(lo, 1e-9);
   let b = Math.max(hi, a * 2);
   for (let i = 0; i < 60 && surprise(b) < target; i++) b *= 4;

@@ -125,8 +125,7 @@ export function logBetaI(x: number, a: number, b: number): number {
   if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1)) return Number.NaN;
   if (x === 0) return Number.NEGATIVE_INFINITY;
   if (x === 1) return 0;
-  const lnFront =
-    logGammaFn(a + b) - logGammaFn(a) - logGammaFn(b) + a * Math.log(x) + b * Math.log1p(-x);
+  const lnFront = logGammaFn(a + b) - logGammaFn(a) - logGammaFn(b) + a * Math.log(x) + b * Math.log1p(-x);
   if (x < (a + 1) / (a + b + 2)) return lnFront + Math.log(betaFraction(a, b, x)) - Math.log(a);
   // Symmetry I_x(a, b) = 1 − I_{1−x}(b, a), which converges fast on this side.
   const other = Math.exp(lnFront + Math.log(betaFraction(b, a, 1 - x)) - Math.log(b));

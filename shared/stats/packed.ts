@@ -15,7 +15,9 @@ export function packArray(a: Float64Array | Float32Array | Uint32Array | Uint16A
 function unpack(text: string, bytesPer: number, length: number, what: string): ArrayBuffer {
   const b = Buffer.from(text, 'base64');
   if (b.length !== bytesPer * length) {
-    throw new TypeError(`${what}: expected ${length} values (${bytesPer * length} bytes), got ${b.length} bytes`);
+    throw new TypeError(
+      `${what}: expected ${length} values (${bytesPer * length} bytes), got ${b.length} bytes`,
+    );
   }
   // A fresh, aligned buffer of our own (Buffer.from may share a pooled one).
   const out = new ArrayBuffer(b.length);

@@ -83,7 +83,9 @@ describe('npm start (embedded default)', () => {
     expect(alertLine).toMatch(/^(CRITICAL|HIGH)\s+access\.cross_tenant\s+principal:\S+ — Cross-tenant/);
     // The second scenario of the demo is a service account exfiltrating by volume.
     const exfilLine = await lineWith('access.volume', 180_000);
-    expect(exfilLine).toMatch(/^(CRITICAL|HIGH|MEDIUM)\s+access\.volume\s+principal:svc-\S+ — Unusual read volume/);
+    expect(exfilLine).toMatch(
+      /^(CRITICAL|HIGH|MEDIUM)\s+access\.volume\s+principal:svc-\S+ — Unusual read volume/,
+    );
 
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(await ready.json()).toEqual({ ready: true, waiting: [] });

@@ -132,7 +132,10 @@ class BulkExportDetector implements Detector<AccessEvent> {
     const code = classOf(e.action, type, useRecords);
     const role = roleOf(e);
     const roleKey = `${role}|${code}`;
-    const ops = this.ops.getOrCreate(e.principal, () => ({ c: Float64Array.of(0, e.ts), a: new Float32Array(LEN) }));
+    const ops = this.ops.getOrCreate(e.principal, () => ({
+      c: Float64Array.of(0, e.ts),
+      a: new Float32Array(LEN),
+    }));
     const a = ops.a;
     const cu = ops.c;
     const slot = this.slotOf(a, code);
@@ -148,7 +151,9 @@ class BulkExportDetector implements Detector<AccessEvent> {
     if (base !== null) {
       zscore = (x - base.mean) / base.sd;
       // A role's baseline mixes many principals: evidence against it counts `role_evidence_weight`.
-      const w = (this.weights[sensitivityRank(e)] as number) * (base.source === 'role' ? this.c.role_evidence_weight : 1);
+      const w =
+        (this.weights[sensitivityRank(e)] as number) *
+        (base.source === 'role' ? this.c.role_evidence_weight : 1);
       cu[0] = (cu[0] as number) + w * Math.max(0, zscore - this.c.allowance_sd);
       const ratio = Math.pow(10, x - base.mean);
       if (
@@ -197,7 +202,8 @@ class BulkExportDetector implements Detector<AccessEvent> {
       Math.max(0.15, Math.sqrt((n * v + n0 * roleWithin) / (n + n0)));
     const at = A_SLOTS + 4 * slot;
     const n = a[at + 1] as number;
-    if (n >= this.c.min_ops) return { mean: a[at + 2] as number, sd: shrink(n, a[at + 3] as number), source: 'own', n };
+    if (n >= this.c.min_ops)
+      return { mean: a[at + 2] as number, sd: shrink(n, a[at + 3] as number), source: 'own', n };
     // An export class the principal has not used enough: its largest reads or queries of the type.
     const k = (code - 1) % 32;
     if (Math.floor(k / TYPES.length) === 2) {
@@ -231,9 +237,17 @@ class BulkExportDetector implements Detector<AccessEvent> {
   }
 
   /** Teaches the principal's class and the role's, clipping outliers so an attack teaches little. */
-  private learn(a: Float32Array, slot: number, x: number, roleKey: string, base: Baseline | null, zscore: number): void {
+  private learn(
+    a: Float32Array,
+    slot: number,
+    x: number,
+    roleKey: string,
+    base: Baseline | null,
+    zscore: number,
+  ): void {
     const at = A_SLOTS + 4 * slot;
-    const clip = base !== null && zscore > this.c.allowance_sd ? base.mean + this.c.allowance_sd * base.sd : x;
+    const clip =
+      base !== null && zscore > this.c.allowance_sd ? base.mean + this.c.allowance_sd * base.sd : x;
     const n = Math.min((a[at + 1] as number) + 1, 1e6);
     const prevMean = a[at + 2] as number;
     const hadOwn = (a[at + 1] as number) >= this.c.min_ops;
@@ -277,7 +291,9 @@ class BulkExportDetector implements Detector<AccessEvent> {
     cusum: number,
   ): Finding {
     const sensitivity = e.sensitivity ?? 'internal';
-    const score = clampScore(50 + 3 * (cusum - this.c.threshold) + 8 * Math.log10(ratio) + 6 * sensitivityRank(e));
+    const score = clampScore(
+      50 + 3 * (cusum - this.c.threshold) + 8 * Math.log10(ratio) + 6 * sensitivityRank(e),
+    );
     const show = (v: number): string => (records ? `${fmt(v)} records` : fmtBytes(v));
     const expected = Math.pow(10, base.mean);
     const upper = Math.pow(10, base.mean + this.c.allowance_sd * base.sd);
@@ -292,7 +308,8 @@ class BulkExportDetector implements Detector<AccessEvent> {
         `${fmt(ratio)}× its typical ${className(code)} of ${show(expected)} (z = ${fmt(zscore)} against ${base.source}); ` +
         `weighted CUSUM ${fmt(cusum)} ≥ ${this.c.threshold}.`,
       explanation: {
-        statistic: 'sensitivity-weighted one-sided CUSUM of z-scores of log10 size per operation, by action and resource type',
+        statistic:
+          'sensitivity-weighted one-sided CUSUM of z-scores of log10 size per operation, by action and resource type',
         observed: size,
         expected,
         expected_range: [0, upper],
@@ -322,13 +339,39 @@ export const bulkExport = defineDetector({
     "Exports, and bulk reads of vector indexes, feature stores, datasets and model artifacts, far above the principal's normal size, weighted by sensitivity.",
   config: {
     bulk_types: z
-      .array(z.enum(['dataset', 'model_artifact', 'vector_index', 'feature_store', 'secret', 'log', 'prompt_store', 'other']))
+      .array(
+        z.enum([
+          'dataset',
+          'model_artifact',
+          'vector_index',
+          'feature_store',
+          'secret',
+          'log',
+          'prompt_store',
+          'other',
+        ]),
+      )
       .default(['vector_index', 'feature_store', 'dataset', 'model_artifact'])
-      .describe('Resource types whose reads and queries count as bulk reads (exports of any type always count).'),
+      .describe(
+        'Resource types whose reads and queries count as bulk reads (exports of any type always count).',
+      ),
     allowance_sd: z.number().min(0).default(3).describe('CUSUM allowance: z-scores up to this add nothing.'),
-    threshold: z.number().positive().default(8).describe('CUSUM level that alerts (in weighted standard deviations).'),
-    min_ratio: z.number().min(1).default(20).describe('The operation must also be at least this many times the typical size.'),
-    min_ops: z.number().int().min(2).default(10).describe('Operations of a class before the principal\'s own baseline is used.'),
+    threshold: z
+      .number()
+      .positive()
+      .default(8)
+      .describe('CUSUM level that alerts (in weighted standard deviations).'),
+    min_ratio: z
+      .number()
+      .min(1)
+      .default(20)
+      .describe('The operation must also be at least this many times the typical size.'),
+    min_ops: z
+      .number()
+      .int()
+      .min(2)
+      .default(10)
+      .describe("Operations of a class before the principal's own baseline is used."),
     min_role_ops: z
       .number()
       .int()
@@ -340,14 +383,26 @@ export const bulkExport = defineDetector({
       .min(0)
       .max(1)
       .default(0.5)
-      .describe("Weight of CUSUM evidence when the baseline is the role's (a principal without its own history)."),
+      .describe(
+        "Weight of CUSUM evidence when the baseline is the role's (a principal without its own history).",
+      ),
     learning_minutes: z
       .number()
       .min(0)
       .default(720)
-      .describe('Event-time minutes after the partition\'s first event during which findings are dropped (baselines form).'),
-    prior_ops: z.number().positive().default(10).describe("Weight of the role's spread in a principal's, in pseudo-operations."),
-    half_life_minutes: z.number().positive().default(30).describe('Half-life of the CUSUM, minutes: evidence spread over days does not add up.'),
+      .describe(
+        "Event-time minutes after the partition's first event during which findings are dropped (baselines form).",
+      ),
+    prior_ops: z
+      .number()
+      .positive()
+      .default(10)
+      .describe("Weight of the role's spread in a principal's, in pseudo-operations."),
+    half_life_minutes: z
+      .number()
+      .positive()
+      .default(30)
+      .describe('Half-life of the CUSUM, minutes: evidence spread over days does not add up.'),
     memory_ops: z.number().min(2).default(500).describe('Memory of the per-class baselines, in operations.'),
     sensitivity_weights: z
       .strictObject({
@@ -357,7 +412,7 @@ export const bulkExport = defineDetector({
         restricted: z.number().min(0).default(2),
       })
       .default({ public: 0.5, internal: 1, confidential: 1.5, restricted: 2 })
-      .describe('Multiplier of the CUSUM increment by the data\'s sensitivity.'),
+      .describe("Multiplier of the CUSUM increment by the data's sensitivity."),
   },
   create: (config, state) => new BulkExportDetector(config, state),
 });

@@ -117,7 +117,8 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
         const r = this.roles.getOrCreate(role, () => new Float64Array(2));
         const n = (r[0] as number) + 1;
         r[0] = n;
-        r[1] = (r[1] as number) + Math.max(1 / n, 1 / 5000) * (Math.log1p(a[A_HD] as number) - (r[1] as number));
+        r[1] =
+          (r[1] as number) + Math.max(1 / n, 1 / 5000) * (Math.log1p(a[A_HD] as number) - (r[1] as number));
       }
       a[A_HOUR] = hour;
       a[A_H] = (a[A_H] as number) + 1;
@@ -158,7 +159,9 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
     let upper = Math.max(this.c.min_denials, Math.ceil(expected));
     while (upper < d && negBinomialSurprise(upper, shape, p) < this.c.surprise_threshold) upper++;
     const sensitive = sensitivityRank(e) >= 2;
-    const score = clampScore(50 + 3 * (surprise - this.c.surprise_threshold) + 6 * Math.log2(d) + (sensitive ? 8 : 0));
+    const score = clampScore(
+      50 + 3 * (surprise - this.c.surprise_threshold) + 6 * Math.log2(d) + (sensitive ? 8 : 0),
+    );
     const hourlyRate = shape / ((a[A_H] as number) + this.c.prior_hours);
     return {
       entity: { type: 'principal', id: e.principal },
@@ -170,7 +173,8 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
         `(latest: ${e.action} on ${e.resource}); its own rate predicts ${fmt(expected, 2)} ` +
         `(${fmt(hourlyRate, 2)} per active hour, alert from ${upper}); P(N ≥ ${d}) = 1e-${fmt(surprise)}.`,
       explanation: {
-        statistic: 'negative binomial upper tail of denials in the window (gamma–Poisson on the own denial rate per active hour, role prior)',
+        statistic:
+          'negative binomial upper tail of denials in the window (gamma–Poisson on the own denial rate per active hour, role prior)',
         observed: d,
         expected,
         expected_range: [0, upper - 1],
@@ -195,13 +199,23 @@ export const deniedBurst = defineDetector({
   category: 'access',
   description: 'A burst of denied attempts by a principal (permission probing), against its own denial rate.',
   config: {
-    window_minutes: z.number().positive().max(1440).default(10).describe('Sliding window in which denials are counted, minutes.'),
+    window_minutes: z
+      .number()
+      .positive()
+      .max(1440)
+      .default(10)
+      .describe('Sliding window in which denials are counted, minutes.'),
     surprise_threshold: z
       .number()
       .positive()
       .default(6)
       .describe('Alert when the probability of this many denials in the window is below 10^-this.'),
-    min_denials: z.number().int().min(1).default(3).describe('Never alert on fewer denials than this in the window.'),
+    min_denials: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('Never alert on fewer denials than this in the window.'),
     prior_hours: z
       .number()
       .positive()
@@ -212,7 +226,11 @@ export const deniedBurst = defineDetector({
       .positive()
       .default(0.02)
       .describe('Denials per active hour assumed for a role before it has shown its own.'),
-    half_life_days: z.number().positive().default(14).describe('Half-life of the learned denial rates, days.'),
+    half_life_days: z
+      .number()
+      .positive()
+      .default(14)
+      .describe('Half-life of the learned denial rates, days.'),
   },
   create: (config, state) => new DeniedBurstDetector(config, state),
 });

@@ -6,4 +6,11 @@ import { offHours } from './off-hours.ts';
 import { rareResource } from './rare-resource.ts';
 import { volume } from './volume.ts';
 
-export const ACCESS_DETECTORS = [volume, bulkExport, rareResource, offHours, deniedBurst, crossTenant] as const;
+export const ACCESS_DETECTORS = [
+  volume,
+  bulkExport,
+  rareResource,
+  offHours,
+  deniedBurst,
+  crossTenant,
+] as const;

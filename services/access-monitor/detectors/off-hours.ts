@@ -56,7 +56,6 @@ interface OffHoursConfig {
   min_days_at_hour: number;
 }
 
-const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-01 was a Thursday: hour-of-week 0 is Monday 00:00 UTC. */
 const MONDAY_OFFSET_MS = 4 * DAY_MS;
 const BINS = 168;
@@ -148,7 +147,7 @@ class OffHoursDetector implements Detector<AccessEvent> {
       v[L_HOUR] = hour;
       return v;
     });
-    if ((a[L_HOUR] as number) < hour) this.closeHour(e.principal, role, a, hour, t);
+    if ((a[L_HOUR] as number) < hour) this.closeHour(e.principal, role, a, hour);
     else if ((a[L_HOUR] as number) > hour) return null; // older than the open hour
     a[L_HCOUNT] = (a[L_HCOUNT] as number) + 1;
 
@@ -189,7 +188,7 @@ class OffHoursDetector implements Detector<AccessEvent> {
   }
 
   /** Adds the closed hour to the principal's profile and its role's shape. */
-  private closeHour(principal: string, role: string, a: Float32Array, hour: number, t: number): void {
+  private closeHour(principal: string, role: string, a: Float32Array, hour: number): void {
     const count = a[L_HCOUNT] as number;
     const closed = a[L_HOUR] as number;
     if (count > 0) {
@@ -217,7 +216,6 @@ class OffHoursDetector implements Detector<AccessEvent> {
       r[BINS + 1] = (r[BINS + 1] as number) + Math.min(168, Math.max(1, closed - (p.m[4] as number)));
       p.m[4] = closed;
     }
-    void t;
     a[L_HOUR] = hour;
     a[L_HCOUNT] = 0;
   }
@@ -240,7 +238,10 @@ class OffHoursDetector implements Detector<AccessEvent> {
     }
     const total = (p.m[2] as number) || 0;
     const ownRate = total / exposureHours;
-    const roleRate = role !== undefined && (role[BINS + 1] as number) > 0 ? (role[BINS] as number) / (role[BINS + 1] as number) : ownRate;
+    const roleRate =
+      role !== undefined && (role[BINS + 1] as number) > 0
+        ? (role[BINS] as number) / (role[BINS + 1] as number)
+        : ownRate;
     // The principal's overall rate, shrunk a day towards the role's.
     const scale = (total + 24 * roleRate) / (exposureHours + 24);
     const roleMean = role !== undefined ? (role[BINS] as number) / 24 : 0;
@@ -283,7 +284,12 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const day = at.toUTCString().slice(0, 3);
     const hh = String(at.getUTCHours()).padStart(2, '0');
     let upper = this.c.min_events;
-    while (upper < n && negBinomialSurprise(upper, r.shape, r.beta / (r.beta + 1)) + (SENS_BONUS[level] as number) < this.c.surprise_threshold) upper++;
+    while (
+      upper < n &&
+      negBinomialSurprise(upper, r.shape, r.beta / (r.beta + 1)) + (SENS_BONUS[level] as number) <
+        this.c.surprise_threshold
+    )
+      upper++;
     return {
       entity: { type: 'principal', id: e.principal },
       severity: severityOf(score),
@@ -294,7 +300,8 @@ class OffHoursDetector implements Detector<AccessEvent> {
         `its profile expects ${fmt(r.lambda, 2)} at this hour of the week (busiest hour ${fmt(r.busiest, 2)}); ` +
         `P(N ≥ ${n}) = 1e-${fmt(surprise)}, with the sensitivity bonus ${fmt(total)} ≥ ${this.c.surprise_threshold}.`,
       explanation: {
-        statistic: 'negative binomial upper tail of events in the sliding hour, against the hour-of-week profile (role prior), plus a sensitivity bonus',
+        statistic:
+          'negative binomial upper tail of events in the sliding hour, against the hour-of-week profile (role prior), plus a sensitivity bonus',
         observed: n,
         expected: r.lambda,
         expected_range: [0, upper - 1],
@@ -316,28 +323,47 @@ export const offHours = defineDetector({
   id: 'access.off_hours',
   eventType: 'access',
   category: 'access',
-  description: 'Activity at an hour of the week that is rare for the principal (learned profile, role prior), scored by sensitivity.',
+  description:
+    'Activity at an hour of the week that is rare for the principal (learned profile, role prior), scored by sensitivity.',
   config: {
     rare_share: z
       .number()
       .positive()
       .max(1)
       .default(0.1)
-      .describe("An hour is rare when its expected rate is below this share of the principal's busiest hour."),
+      .describe(
+        "An hour is rare when its expected rate is below this share of the principal's busiest hour.",
+      ),
     surprise_threshold: z
       .number()
       .positive()
       .default(5)
       .describe('Alert when −log10 P(events in the hour) plus the sensitivity bonus reaches this.'),
-    min_events: z.number().int().min(1).default(3).describe('Events in the sliding hour before a rare hour is judged.'),
-    prior_days: z.number().positive().default(3).describe("Weight of the role's hour-of-day shape, in pseudo-days."),
+    min_events: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('Events in the sliding hour before a rare hour is judged.'),
+    prior_days: z
+      .number()
+      .positive()
+      .default(3)
+      .describe("Weight of the role's hour-of-day shape, in pseudo-days."),
     pool_weight: z
       .number()
       .positive()
       .max(1)
       .default(0.5)
-      .describe("Share of the hour-of-day evidence (over all days) that an hour-of-week bin borrows as its prior."),
-    weekly_decay: z.number().gt(0).max(1).default(0.85).describe('Factor applied to the profile each week (memory of about 6 weeks).'),
+      .describe(
+        'Share of the hour-of-day evidence (over all days) that an hour-of-week bin borrows as its prior.',
+      ),
+    weekly_decay: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.85)
+      .describe('Factor applied to the profile each week (memory of about 6 weeks).'),
     learning_hours: z
       .number()
       .min(0)
@@ -347,12 +373,14 @@ export const offHours = defineDetector({
       .number()
       .min(0)
       .default(7)
-      .describe('Days a principal first seen after the bootstrap is not judged (a new hire\'s first week).'),
+      .describe("Days a principal first seen after the bootstrap is not judged (a new hire's first week)."),
     min_days_at_hour: z
       .number()
       .min(0)
       .default(2)
-      .describe('Days the principal must have been observed through an hour of day (±1 h kernel) before that hour is judged.'),
+      .describe(
+        'Days the principal must have been observed through an hour of day (±1 h kernel) before that hour is judged.',
+      ),
   },
   create: (config, state) => new OffHoursDetector(config, state),
 });

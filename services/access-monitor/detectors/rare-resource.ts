@@ -149,7 +149,10 @@ class RareResourceDetector implements Detector<AccessEvent> {
   }
 
   private roleSet(role: string, t: number): RoleKnown {
-    const r = this.roles.getOrCreate(role, () => ({ start: t, set: new AgingBloom(this.c.role_bits, HASHES) }));
+    const r = this.roles.getOrCreate(role, () => ({
+      start: t,
+      set: new AgingBloom(this.c.role_bits, HASHES),
+    }));
     if (t - r.start >= this.memoryMs) {
       r.set.rotate();
       r.start = t;
@@ -159,7 +162,12 @@ class RareResourceDetector implements Detector<AccessEvent> {
 
   private teachRole(role: string, items: readonly Hash[], t: number): void {
     const peeked = this.roles.peek(role);
-    if (peeked !== undefined && t - peeked.start < this.memoryMs && items.every((h) => peeked.set.inCurrent(h))) return;
+    if (
+      peeked !== undefined &&
+      t - peeked.start < this.memoryMs &&
+      items.every((h) => peeked.set.inCurrent(h))
+    )
+      return;
     const r = this.roleSet(role, t);
     for (const h of items) r.set.add(h);
   }
@@ -194,10 +202,20 @@ class RareResourceDetector implements Detector<AccessEvent> {
     }
     const secret = e.resource_type === 'secret';
     const score = clampScore(
-      (restricted ? 70 : 55) + (secret ? 15 : 0) + (typeNew ? 10 : 0) + (prefixNew ? 5 : 0) + (kindNew ? 5 : 0),
+      (restricted ? 70 : 55) +
+        (secret ? 15 : 0) +
+        (typeNew ? 10 : 0) +
+        (prefixNew ? 5 : 0) +
+        (kindNew ? 5 : 0),
     );
     const type = kind.slice(0, kind.lastIndexOf('|'));
-    const what = typeNew ? `type ${type}` : prefixNew ? `prefix ${prefix}` : kindNew ? `kind ${kind}` : 'resource';
+    const what = typeNew
+      ? `type ${type}`
+      : prefixNew
+        ? `prefix ${prefix}`
+        : kindNew
+          ? `kind ${kind}`
+          : 'resource';
     const novelty = typeNew ? 'type' : prefixNew ? 'prefix' : kindNew ? 'kind' : 'resource';
     const days = (t - firstSeen) / DAY_MS;
     return {
@@ -209,7 +227,8 @@ class RareResourceDetector implements Detector<AccessEvent> {
         `${e.principal} (role ${role}) ${e.action} ${e.sensitivity} ${e.resource_type ?? 'resource'} ${e.resource}: ` +
         `the ${what} is new to it (seen for ${days.toFixed(1)} days) and to its role; expected none of its first-seen sets to miss it.`,
       explanation: {
-        statistic: 'first-seen sets of resource, prefix and kind (aging Bloom filters) of the principal and its role',
+        statistic:
+          'first-seen sets of resource, prefix and kind (aging Bloom filters) of the principal and its role',
         observed: e.resource,
         expected: 'a resource, prefix or kind the principal or its role has touched',
         threshold: `new to principal and role: ${this.c.novelty === 'prefix' ? 'its prefix or owner/type' : 'the resource'}`,
@@ -240,19 +259,32 @@ export const rareResource = defineDetector({
     novelty: z
       .enum(['resource', 'prefix'])
       .default('prefix')
-      .describe('Least novelty that alerts: a new resource, or a new prefix or owner/type (a new sensitivity of a known type only adds score).'),
+      .describe(
+        'Least novelty that alerts: a new resource, or a new prefix or owner/type (a new sensitivity of a known type only adds score).',
+      ),
     learning_hours: z
       .number()
       .min(0)
       .default(24)
       .describe("Hours a principal must have been seen before it is judged; also the partition's bootstrap."),
-    min_active_days: z.number().int().min(1).default(2).describe('Days with activity a principal needs before it is judged.'),
+    min_active_days: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe('Days with activity a principal needs before it is judged.'),
     new_principal_grace_days: z
       .number()
       .min(0)
       .default(7)
-      .describe('Days a principal first seen after the bootstrap only alerts on restricted kinds new to its role.'),
-    memory_days: z.number().positive().default(30).describe('Rotation period of the first-seen sets; items are forgotten after 1–2 periods.'),
+      .describe(
+        'Days a principal first seen after the bootstrap only alerts on restricted kinds new to its role.',
+      ),
+    memory_days: z
+      .number()
+      .positive()
+      .default(30)
+      .describe('Rotation period of the first-seen sets; items are forgotten after 1–2 periods.'),
     principal_bits: z
       .number()
       .int()

@@ -293,7 +293,8 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (role !== undefined && n > 20) {
       const rn = (role[10] as number) + 1;
       role[10] = rn;
-      role[11] = (role[11] as number) + Math.max(1 / rn, 1 / 20_000) * ((clipped - m) ** 2 - (role[11] as number));
+      role[11] =
+        (role[11] as number) + Math.max(1 / rn, 1 / 20_000) * ((clipped - m) ** 2 - (role[11] as number));
     }
     a[L_RN] = Math.min(n, 1e6);
     ewUpdate(a, L_RM, L_RV, n, clipped, this.c.memory_hours * 10);
@@ -301,7 +302,9 @@ class VolumeDetector implements Detector<AccessEvent> {
 
   /** log10 envelope decayed to `hour`. */
   private envelope(p: Float32Array, at: number, hour: number, hourAt = P_EH): number {
-    return (p[at] as number) - (this.c.envelope_decay_per_day / 24) * Math.max(0, hour - (p[hourAt] as number));
+    return (
+      (p[at] as number) - (this.c.envelope_decay_per_day / 24) * Math.max(0, hour - (p[hourAt] as number))
+    );
   }
 
   /** Learns the closed hour's peaks into the principal's profile and its role's. */
@@ -340,7 +343,14 @@ class VolumeDetector implements Detector<AccessEvent> {
       ewUpdate(p, P_MB, P_VB, n, xb, this.c.memory_hours);
       ewUpdate(p, P_MR, P_VR, n, xr, this.c.memory_hours);
       const pc = a[L_PEAK_C] as number;
-      ewUpdate(p, P_MC, P_VC, n, warm ? Math.min(pc, 2 * this.c.min_ratio * (p[P_MC] as number)) : pc, this.c.memory_hours);
+      ewUpdate(
+        p,
+        P_MC,
+        P_VC,
+        n,
+        warm ? Math.min(pc, 2 * this.c.min_ratio * (p[P_MC] as number)) : pc,
+        this.c.memory_hours,
+      );
       const bin = P_HOD + 2 * (closed % 24);
       const nb = (p[bin] as number) + 1;
       p[bin] = Math.min(nb, 65_000);
@@ -362,9 +372,13 @@ class VolumeDetector implements Detector<AccessEvent> {
         p[at + 1] = Math.min(k, 65_000);
         const lx = Math.log10(1 + sb);
         // Pair envelopes decay with the principal's clock (P_EH is this hour now).
-        p[at + 3] = k <= 1 ? lx : Math.max(lx, (p[at + 3] as number) - (this.c.envelope_decay_per_day / 24));
+        p[at + 3] = k <= 1 ? lx : Math.max(lx, (p[at + 3] as number) - this.c.envelope_decay_per_day / 24);
         const cap = k > this.c.min_active_hours ? (p[at + 2] as number) * this.c.min_ratio * 2 : Infinity;
-        p[at + 2] = k <= 1 ? sb : (p[at + 2] as number) + Math.max(1 / k, 1 / this.c.memory_hours) * (Math.min(sb, cap) - (p[at + 2] as number));
+        p[at + 2] =
+          k <= 1
+            ? sb
+            : (p[at + 2] as number) +
+              Math.max(1 / k, 1 / this.c.memory_hours) * (Math.min(sb, cap) - (p[at + 2] as number));
       }
       const rn = (r[0] as number) + 1;
       r[0] = rn;
@@ -409,7 +423,8 @@ class VolumeDetector implements Detector<AccessEvent> {
     kind: 'bytes' | 'records',
   ): Test | null {
     // One read dominating the window is the per-read test's case, not a sustained volume.
-    if (!(observed > 0) || largest > this.c.max_single_share * observed || (role[0] as number) < 1) return null;
+    if (!(observed > 0) || largest > this.c.max_single_share * observed || (role[0] as number) < 1)
+      return null;
     const p = profile?.a;
     const n = p === undefined ? 0 : (p[P_N] as number);
     // Judged against its own baseline only once it has one (a new account is rare_resource's and bulk_export's).
@@ -454,7 +469,18 @@ class VolumeDetector implements Detector<AccessEvent> {
       invertSurprise((x) => gammaSurprise(x, 1 / cv2, expected * cv2), target, expected, observed),
     );
     const statistic = `gamma upper tail of the ${kind} read in the window (own hour-of-day baseline shrunk to the role's) times the negative binomial tail of its ${fmt(reads)} reads, above the own decayed peak`;
-    return { statistic, kind, observed, expected, upper, surprise, roleFloor, envelope, reads, countSurprise };
+    return {
+      statistic,
+      kind,
+      observed,
+      expected,
+      upper,
+      surprise,
+      roleFloor,
+      envelope,
+      reads,
+      countSurprise,
+    };
   }
 
   /** One read far larger than the principal's reads (normal tail of log10 bytes per read). */
@@ -484,7 +510,8 @@ class VolumeDetector implements Detector<AccessEvent> {
     const zAt = invertSurprise((y) => -Math.log10(normalTail(y)), this.c.single_read_surprise, 0.1, z);
     const upper = Math.max(Math.pow(10, m + zAt * sd), this.c.envelope_ratio * envelope, roleFloor);
     return {
-      statistic: 'normal upper tail of log10 bytes of one read against the own per-read sizes (shrunk to the role spread)',
+      statistic:
+        'normal upper tail of log10 bytes of one read against the own per-read sizes (shrunk to the role spread)',
       kind: 'bytes',
       observed: bytes,
       expected: Math.pow(10, m),
@@ -512,7 +539,10 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (n < this.c.min_active_hours) return null;
     const observed = a[la + 1] as number;
     if ((a[la + 2] as number) > this.c.max_single_share * observed) return null;
-    const envelope = Math.pow(10, (p[at + 3] as number) - (this.c.envelope_decay_per_day / 24) * Math.max(0, hour - (p[P_EH] as number)));
+    const envelope = Math.pow(
+      10,
+      (p[at + 3] as number) - (this.c.envelope_decay_per_day / 24) * Math.max(0, hour - (p[P_EH] as number)),
+    );
     if (observed < this.c.envelope_ratio * envelope) return null;
     // One resource alone must also beat the principal's own peak hour.
     if (observed < Math.pow(10, this.envelope(p, P_EB, hour))) return null;
@@ -527,10 +557,16 @@ class VolumeDetector implements Detector<AccessEvent> {
       this.c.min_ratio * expected,
       this.c.envelope_ratio * envelope,
       roleFloor,
-      invertSurprise((x) => gammaSurprise(x, 1 / cv2, expected * cv2), this.c.surprise_threshold, expected, observed),
+      invertSurprise(
+        (x) => gammaSurprise(x, 1 / cv2, expected * cv2),
+        this.c.surprise_threshold,
+        expected,
+        observed,
+      ),
     );
     return {
-      statistic: "gamma upper tail of the bytes read from one resource this hour, against that pair's hourly baseline and decayed peak",
+      statistic:
+        "gamma upper tail of the bytes read from one resource this hour, against that pair's hourly baseline and decayed peak",
       kind: 'bytes',
       observed,
       expected,
@@ -553,7 +589,11 @@ class VolumeDetector implements Detector<AccessEvent> {
       : t.resource === undefined
         ? `${this.c.window_minutes} min sliding, largest read excluded`
         : 'clock hour, principal × resource, largest read excluded';
-    const what = single ? 'in one read' : t.resource === undefined ? `in ${this.c.window_minutes} min` : 'this hour';
+    const what = single
+      ? 'in one read'
+      : t.resource === undefined
+        ? `in ${this.c.window_minutes} min`
+        : 'this hour';
     return {
       entity: { type: 'principal', id: e.principal },
       severity: severityOf(score),
@@ -597,7 +637,9 @@ export const volume = defineDetector({
       .number()
       .min(0)
       .default(720)
-      .describe('Event-time minutes after the partition\'s first event during which findings are dropped (baselines form).'),
+      .describe(
+        "Event-time minutes after the partition's first event during which findings are dropped (baselines form).",
+      ),
     window_minutes: z
       .number()
       .min(60)
@@ -609,7 +651,11 @@ export const volume = defineDetector({
       .positive()
       .default(8)
       .describe('Alert when the gamma tail probability of the window volume is below 10^-this.'),
-    min_ratio: z.number().min(1).default(5).describe('The window volume must also be at least this many times the expected.'),
+    min_ratio: z
+      .number()
+      .min(1)
+      .default(5)
+      .describe('The window volume must also be at least this many times the expected.'),
     role_z: z
       .number()
       .default(1)
@@ -619,9 +665,19 @@ export const volume = defineDetector({
       .int()
       .min(1)
       .default(6)
-      .describe('Active hours a principal needs before its own baseline alone may alert (earlier: only with a learned role).'),
-    prior_hours: z.number().positive().default(6).describe("Weight of the role's baseline in a principal's, in pseudo-hours."),
-    memory_hours: z.number().min(2).default(336).describe('Memory of the exponentially weighted baselines, in active hours.'),
+      .describe(
+        'Active hours a principal needs before its own baseline alone may alert (earlier: only with a learned role).',
+      ),
+    prior_hours: z
+      .number()
+      .positive()
+      .default(6)
+      .describe("Weight of the role's baseline in a principal's, in pseudo-hours."),
+    memory_hours: z
+      .number()
+      .min(2)
+      .default(336)
+      .describe('Memory of the exponentially weighted baselines, in active hours.'),
     pair_slots: z
       .number()
       .int()
@@ -633,7 +689,9 @@ export const volume = defineDetector({
       .number()
       .positive()
       .default(12)
-      .describe('Alert on one read whose size has a tail probability below 10^-this among the principal\'s reads.'),
+      .describe(
+        "Alert on one read whose size has a tail probability below 10^-this among the principal's reads.",
+      ),
     envelope_ratio: z
       .number()
       .min(1)
@@ -649,7 +707,9 @@ export const volume = defineDetector({
       .gt(0)
       .max(1)
       .default(0.5)
-      .describe('The window test skips windows where one read is more than this share (one read is judged per read).'),
+      .describe(
+        'The window test skips windows where one read is more than this share (one read is judged per read).',
+      ),
     actions: z
       .array(z.enum(['read', 'write', 'delete', 'export', 'query', 'list', 'admin']))
       .default(['read', 'query', 'list', 'export'])

@@ -109,7 +109,12 @@ function run(budget: StateBudget) {
     hot_budget_per_store: budget.maxHotPerStore,
     events: seq,
     events_per_s: Math.round((PRINCIPALS * ROUNDS) / seconds),
-    heap_mib: { before: round(before), with_state: round(after), state: round(after - before), after_idle_ttl: round(expiredHeap) },
+    heap_mib: {
+      before: round(before),
+      with_state: round(after),
+      state: round(after - before),
+      after_idle_ttl: round(expiredHeap),
+    },
     alerts: alerts.size,
     stores,
     after_idle_ttl: { keys: Object.values(afterTtl).reduce((n, s) => n + s.keys, 0) },
@@ -117,7 +122,10 @@ function run(budget: StateBudget) {
 }
 
 function summarise(partitioned: PartitionedRun) {
-  const stores: Record<string, { keys: number; hot: number; cold_mib: number; encoded_bytes_per_key: number }> = {};
+  const stores: Record<
+    string,
+    { keys: number; hot: number; cold_mib: number; encoded_bytes_per_key: number }
+  > = {};
   const bytes: Record<string, number> = {};
   for (const [, p] of partitioned.entries()) {
     for (const s of p.state.stats()) {

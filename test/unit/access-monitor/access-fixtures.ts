@@ -15,7 +15,11 @@ export interface AccessWorld {
   labels: Label[];
 }
 
-export function accessWorld(seed: number, days: number, scenarios: (string | ScenarioRequest)[]): AccessWorld {
+export function accessWorld(
+  seed: number,
+  days: number,
+  scenarios: (string | ScenarioRequest)[],
+): AccessWorld {
   const sim = simulate({ seed, days, size: 'small', scenarios, tagScenarioEvents: true });
   const events: AccessEvent[] = [];
   for (const e of sim.events) if (e.type === 'access') events.push(e);

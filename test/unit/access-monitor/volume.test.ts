@@ -51,7 +51,7 @@ describe('access.volume: 20 GB is normal for a nightly job, not for an account t
   const start = Date.parse('2026-03-02T00:00:00Z');
   let n = 0;
   let seed = 7;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const read = (principal: string, ts: number, bytes: number): AccessEvent => ({
     type: 'access',
     event_id: `v${++n}`,
@@ -71,11 +71,19 @@ describe('access.volume: 20 GB is normal for a nightly job, not for an account t
   const events: AccessEvent[] = [];
   for (let day = 0; day < 12; day++) {
     // The nightly job: 40 reads of ~500 MB (20 GB) around 02:00.
-    for (let i = 0; i < 40; i++) events.push(read('svc-nightly', start + day * 24 * H + 2 * H + i * 30_000, 5e8 * (0.7 + 0.6 * rand())));
+    for (let i = 0; i < 40; i++)
+      events.push(read('svc-nightly', start + day * 24 * H + 2 * H + i * 30_000, 5e8 * (0.7 + 0.6 * rand())));
     // Hourly jobs that read megabytes.
     for (let h = 0; h < 24; h++) {
       for (const p of ['svc-small', 'svc-a', 'svc-b', 'svc-c']) {
-        for (let i = 0; i < 5; i++) events.push(read(p, start + day * 24 * H + h * H + 60_000 * (5 * i + 1 + (p.length % 3)), 1e6 * (0.5 + rand())));
+        for (let i = 0; i < 5; i++)
+          events.push(
+            read(
+              p,
+              start + day * 24 * H + h * H + 60_000 * (5 * i + 1 + (p.length % 3)),
+              1e6 * (0.5 + rand()),
+            ),
+          );
       }
     }
   }
