@@ -68,7 +68,12 @@ const L_COUNT = 1;
 const L_SENS = 1 + BUCKETS;
 const L_HOUR = 1 + 2 * BUCKETS;
 const L_HCOUNT = L_HOUR + 1;
-const LIVE_LEN = L_HCOUNT + 1;
+/**
+ * The open hour's rates, computed once per hour (the profile only changes when an hour
+ * closes): [0 = not yet, 1 = not rare, 2 = rare], negative binomial shape and rate, λ, busiest.
+ */
+const L_GATE = L_HCOUNT + 1;
+const LIVE_LEN = L_GATE + 5;
 const SENS_BONUS = [-1, 0, 1, 2, 3];
 const SENS_LABEL = [...SENSITIVITY_NAMES, 'restricted secret'];
 
@@ -178,8 +183,20 @@ class OffHoursDetector implements Detector<AccessEvent> {
     if (t - since < this.c.learning_hours * HOUR_MS) return null;
     const learningMs = this.c.learning_hours * HOUR_MS;
     if (since - first >= learningMs && t - since < this.c.new_principal_grace_days * DAY_MS) return null;
-    const rates = this.rates(profile, this.roles.peek(role), hour);
-    if (rates === null || rates.lambda > this.c.rare_share * rates.busiest) return null;
+    let gate = a[L_GATE] as number;
+    if (gate === 0) {
+      const r = this.rates(profile, this.roles.peek(role), hour);
+      gate = r === null || r.lambda > this.c.rare_share * r.busiest ? 1 : 2;
+      a[L_GATE] = gate;
+      if (r !== null) a.set([r.shape, r.beta, r.lambda, r.busiest], L_GATE + 1);
+    }
+    if (gate !== 2) return null;
+    const rates: Rates = {
+      shape: a[L_GATE + 1] as number,
+      beta: a[L_GATE + 2] as number,
+      lambda: a[L_GATE + 3] as number,
+      busiest: a[L_GATE + 4] as number,
+    };
     const surprise = negBinomialSurprise(n, rates.shape, rates.beta / (rates.beta + 1));
     const level2 = Math.max(0, sens - 1);
     const total = surprise + (SENS_BONUS[level2] as number);
@@ -218,6 +235,7 @@ class OffHoursDetector implements Detector<AccessEvent> {
     }
     a[L_HOUR] = hour;
     a[L_HCOUNT] = 0;
+    a[L_GATE] = 0;
   }
 
   /** Expected events in the current hour-of-week bin and the predictive's parameters. */

@@ -50,6 +50,7 @@ interface RareResourceConfig {
 }
 
 const HASHES = 4;
+const MEMO = 20_000;
 
 /** Per principal: [first seen, last active day, active days, generation start] and its sets. */
 interface Known {
@@ -105,6 +106,23 @@ class RareResourceDetector implements Detector<AccessEvent> {
     this.memoryMs = c.memory_days * DAY_MS;
   }
 
+  /**
+   * The item hashes of a resource access, memoised: a pure function of the strings, kept in
+   * a bounded cache (cleared past `MEMO` entries) — not state, it never changes a result.
+   */
+  private readonly memo = new Map<string, Hash[]>();
+  private hashes(resource: string, kind: string, type: string, prefix: string | null): Hash[] {
+    const key = `${kind}|${resource}`;
+    let items = this.memo.get(key);
+    if (items === undefined) {
+      items = [hashPair(`r:${resource}`), hashPair(`k:${kind}`), hashPair(`t:${type}`)];
+      if (prefix !== null) items.push(hashPair(`p:${prefix}`));
+      if (this.memo.size >= MEMO) this.memo.clear();
+      this.memo.set(key, items);
+    }
+    return items;
+  }
+
   update(e: AccessEvent): Finding | null {
     const first = this.start.observe(e.ts);
     if (e.outcome !== 'allowed') return null;
@@ -113,8 +131,7 @@ class RareResourceDetector implements Detector<AccessEvent> {
     const prefix = prefixOf(e.resource);
     const kind = `${e.resource_tenant ?? e.tenant}|${e.resource_type ?? 'other'}|${e.sensitivity ?? 'unknown'}`;
     const type = `${e.resource_tenant ?? e.tenant}|${e.resource_type ?? 'other'}`;
-    const items: Hash[] = [hashPair(`r:${e.resource}`), hashPair(`k:${kind}`), hashPair(`t:${type}`)];
-    if (prefix !== null) items.push(hashPair(`p:${prefix}`));
+    const items = this.hashes(e.resource, kind, type, prefix);
 
     const peeked = this.known.peek(e.principal);
     if (peeked === undefined) {

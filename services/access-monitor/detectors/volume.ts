@@ -196,7 +196,12 @@ class VolumeDetector implements Detector<AccessEvent> {
     const head = a[L_HEAD] as number;
     if (idx > head) {
       for (let b = head + 1; b <= Math.min(idx, head + BUCKETS); b++) {
-        for (const base of [L_BYTES, L_RECS, L_MAXB, L_MAXR, L_CNT]) a[base + (b % BUCKETS)] = 0;
+        const k = b % BUCKETS;
+        a[L_BYTES + k] = 0;
+        a[L_RECS + k] = 0;
+        a[L_MAXB + k] = 0;
+        a[L_MAXR + k] = 0;
+        a[L_CNT + k] = 0;
       }
       a[L_HEAD] = idx;
     } else if (idx <= head - BUCKETS) return null;
@@ -236,13 +241,12 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (roleStats === undefined) return null;
     const hod = hour % 24;
     let best: Test | null = single;
-    for (const test of [
-      this.test(wb, mb, wc, hour, profile, roleStats, hod, 'bytes'),
-      this.test(wr, mr, wc, hour, profile, roleStats, hod, 'records'),
-      this.testPair(a, slot, hour, profile, roleStats, e.resource),
-    ]) {
+    const better = (test: Test | null): void => {
       if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
-    }
+    };
+    better(this.test(wb, mb, wc, hour, profile, roleStats, hod, 'bytes'));
+    better(this.test(wr, mr, wc, hour, profile, roleStats, hod, 'records'));
+    better(this.testPair(a, slot, hour, profile, roleStats, e.resource));
     return best === null ? null : this.finding(e, role, best);
   }
 
