@@ -237,7 +237,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     const profile = this.profiles.peek(e.principal);
     const roleStats = this.roles.peek(role);
     const single = bytes > 0 ? this.testRead(a, bytes, hour, profile, roleStats) : null;
-    this.learnRead(a, bytes, roleStats === undefined ? undefined : this.roles.get(role));
+    this.learnRead(a, bytes, role, roleStats !== undefined);
     if (roleStats === undefined) return null;
     const hod = hour % 24;
     let best: Test | null = single;
@@ -258,8 +258,16 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** The slot of `resource`: its own, else an idle one whose resource has taught the least. */
+  /** Resource hashes, memoised (a pure function of the string; bounded, not state). */
+  private readonly memo = new Map<string, number>();
+
   private pairSlot(principal: string, a: Float32Array, resource: string): number {
-    const h = (hashPair(resource)[0] & 0xffffff) + 1;
+    let h = this.memo.get(resource);
+    if (h === undefined) {
+      h = (hashPair(resource)[0] & 0xffffff) + 1;
+      if (this.memo.size >= 20_000) this.memo.clear();
+      this.memo.set(resource, h);
+    }
     for (let s = 0; s < this.slots; s++) if (a[L_PAIRS + 3 * s] === h) return s;
     const p = this.profiles.peek(principal)?.a;
     let best = 0;
@@ -287,14 +295,15 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** Per-read size baseline (log10 bytes), winsorised so an outlier teaches little. */
-  private learnRead(a: Float32Array, bytes: number, role: Float64Array | undefined): void {
+  private learnRead(a: Float32Array, bytes: number, roleName: string, roleKnown: boolean): void {
     if (!(bytes > 0)) return;
     const x = Math.log10(bytes);
     const n = (a[L_RN] as number) + 1;
     const sd = Math.sqrt(Math.max(0.01, a[L_RV] as number));
     const m = a[L_RM] as number;
     const clipped = n > 20 ? Math.min(m + 4 * sd, Math.max(m - 4 * sd, x)) : x;
-    if (role !== undefined && n > 20) {
+    const role = roleKnown && n > 20 ? this.roles.get(roleName) : undefined;
+    if (role !== undefined) {
       const rn = (role[10] as number) + 1;
       role[10] = rn;
       role[11] =
