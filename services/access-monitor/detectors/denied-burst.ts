@@ -14,7 +14,7 @@
  * Every denial teaches the principal's rate (the test uses the rate before it). The role's
  * rate is the exp of its mean ln(1 + denials) per principal-hour, so one always-denied
  * member barely moves its peers' prior.
- * State per principal: one small value (≈ 230 B encoded: rates, the last 12 denial
+ * State per principal: one small value (≈ 195 B encoded: rates, the last 12 denial
  * times, 3 sample ids), written on denied events and on the first event of each
  * active hour; per role one tiny value. Cost per event: a map lookup; the tail is computed
  * only for denied events.

@@ -22,8 +22,8 @@
  * `new_principal_grace_days` — a new hire's first week pages no one; every principal is
  * judged only after `learning_hours` of its own history, and an hour of day only once the
  * principal has been observed through it on `min_days_at_hour` days.
- * State per principal: `live` (≈ 100 B, the sliding hour, written per event) and
- * `profile` (≈ 300 B, 168 8-bit bins, written once per active hour); per role one value
+ * State per principal: `live` (≈ 140 B, the sliding hour, written per event) and
+ * `profile` (≈ 320 B, 168 8-bit bins, written once per active hour); per role one value
  * of 170 numbers. Cost per event: O(1); O(168) only in a rare hour with enough events.
  */
 import { z } from 'zod';

@@ -20,7 +20,7 @@
  * Error: a Bloom false positive makes a new item look known — a missed alert, never a
  * false one. Per principal 2 × 768 bits with 4 hashes: 0.28 % at 50 items, 2.7 % at
  * 100 (four items per resource at most); per role 2 × 32768 bits: 1 % at ~3,400 items.
- * State per principal ≈ 330 B encoded, written when something new is touched and once
+ * State per principal ≈ 375 B encoded, written when something new is touched and once
  * per active day; per role ≈ 11 KB, written on novelty only. Cost per event: three
  * string hashes and up to 24 bit tests.
  */

@@ -8,22 +8,25 @@
  * resources.
  * Baseline: each closed clock hour in which the principal read anything teaches the
  * principal's profile the hour's peak window volume — an exponentially weighted mean and
- * variance overall and per hour of day (UTC), for bytes and records. A principal with few
- * hours leans on its role: the expected volume and its coefficient of variation are
- * shrunk towards the role's (`prior_hours` pseudo-hours).
+ * variance overall and per hour of day (UTC), for bytes and records, the number of reads,
+ * and a decayed peak (the envelope) of windows no single read dominates. The expected
+ * volume and its coefficient of variation are shrunk towards the role's (`prior_hours`).
  * Statistic: the upper tail of a gamma distribution with the expected volume (the hour of
  * day's mean when that bin has ≥ 3 hours, else the overall mean) and the shrunk
  * coefficient of variation — a moment-matched model of a sum of a random number of
- * long-tailed reads. It alerts when −log10 P ≥ `surprise_threshold`, the volume is at
- * least `min_ratio` × expected, and the volume is also high for the role: above the
- * role's log-mean + `role_z` role standard deviations of hourly peaks.
+ * long-tailed reads — times the negative binomial tail of the number of reads. It alerts
+ * when −log10 of that ≥ `surprise_threshold`, the volume is ≥ `min_ratio` × expected and
+ * ≥ `envelope_ratio` × the envelope, no read is over `max_single_share` of the window, and
+ * the volume is high for the role too: above its log-mean + `role_z` standard deviations.
+ * One read that is most of the window is judged alone against the principal's per-read
+ * sizes (log-normal tail, `single_read_surprise`). A principal needs `min_active_hours`.
  * Role baselines are learned per partition from the principals of the role that the
  * partition sees (access events are keyed by principal), not from the whole fleet.
  * A nightly job that always reads 20 GB stays quiet (its own baseline); 20 GB from an
  * account that reads megabytes is far in the tail of its own and its role's baseline.
- * State per principal: `live` (window and the open hour, ≈ 330 B encoded, written per
- * read) and `profile` (≈ 560 B, written once per active hour); per role one small value.
- * Cost per event: O(1) — the gamma tail is computed only when the ratio test passes.
+ * State per principal: `live` (window and the open hour, ≈ 300 B encoded, written per
+ * read) and `profile` (≈ 410 B, written once per active hour); per role one small value.
+ * Cost per event: O(buckets + slots); the tails are computed only when the ratio tests pass.
  */
 import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';
