@@ -2,7 +2,8 @@
  * The demo traffic of `npm start`: the simulator's live feed (an hour of simulated time a
  * minute, a day of history first so baselines have something to stand on) published to
  * the input topics like any producer would. Scenarios recur every minute, the
- * cross-tenant read first, so a newcomer sees an alert within a minute.
+ * cross-tenant read first, so a newcomer sees an alert within a minute, then a service
+ * account's exfiltration by volume (an access.volume alert within the first minutes).
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { errorMessage } from '../../shared/errors.ts';
@@ -12,7 +13,7 @@ import type { RunningService } from '../../shared/runtime/service.ts';
 import { liveFeed } from '../../shared/simulate/live.ts';
 import { SCENARIOS } from '../../shared/simulate/scenarios/index.ts';
 
-const FIRST = ['cross-tenant-read', 'cooling-failure', 'power-room-intrusion'];
+const FIRST = ['cross-tenant-read', 'exfil-service-account', 'cooling-failure', 'power-room-intrusion'];
 
 export async function startDemoFeed(ctx: ServiceContext): Promise<RunningService> {
   const publisher = await ctx.bus.publisher();

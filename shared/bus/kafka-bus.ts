@@ -18,6 +18,7 @@ import { vigilError } from '../errors.ts';
 import { readKafkaChangelog } from './kafka-changelog.ts';
 import { KafkaPartitionChannel } from './kafka-partition-channel.ts';
 import { createMissingTopics } from './kafka-topics.ts';
+import { retryRetriable } from './retry.ts';
 import { connectError } from './kafka-errors.ts';
 import { KafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher.ts';
 import { KafkaSource, type KafkaConsumerTuning } from './kafka-source.ts';
@@ -92,21 +93,32 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
     }
   };
 
-  /** Creates a compacted state topic once per process; resolves to its partition count. */
-  const ensureStateTopic = (topic: string): Promise<number> => {
-    let p = ensuredStateTopics.get(topic);
+  /** A topic's partition count, asked once per process (topics do not shrink). */
+  const partitionCounts = new Map<string, Promise<number>>();
+  const partitionsOf = (topic: string): Promise<number> => {
+    let p = partitionCounts.get(topic);
     if (p === undefined) {
       p = (async () => {
-        await ensure([topic]);
         const admin = kafka.admin();
         await admin.connect();
         try {
-          const { topics: meta } = await admin.fetchTopicMetadata({ topics: [topic] });
+          const { topics: meta } = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
           return meta[0]?.partitions.length ?? 0;
         } finally {
           await admin.disconnect();
         }
       })();
+      partitionCounts.set(topic, p);
+      p.catch(() => partitionCounts.delete(topic));
+    }
+    return p;
+  };
+
+  /** Creates a compacted state topic once per process; resolves to its partition count. */
+  const ensureStateTopic = (topic: string): Promise<number> => {
+    let p = ensuredStateTopics.get(topic);
+    if (p === undefined) {
+      p = ensure([topic]).then(() => partitionsOf(topic));
       ensuredStateTopics.set(topic, p);
       p.catch(() => ensuredStateTopics.delete(topic));
     }
@@ -126,7 +138,7 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
         producer = undefined;
         throw connectError(err, options.brokers);
       }
-      return { raw, publisher: new KafkaPublisher(raw, options.publisher) };
+      return { raw, publisher: new KafkaPublisher(raw, options.publisher, partitionsOf) };
     })();
     return producer.then((p) => p.publisher);
   };
