@@ -4,6 +4,7 @@
  * description; units are in the names. Unknown keys are rejected.
  */
 import { z } from 'zod';
+import { sitesSchema } from './sites-schema.ts';
 
 export const ROLES = ['admin', 'analyst', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
@@ -86,6 +87,8 @@ export const fileSchema = z.strictObject({
     })
     .default({ database: 'vigil', alerts_ttl_days: 365, events_ttl_days: 30 }),
   webhooks: z.array(webhookSchema).default([]),
+  /** Sites and zones of the facilities (restricted zones, maintenance windows, travel times). */
+  sites: sitesSchema,
   /** Per-detector sections, validated against each detector's own schema at boot. */
   detectors: z.record(z.string(), z.unknown()).default({}),
 });

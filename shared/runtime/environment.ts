@@ -4,9 +4,28 @@
  * one, so maintenance windows and restricted zones mean the same everywhere.
  */
 import type { ResolvedConfig } from '../config/index.ts';
-import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from '../pipeline/environment.ts';
+import { vigilError } from '../errors.ts';
+import { EMPTY_ENVIRONMENT, type CalendarLookup, type DetectorEnvironment } from '../pipeline/environment.ts';
+import { SiteDirectory } from '../sites/site-directory.ts';
 
-export function buildEnvironment(_config: ResolvedConfig): DetectorEnvironment {
-  // Calendars (`calendars:`) and sites (`sites:`) plug in here as their config sections land.
-  return EMPTY_ENVIRONMENT;
+export function buildEnvironment(config: ResolvedConfig): DetectorEnvironment {
+  // Calendars (`calendars:`, issue 17) plug in here as their config section lands.
+  const calendars = EMPTY_ENVIRONMENT.calendars;
+  return { calendars, sites: buildSites(config, calendars) };
+}
+
+/**
+ * The `sites:` section as a SiteLookup. Every calendar a site or zone names must be
+ * declared: a maintenance window nobody can find would silently turn planned work into
+ * high-severity alerts, so the config is rejected instead.
+ */
+export function buildSites(config: Pick<ResolvedConfig, 'sites'>, calendars: CalendarLookup): SiteDirectory {
+  const sites = new SiteDirectory(config.sites);
+  const problems = sites
+    .calendarReferences()
+    .filter((r) => !calendars.has(r.name))
+    .map((r) => `${r.path}: unknown calendar "${r.name}" (declare it under calendars:)`);
+  if (problems.length > 0)
+    throw vigilError('VGL_ERR_CONFIG_INVALID', [problems.join('; ')], { context: { problems } });
+  return sites;
 }

@@ -5,6 +5,7 @@
  * window (plus `graceMs` after it). Everything else is a false alert.
  */
 import type { Alert, VigilEvent } from '../../shared/events/types.ts';
+import type { DetectorEnvironment } from '../../shared/pipeline/environment.ts';
 import { detectPartitioned } from '../../shared/pipeline/partitioned-run.ts';
 import type { ResolvedDetector } from '../../shared/pipeline/registry.ts';
 import type { Label } from '../../shared/simulate/label.ts';
@@ -32,9 +33,19 @@ function inWindow(alert: Alert, label: Label, graceMs: number): boolean {
   return t >= Date.parse(label.start) && t <= Date.parse(label.end) + graceMs;
 }
 
-/** Runs `detectors` over `events` as the live partitions would (see PartitionedRun). */
-export function detectAll(events: Iterable<VigilEvent>, detectors: readonly ResolvedDetector[]): Alert[] {
-  return detectPartitioned(events, detectors, { allowedLatenessMs: 60 * 60_000 });
+/**
+ * Runs `detectors` over `events` as the live partitions would (see PartitionedRun), with
+ * the calendars and sites of `environment` (default: none declared).
+ */
+export function detectAll(
+  events: Iterable<VigilEvent>,
+  detectors: readonly ResolvedDetector[],
+  environment?: DetectorEnvironment,
+): Alert[] {
+  return detectPartitioned(events, detectors, {
+    allowedLatenessMs: 60 * 60_000,
+    ...(environment === undefined ? {} : { environment }),
+  });
 }
 
 export function scoreAgainstLabels(
