@@ -3,6 +3,7 @@ import type { ServiceDefinition } from '../../shared/runtime/service.ts';
 import { accessMonitor } from '../access-monitor/index.ts';
 import { alertSink } from '../alert-sink/index.ts';
 import { apiService } from '../api/index.ts';
+import { correlator } from '../correlator/index.ts';
 import { facilityMonitor } from '../facility-monitor/index.ts';
 import { inferenceMonitor } from '../inference-monitor/index.ts';
 
@@ -11,6 +12,7 @@ export const SERVICE_NAMES = [
   'inference-monitor',
   'access-monitor',
   'facility-monitor',
+  'correlator',
   'api',
 ] as const;
 
@@ -25,6 +27,7 @@ export function findServices(name: string, options: ServiceOptions): ServiceDefi
     inferenceMonitor,
     accessMonitor,
     facilityMonitor,
+    correlator,
     apiService({ notReady: options.notReady }),
   ];
   if (name === 'all') return all;

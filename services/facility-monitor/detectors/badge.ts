@@ -10,11 +10,12 @@
  *   door with many mistyped PINs needs more denials than a quiet one at night;
  * - a restricted zone (per `sites:`, or the default by zone name) entered outside the
  *   badge's learned hours: 24 hour-of-day bins (UTC, ±1 h smoothing) of the badge's
- *   granted entries, and of its role's; an entry is out of hours when fewer than
- *   `rare_hour_fraction` of the badge's entries (and of its role's, once learned) fall in
- *   that hour ± 1. Before either has learned, the zone's business-hours calendar decides.
- *   Profiles are learned per partition from the zones it holds (facility events are keyed
- *   by zone), which is where the restricted entries are judged.
+ *   granted entries, of its role's, and of everyone's; an entry is out of hours when fewer
+ *   than `rare_hour_fraction` of the badge's entries (and of its role's, once learned)
+ *   fall in that hour ± 1. A badge not yet learned is judged by its role, a role not yet
+ *   learned by everyone's entries, and before any of them by the zone's business-hours
+ *   calendar. Profiles are learned per partition from the zones it holds (facility events
+ *   are keyed by zone), which is where the restricted entries are judged.
  *
  * Travel part (re-keyed by badge: internal topic `<facility>.by-badge`): one badge
  * presented at two places faster than travel allows — two sites (declared minutes, or
@@ -69,14 +70,14 @@ export const physicalBadgeConfig = {
     .number()
     .int()
     .min(1)
-    .default(20)
+    .default(10)
     .describe('Entries before a badge’s own hours are trusted.'),
   min_role_entries: z
     .number()
     .int()
     .min(1)
-    .default(50)
-    .describe('Entries before a role’s hours are trusted.'),
+    .default(30)
+    .describe('Entries before a role’s (or everyone’s) hours are trusted.'),
   unknown_site_travel_minutes: z
     .number()
     .min(0)
@@ -133,6 +134,9 @@ function learn(p: Hours, hour: number): void {
 }
 
 const newHours = (): Hours => ({ h: new Array<number>(24).fill(0), n: 0 });
+
+/** Key of the profile of every badge's entries in the partition. */
+const EVERYONE = '*';
 
 class ZoneBadgeDetector implements Detector<FacilityEvent> {
   private readonly doors: KeyedState<Door>;
@@ -256,12 +260,14 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
     const role = event.holder_role ?? 'unknown';
     const badge = this.badges.getOrCreate(event.badge_id, newHours);
     const roleHours = this.roles.getOrCreate(role, newHours);
+    const everyone = this.roles.getOrCreate(EVERYONE, newHours);
     const zone = this.zones(event.site, event.zone);
     let finding: Finding | null = null;
     if (zone.restricted && this.config.watch_restricted_hours)
-      finding = this.judge(event, hour, badge, roleHours, role);
+      finding = this.judge(event, hour, badge, roleHours, role, everyone);
     learn(badge, hour);
     learn(roleHours, hour);
+    learn(everyone, hour);
     return finding;
   }
 
@@ -271,10 +277,12 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
     badge: Hours,
     role: Hours,
     roleName: string,
+    everyone: Hours,
   ): Finding | null {
     const f = this.config.rare_hour_fraction;
     const badgeReady = badge.n >= this.config.min_badge_entries;
     const roleReady = role.n >= this.config.min_role_entries;
+    const everyoneReady = everyone.n >= this.config.min_role_entries;
     const badgeShare = hourShare(badge, hour);
     const roleShare = hourShare(role, hour);
     let basis: string;
@@ -287,13 +295,17 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
       if (roleShare >= f) return null;
       basis = `role ${roleName}`;
       observed = roleShare;
+    } else if (everyoneReady) {
+      observed = hourShare(everyone, hour);
+      if (observed >= f) return null;
+      basis = 'all badges of these zones';
     } else {
       const hours = this.zones(event.site, event.zone).businessHours;
       if (hours === undefined || this.env.calendars.isActive(hours, event.ts)) return null;
       basis = `business hours "${hours}"`;
       observed = 0;
     }
-    const learned = badgeReady || roleReady;
+    const learned = badgeReady || roleReady || everyoneReady;
     const stamp = new Date(event.ts).toISOString();
     return {
       entity: { type: 'badge', id: event.badge_id },

@@ -49,9 +49,13 @@ interface Device {
 }
 
 interface Zone {
-  site: string;
-  zone: string;
   d: Record<string, Device>;
+}
+
+/** Site and zone of a `site/zone` key. */
+function place(key: string): { site: string; zone: string } {
+  const slash = key.indexOf('/');
+  return { site: key.slice(0, slash), zone: key.slice(slash + 1) };
 }
 
 interface Index {
@@ -113,7 +117,7 @@ class SilenceDetector implements Detector<FacilityEvent> {
 
   private report(event: Exclude<FacilityEvent, { kind: 'badge' }>): void {
     const key = `${event.site}/${event.zone}`;
-    const zone = this.zones.getOrCreate(key, () => ({ site: event.site, zone: event.zone, d: {} }));
+    const zone = this.zones.getOrCreate(key, () => ({ d: {} }));
     const d = zone.d[event.device_id];
     if (d === undefined) {
       if (Object.keys(zone.d).length >= this.config.max_devices_per_zone) return;
@@ -123,7 +127,7 @@ class SilenceDetector implements Detector<FacilityEvent> {
     const dt = event.ts - d.l;
     if (dt <= 0) return; // a late or duplicate report teaches nothing
     if (d.n < this.config.min_reports) {
-      d.i += (dt - d.i) / d.n;
+      d.i = Math.round(d.i + (dt - d.i) / d.n);
       d.n++;
       if (d.n === this.config.min_reports) {
         d.l = event.ts;
@@ -132,7 +136,8 @@ class SilenceDetector implements Detector<FacilityEvent> {
         return;
       }
     } else {
-      d.i += ALPHA * (Math.min(dt, 3 * d.i) - d.i);
+      // Whole milliseconds: the value is written to the changelog on every batch.
+      d.i = Math.round(d.i + ALPHA * (Math.min(dt, 3 * d.i) - d.i));
     }
     d.l = event.ts;
     d.e = event.event_id;
@@ -187,14 +192,14 @@ class SilenceDetector implements Detector<FacilityEvent> {
     let held = false;
     if (overdue.length > 0 && talking.length === 0 && learned.length >= 2) {
       // Nobody in the zone reports any more: one alert on the zone.
-      this.found.push(this.zoneFinding(zone, active, watermark));
+      this.found.push(this.zoneFinding(key, learned, active, watermark));
       for (const [, d] of active) d.s = ALERTED;
     } else {
       for (const [id, d] of overdue) {
-        // Alone when a zone-mate has reported since this device went quiet; otherwise
-        // wait for the zone-mates to report (device) or fall silent too (zone).
-        if (talking.length === 0 || talking.some(([, o]) => o.l > d.l)) {
-          this.found.push(this.deviceFinding(zone, id, d));
+        // Alone when a zone-mate reported after this device missed its next report;
+        // otherwise wait for the zone-mates to report (device) or fall silent too (zone).
+        if (talking.length === 0 || talking.some(([, o]) => o.l > d.l + 1.5 * d.i)) {
+          this.found.push(this.deviceFinding(key, id, d));
           d.s = ALERTED;
         } else {
           d.s = HELD;
@@ -214,7 +219,8 @@ class SilenceDetector implements Detector<FacilityEvent> {
     return next;
   }
 
-  private deviceFinding(zone: Zone, id: string, d: Device): Finding {
+  private deviceFinding(key: string, id: string, d: Device): Finding {
+    const zone = place(key);
     const at = this.deadline(d);
     const window = maintenanceWindow(this.zoneInfo, this.env, { site: zone.site, zone: zone.zone, ts: at });
     const thresholdMs = at - d.l;
@@ -247,8 +253,14 @@ class SilenceDetector implements Detector<FacilityEvent> {
     };
   }
 
-  private zoneFinding(zone: Zone, learned: Array<[string, Device]>, watermark: number): Finding {
-    const at = Math.min(watermark, Math.max(...learned.map(([, d]) => this.deadline(d))));
+  private zoneFinding(
+    key: string,
+    learned: Array<[string, Device]>,
+    active: Array<[string, Device]>,
+    watermark: number,
+  ): Finding {
+    const zone = place(key);
+    const at = Math.min(watermark, Math.max(...active.map(([, d]) => this.deadline(d))));
     const window = maintenanceWindow(this.zoneInfo, this.env, { site: zone.site, zone: zone.zone, ts: at });
     const lastReport = Math.max(...learned.map(([, d]) => d.l));
     const silentMin = (at - lastReport) / MINUTE;
@@ -278,7 +290,7 @@ class SilenceDetector implements Detector<FacilityEvent> {
       techniques: ['T0815', 'T0829'],
       episodeKey: 'silence',
       at,
-      sampleEventIds: learned.map(([, d]) => d.e),
+      sampleEventIds: active.map(([, d]) => d.e),
     };
   }
 }

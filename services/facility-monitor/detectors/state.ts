@@ -95,6 +95,8 @@ class StateDetector implements Detector<FacilityEvent> {
       // A device first seen in an abnormal state is still worth a look.
       return this.abnormal(event, state) ? this.stateFinding(event, state, '') : null;
     }
+    // Read before the update below: `known` is the stored value itself.
+    const before = { s: known.s, fw: known.fw, ch: known.ch };
     const fwChanged = this.config.watch_firmware && firmware !== undefined && firmware !== known.fw;
     const chChanged = this.config.watch_config_hash && configHash !== undefined && configHash !== known.ch;
     const sChanged = state !== '' && state !== known.s;
@@ -110,9 +112,9 @@ class StateDetector implements Detector<FacilityEvent> {
       if (out === null) out = f;
       else ctx.emit(f);
     };
-    if (this.abnormal(event, state)) push(this.stateFinding(event, state, known.s));
-    if (fwChanged) push(this.changeFinding(event as UpsEvent, 'firmware', known.fw, firmware!));
-    if (chChanged) push(this.changeFinding(event as UpsEvent, 'config_hash', known.ch, configHash!));
+    if (this.abnormal(event, state)) push(this.stateFinding(event, state, before.s));
+    if (fwChanged) push(this.changeFinding(event as UpsEvent, 'firmware', before.fw, firmware!));
+    if (chChanged) push(this.changeFinding(event as UpsEvent, 'config_hash', before.ch, configHash!));
     return out;
   }
 
