@@ -14,8 +14,9 @@
  *   than `rare_hour_fraction` of the badge's entries (and of its role's, once learned)
  *   fall in that hour ± 1. A badge not yet learned is judged by its role, a role not yet
  *   learned by everyone's entries, and before any of them by the zone's business-hours
- *   calendar. Profiles are learned per partition from the zones it holds (facility events
- *   are keyed by zone), which is where the restricted entries are judged.
+ *   calendar. Role and everyone's profiles are per site (sites differ in time zone).
+ *   Profiles are learned per partition from the zones it holds (facility events are keyed
+ *   by zone), which is where the restricted entries are judged.
  *
  * Travel part (re-keyed by badge: internal topic `<facility>.by-badge`): one badge
  * presented at two places faster than travel allows — two sites (declared minutes, or
@@ -25,7 +26,7 @@
  * and the alert is dated to the later presentation of the pair: live and replay agree.
  *
  * State: `doors` (recent presentations in the window, decayed denial counts, ≤ 1 KB per
- * door), `badges` and `roles` (24 counts, ≈ 80 bytes each), `travel` (≤ 8 recent
+ * door), `badges` and `roles` (24 counts, ≈ 80 bytes each; roles keyed `site|role`), `travel` (≤ 8 recent
  * presentations per badge, ≈ 400 bytes). Cost per badge event: a few map reads; UPS and
  * cooling events return at once.
  */
@@ -39,6 +40,12 @@ import { zoneCache, type ZoneCache } from './zones.ts';
 
 /** One config object for both parts (two definitions of one id declare the same keys). */
 export const physicalBadgeConfig = {
+  min_severity: z
+    .enum(['info', 'low', 'medium', 'high', 'critical'])
+    .default('low')
+    .describe(
+      'Findings below this severity are dropped; a held-open door of an unrestricted zone is info (a propped door, not a SOC matter).',
+    ),
   denied_burst_window_minutes: z
     .number()
     .gt(0)
@@ -135,7 +142,7 @@ function learn(p: Hours, hour: number): void {
 
 const newHours = (): Hours => ({ h: new Array<number>(24).fill(0), n: 0 });
 
-/** Key of the profile of every badge's entries in the partition. */
+/** Role of the profile of every badge's entries at a site (profiles are keyed `site|role`). */
 const EVERYONE = '*';
 
 class ZoneBadgeDetector implements Detector<FacilityEvent> {
@@ -175,7 +182,7 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
   private doorAlarm(event: BadgeEvent): Finding {
     const zone = this.zones(event.site, event.zone);
     const forced = event.result === 'forced';
-    const severity: Severity = forced ? 'high' : zone.restricted ? 'medium' : 'low';
+    const severity: Severity = forced ? 'high' : zone.restricted ? 'medium' : 'info';
     const what = forced ? 'forced open' : 'held open';
     return {
       entity: { type: 'zone', id: `${event.site}/${event.zone}` },
@@ -259,8 +266,9 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
     const hour = new Date(event.ts).getUTCHours();
     const role = event.holder_role ?? 'unknown';
     const badge = this.badges.getOrCreate(event.badge_id, newHours);
-    const roleHours = this.roles.getOrCreate(role, newHours);
-    const everyone = this.roles.getOrCreate(EVERYONE, newHours);
+    // Per site: a partition may hold zones of sites in different time zones.
+    const roleHours = this.roles.getOrCreate(`${event.site}|${role}`, newHours);
+    const everyone = this.roles.getOrCreate(`${event.site}|${EVERYONE}`, newHours);
     const zone = this.zones(event.site, event.zone);
     let finding: Finding | null = null;
     if (zone.restricted && this.config.watch_restricted_hours)

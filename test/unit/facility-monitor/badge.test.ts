@@ -14,7 +14,7 @@ const travelPart = (env = defaultEnvironment(), overrides: Record<string, unknow
 const badges = (events: FacilityEvent[]): BadgeEvent[] =>
   events.filter((e): e is BadgeEvent => e.kind === 'badge');
 
-describe('physical.badge', () => {
+describe('physical.badge', { timeout: 120_000 }, () => {
   it('registers two parts of one id that share one config section', () => {
     expect(FACILITY_DETECTORS).toContain(physicalBadge);
     expect(FACILITY_DETECTORS).toContain(physicalBadgeTravel);

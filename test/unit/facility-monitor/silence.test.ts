@@ -9,7 +9,7 @@ const runner = (overrides: Record<string, unknown> = {}) => new DetectorRunner(f
 const inZone = (e: FacilityEvent, zone: string): boolean => `${e.site}/${e.zone}` === zone;
 const devices = (events: FacilityEvent[]) => events.filter((e) => e.kind !== 'badge');
 
-describe('facility.silence', () => {
+describe('facility.silence', { timeout: 120_000 }, () => {
   it('is registered, with every key defaulted', () => {
     expect(FACILITY_DETECTORS).toContain(facilitySilence);
     expect(facilitySilence.config.parse({})).toMatchObject({

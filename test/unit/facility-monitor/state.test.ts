@@ -11,7 +11,7 @@ import { facilityWorld } from './helpers.ts';
 const runner = (env?: ReturnType<typeof worldEnvironment>) =>
   new DetectorRunner(facilityState, {}, undefined, env);
 
-describe('facility.state', () => {
+describe('facility.state', { timeout: 120_000 }, () => {
   it('is registered, with every key defaulted and min_severity low', () => {
     expect(FACILITY_DETECTORS).toContain(facilityState);
     expect(facilityState.config.parse({})).toMatchObject({
