@@ -1,7 +1,8 @@
 /**
  * The newcomer's path, `npm start`: every service in one process on the embedded bus and
  * embedded ClickHouse, demo traffic with injected attacks; a cross-tenant alert is printed
- * within a minute, the API answers, and Ctrl-C (SIGINT) exits 0.
+ * within a minute, the power-room intrusion as one critical cyber-physical alert within its
+ * first minutes, the API answers, and Ctrl-C (SIGINT) exits 0.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -28,20 +29,20 @@ async function storedAlerts(
   port: number,
   detector: string,
   withinMs: number,
-): Promise<Array<{ detector: string }>> {
+): Promise<Array<{ detector: string; related: string[] }>> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/alerts?detector=${detector}`, {
       headers: { authorization: 'Bearer embedded-test-key' },
     });
-    const body = (await res.json()) as { alerts: Array<{ detector: string }> };
+    const body = (await res.json()) as { alerts: Array<{ detector: string; related: string[] }> };
     if (body.alerts.length > 0 || Date.now() > deadline) return body.alerts;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 describe('npm start (embedded default)', () => {
-  it('shows a cross-tenant alert within a minute, serves the API, and exits 0 on Ctrl-C', async () => {
+  it('shows a cross-tenant alert within a minute, then the intrusion; serves the API; exits 0 on Ctrl-C', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-embedded-'));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -59,21 +60,19 @@ describe('npm start (embedded default)', () => {
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const alertLine = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no cross-tenant alert in 60 s:\n${stdout}\n${stderr}`)),
-        60_000,
-      );
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        const line = stdout.split('\n').find((l) => l.includes('access.cross_tenant'));
-        if (line !== undefined) {
-          clearTimeout(timer);
-          resolve(line);
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${stderr}`)));
-    });
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('exit', (code) => (stderr += `\n(exited ${code})`));
+    const line = async (pattern: string, withinMs: number): Promise<string> => {
+      const deadline = started + withinMs;
+      for (;;) {
+        const found = stdout.split('\n').find((l) => l.includes(pattern));
+        if (found !== undefined) return found;
+        if (Date.now() > deadline)
+          throw new Error(`no ${pattern} line in ${withinMs} ms:\n${stdout}\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    const alertLine = await line('access.cross_tenant', 60_000);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(alertLine).toMatch(/^(CRITICAL|HIGH)\s+access\.cross_tenant\s+principal:\S+ — Cross-tenant/);
 
@@ -86,7 +85,14 @@ describe('npm start (embedded default)', () => {
     expect(stored.every((a) => a.detector === 'access.cross_tenant')).toBe(true);
     expect(stderr).not.toContain('MaxListenersExceededWarning');
 
+    // The power-room intrusion (the second scenario of the demo): the forced door and the
+    // UPS reconfiguration as one critical alert, stored with the parts it cites.
+    const intrusion = await line('cyber_physical.correlation', 180_000);
+    expect(intrusion).toMatch(/^CRITICAL\s+cyber_physical\.correlation\s+zone:fra1\/power-room — /);
+    const [correlation] = await storedAlerts(port, 'cyber_physical.correlation', 15_000);
+    expect(correlation!.related.length).toBeGreaterThanOrEqual(2);
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });
