@@ -15,6 +15,7 @@
  *   fall in that hour ± 1. A badge not yet learned is judged by its role, a role not yet
  *   learned by everyone's entries, and before any of them by the zone's business-hours
  *   calendar. Role and everyone's profiles are per site (sites differ in time zone).
+ *   Entries during the zone's declared maintenance window are expected at any hour.
  *   Profiles are learned per partition from the zones it holds (facility events are keyed
  *   by zone), which is where the restricted entries are judged.
  *
@@ -36,7 +37,7 @@ import { defineDetector, type Detector, type Finding } from '../../../shared/pip
 import type { DetectorEnvironment } from '../../../shared/pipeline/environment.ts';
 import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
 import { binomialUpperTail } from '../../../shared/stats/binomial.ts';
-import { zoneCache, type ZoneCache } from './zones.ts';
+import { maintenanceWindow, zoneCache, type ZoneCache } from './zones.ts';
 
 /** One config object for both parts (two definitions of one id declare the same keys). */
 export const physicalBadgeConfig = {
@@ -271,7 +272,12 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
     const everyone = this.roles.getOrCreate(`${event.site}|${EVERYONE}`, newHours);
     const zone = this.zones(event.site, event.zone);
     let finding: Finding | null = null;
-    if (zone.restricted && this.config.watch_restricted_hours)
+    // A crew entering during the zone's declared maintenance window is expected at any hour.
+    if (
+      zone.restricted &&
+      this.config.watch_restricted_hours &&
+      !maintenanceWindow(this.zones, this.env, event).inside
+    )
       finding = this.judge(event, hour, badge, roleHours, role, everyone);
     learn(badge, hour);
     learn(roleHours, hour);

@@ -5,6 +5,7 @@ import { PartitionedRun } from '../../../shared/pipeline/partitioned-run.ts';
 import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
 import { cyberPhysicalCorrelation } from '../../../services/facility-monitor/detectors/correlation.ts';
 import { FACILITY_DETECTORS } from '../../../services/facility-monitor/detectors/index.ts';
+import { worldEnvironment } from '../../harness/facility-environment.ts';
 import { badge, defaultEnvironment, facilityWorld, merged, MINUTE } from './helpers.ts';
 
 const all = resolveDetectors(FACILITY_DETECTORS, {});
@@ -64,6 +65,28 @@ describe('cyber_physical.correlation', { timeout: 120_000 }, () => {
     expect(Date.parse(c.first_seen)).toBeGreaterThan(start);
     expect(Date.parse(c.first_seen)).toBeLessThan(start + 15 * MINUTE);
     expect(c.description).toMatch(/followed \d+\.\d min later/);
+  });
+
+  it('still correlates an intrusion timed inside a maintenance window, citing the change by its event', () => {
+    const { events, sim } = facilityWorld(2, [
+      { name: 'benign-maintenance', start: '+1d1h' },
+      { name: 'power-room-intrusion', start: '+1d1h20m' },
+    ]);
+    const alerts = run(events, worldEnvironment(sim.world));
+    // Planned work excuses the change: facility.state raises nothing in the window…
+    expect(alerts.filter((a) => a.detector === 'facility.state')).toEqual([]);
+    // …but not the forced door before it.
+    const found = correlations(alerts);
+    expect(found).toHaveLength(1);
+    const timeline = found[0]!.evidence['timeline'] as Array<{
+      half: string;
+      alert_id: string | null;
+      title: string;
+    }>;
+    const facility = timeline.filter((t) => t.half === 'facility');
+    expect(facility.length).toBeGreaterThan(0);
+    expect(facility.every((t) => t.alert_id === null)).toBe(true);
+    expect(found[0]!.related.length).toBeGreaterThanOrEqual(1);
   });
 
   it('gives the same alerts whatever the batch boundaries', () => {
