@@ -5,9 +5,11 @@
  * wall clock — so `vigil replay` raises the same alerts as the live run. When every
  * device of a zone goes quiet together, that is one alert on the zone, not one per device.
  *
- * Statistic: per device, an exponentially weighted mean of its reporting interval (gaps
- * clipped at 3× the mean, so an outage does not teach the device to be slow); a device is
- * overdue once `watermark − last report > max(k × interval, min silence)`. A device whose
+ * Statistic: per device, exponentially weighted mean and mean absolute deviation of its
+ * reporting interval (gaps clipped at 3× the mean, so an outage does not teach the device
+ * to be slow); a device is overdue once `watermark − last report` exceeds
+ * max(k × interval, interval + z × 1.25 × deviation, min silence) — k intervals for regular
+ * reporters, far in the tail for irregular ones. A device whose
  * zone-mates have not reported since it went quiet is held until they either report (then
  * the device alone is silent) or turn overdue too (then the zone is). Facility events are
  * partitioned by site/zone, so a zone's devices all sit in one partition.
@@ -41,6 +43,8 @@ interface Device {
   l: number;
   /** Learned reporting interval, ms. */
   i: number;
+  /** Learned mean absolute deviation of the interval, ms (irregular reporters). */
+  a: number;
   /** Reports seen (capped once learned). */
   n: number;
   /** Event id of the last report. */
@@ -67,6 +71,7 @@ interface Index {
 
 interface SilenceConfig {
   missed_intervals: number;
+  spread_factor: number;
   min_silence_minutes: number;
   min_reports: number;
   max_devices_per_zone: number;
@@ -74,7 +79,9 @@ interface SilenceConfig {
 }
 
 const INDEX_KEY = 'partition';
-const ALPHA = 0.05;
+const ALPHA = 0.02;
+/** Standard deviation per mean absolute deviation, for a normal spread. */
+const MAD_TO_SD = 1.25;
 const MINUTE = 60_000;
 /** No deadline (JSON has no Infinity, and state goes through JSON). */
 const NEVER = Number.MAX_SAFE_INTEGER;
@@ -111,8 +118,11 @@ class SilenceDetector implements Detector<FacilityEvent> {
     return first;
   }
 
+  /** When `d` is overdue: k intervals, or far in the tail of an irregular cadence. */
   private deadline(d: Device): number {
-    return d.l + Math.max(this.config.missed_intervals * d.i, this.minSilenceMs);
+    const k = this.config.missed_intervals * d.i;
+    const spread = d.i + this.config.spread_factor * MAD_TO_SD * d.a;
+    return d.l + Math.max(k, spread, this.minSilenceMs);
   }
 
   private report(event: Exclude<FacilityEvent, { kind: 'badge' }>): void {
@@ -121,12 +131,13 @@ class SilenceDetector implements Detector<FacilityEvent> {
     const d = zone.d[event.device_id];
     if (d === undefined) {
       if (Object.keys(zone.d).length >= this.config.max_devices_per_zone) return;
-      zone.d[event.device_id] = { l: event.ts, i: 0, n: 1, e: event.event_id, s: OK };
+      zone.d[event.device_id] = { l: event.ts, i: 0, a: 0, n: 1, e: event.event_id, s: OK };
       return;
     }
     const dt = event.ts - d.l;
     if (dt <= 0) return; // a late or duplicate report teaches nothing
     if (d.n < this.config.min_reports) {
+      if (d.n > 1) d.a = Math.round(d.a + (Math.abs(dt - d.i) - d.a) / (d.n - 1));
       d.i = Math.round(d.i + (dt - d.i) / d.n);
       d.n++;
       if (d.n === this.config.min_reports) {
@@ -137,7 +148,9 @@ class SilenceDetector implements Detector<FacilityEvent> {
       }
     } else {
       // Whole milliseconds: the value is written to the changelog on every batch.
-      d.i = Math.round(d.i + ALPHA * (Math.min(dt, 3 * d.i) - d.i));
+      const gap = Math.min(dt, 3 * d.i);
+      d.a = Math.round(d.a + ALPHA * (Math.abs(gap - d.i) - d.a));
+      d.i = Math.round(d.i + ALPHA * (gap - d.i));
     }
     d.l = event.ts;
     d.e = event.event_id;
@@ -309,6 +322,13 @@ export const facilitySilenceConfig = {
     .gt(1)
     .default(5)
     .describe('A device is silent after this many of its own learned reporting intervals without a report.'),
+  spread_factor: z
+    .number()
+    .min(0)
+    .default(12)
+    .describe(
+      'For irregular reporters: silent only past the mean interval plus this many standard deviations of it (estimated from the mean absolute deviation); 12 puts a Poisson reporter at about 5e-6 false silences per report.',
+    ),
   min_silence_minutes: z
     .number()
     .min(0)

@@ -85,6 +85,34 @@ describe('facility.silence', { timeout: 120_000 }, () => {
     expect(findings.map((f) => f.entity.id)).toEqual([ups]);
   });
 
+  it('learns an irregular cadence: quiet on random gaps, still finds a real outage', () => {
+    // Reports at exponential gaps (mean 2 min), beside a regular zone-mate, for 4 days.
+    let seed = 12345;
+    const uniform = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) + 0.5) / 2 ** 31;
+    const events: FacilityEvent[] = [];
+    const t0 = Date.parse('2026-03-02T00:00:00Z');
+    const outage = t0 + 3 * 86_400_000;
+    const add = (ts: number, device: string, kind: 'ups' | 'cooling') =>
+      events.push({
+        type: 'facility',
+        event_id: `${device}-${ts}`,
+        ts: Math.round(ts),
+        tenant: 'acme',
+        site: 's1',
+        zone: 'z1',
+        kind,
+        device_id: device,
+      } as FacilityEvent);
+    for (let t = t0; t < t0 + 4 * 86_400_000; t += -Math.log(uniform()) * 2 * MINUTE)
+      if (t < outage || t > outage + 3 * 3_600_000) add(t, 'sensor-irregular', 'cooling');
+    for (let t = t0; t < t0 + 4 * 86_400_000; t += MINUTE) add(t, 'ups-regular', 'ups');
+    events.sort((a, b) => a.ts - b.ts);
+    const findings = runner().findings(events);
+    expect(findings.map((f) => f.entity.id)).toEqual(['sensor-irregular']);
+    expect(findings[0]!.at).toBeGreaterThan(outage);
+    expect(findings[0]!.at).toBeLessThan(outage + 40 * MINUTE);
+  });
+
   it('state through its changelog records mid-silence equals an uninterrupted run', () => {
     const { events, sim } = facilityWorld(2, [{ name: 'ups-silent', start: '+1d3h' }]);
     const expected = runner().run(events);
