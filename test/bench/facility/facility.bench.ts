@@ -166,6 +166,7 @@ const memory = {
   physical_badge_per_badge: perKey('physical.badge/badges') + perKey('physical.badge/travel'),
   physical_badge_per_door: perKey('physical.badge/doors'),
   physical_badge_per_site_role: perKey('physical.badge/roles'),
+  correlation_per_device: perKey('cyber_physical.correlation/devices'),
   // Zones without a sign for a day are forgotten (idle time to live): null when none is left.
   correlation_per_zone:
     keysOf('cyber_physical.correlation/zones') > 0 ? perKey('cyber_physical.correlation/zones') : null,
