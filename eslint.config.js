@@ -52,6 +52,11 @@ export default tseslint.config(
     'shared/pipeline defines the interfaces it needs; it imports events and stats only.',
     [kafka, clickhouse, services],
   ),
+  ...area('sites', ['pipeline', 'events'], 'shared/sites implements the pipeline SiteLookup.', [
+    kafka,
+    clickhouse,
+    services,
+  ]),
   ...area('simulate', ['events'], 'shared/simulate builds on the event contract only.', [
     kafka,
     clickhouse,

@@ -13,7 +13,7 @@ import type { RunningService } from '../../shared/runtime/service.ts';
 import { liveFeed } from '../../shared/simulate/live.ts';
 import { SCENARIOS } from '../../shared/simulate/scenarios/index.ts';
 
-const FIRST = ['cross-tenant-read', 'exfil-service-account', 'cooling-failure', 'power-room-intrusion'];
+const FIRST = ['cross-tenant-read', 'exfil-service-account', 'power-room-intrusion', 'cooling-failure'];
 
 export async function startDemoFeed(ctx: ServiceContext): Promise<RunningService> {
   const publisher = await ctx.bus.publisher();

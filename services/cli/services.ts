@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '../../shared/runtime/service.ts';
 import { accessMonitor } from '../access-monitor/index.ts';
 import { alertSink } from '../alert-sink/index.ts';
 import { apiService } from '../api/index.ts';
+import { correlator } from '../correlator/index.ts';
 import { facilityMonitor } from '../facility-monitor/index.ts';
 import { inferenceMonitor } from '../inference-monitor/index.ts';
 
@@ -12,6 +13,7 @@ export const SERVICE_NAMES = [
   'inference-monitor',
   'access-monitor',
   'facility-monitor',
+  'correlator',
   'api',
 ] as const;
 
@@ -28,6 +30,7 @@ export function findServices(name: string, options: ServiceOptions): ServiceDefi
     inferenceMonitor,
     accessMonitor,
     facilityMonitor,
+    correlator,
     apiService({ notReady: options.notReady, extraKeys: options.extraKeys ?? [] }),
   ];
   if (name === 'all') return all;

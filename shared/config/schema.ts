@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { alertSinkSchema, syslogSchema, webhookSchema } from './outputs-schema.ts';
 import { calendarsSchema } from '../calendar/config.ts';
 import { rulesSchema } from '../pipeline/rule-schema.ts';
+import { sitesSchema } from './sites-schema.ts';
 
 export const ROLES = ['admin', 'analyst', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
@@ -109,6 +110,8 @@ export const fileSchema = z.strictObject({
   calendars: calendarsSchema,
   /** Scoped rules (skip_alert, skip_learning, set_severity); see shared/pipeline/rules.ts. */
   rules: rulesSchema,
+  /** Sites and zones of the facilities (restricted zones, maintenance windows, travel times). */
+  sites: sitesSchema,
   /** Per-detector sections, validated against each detector's own schema at boot. */
   detectors: z.record(z.string(), z.unknown()).default({}),
 });

@@ -16,15 +16,23 @@ export interface LoadedConfiguration {
   detectors: ResolvedDetector[];
 }
 
+/**
+ * `reserved`: sections under `detectors:` that belong to a service rather than an event
+ * detector (the correlator's `correlation.incident`); that service validates its own.
+ */
 export function loadConfiguration(
   definitions: readonly DetectorDefinition[],
   options: ResolveOptions = {},
+  reserved: readonly string[] = [],
 ): LoadedConfiguration {
   const config = resolveConfig(options);
   const problems: string[] = [];
   let detectors: ResolvedDetector[] = [];
+  const sections = Object.fromEntries(
+    Object.entries(config.detectors).filter(([id]) => !reserved.includes(id)),
+  );
   try {
-    detectors = resolveDetectors(definitions, config.detectors);
+    detectors = resolveDetectors(definitions, sections);
   } catch (err) {
     if (!(err instanceof VigilError)) throw err;
     problems.push(...((err.context['problems'] as string[] | undefined) ?? [err.message]));

@@ -2,8 +2,9 @@
  * The newcomer's path, `npm start`: every service in one process on the embedded bus and
  * embedded ClickHouse, demo traffic with injected attacks; it prints the console's address
  * and, with no keys configured, an admin key for this run; a cross-tenant alert is printed
- * within a minute and an exfiltration (access.volume) alert within three, the API answers
- * that key, and Ctrl-C (SIGINT) exits 0.
+ * within a minute, an exfiltration (access.volume) alert and the power-room intrusion as one
+ * critical cyber-physical alert within its first minutes, the API answers that key, and
+ * Ctrl-C (SIGINT) exits 0.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -31,20 +32,20 @@ async function storedAlerts(
   key: string,
   detector: string,
   withinMs: number,
-): Promise<Array<{ detector: string }>> {
+): Promise<Array<{ detector: string; related: string[] }>> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/alerts?detector=${detector}`, {
       headers: { authorization: `Bearer ${key}` },
     });
-    const body = (await res.json()) as { alerts: Array<{ detector: string }> };
+    const body = (await res.json()) as { alerts: Array<{ detector: string; related: string[] }> };
     if (body.alerts.length > 0 || Date.now() > deadline) return body.alerts;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 describe('npm start (embedded default)', () => {
-  it('shows a cross-tenant alert within a minute, serves the API, and exits 0 on Ctrl-C', async () => {
+  it('shows a cross-tenant alert within a minute, then the intrusion; serves the API; exits 0 on Ctrl-C', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-embedded-'));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -109,7 +110,14 @@ describe('npm start (embedded default)', () => {
     expect(stored.every((a) => a.detector === 'access.cross_tenant')).toBe(true);
     expect(stderr).not.toContain('MaxListenersExceededWarning');
 
+    // The power-room intrusion (the third scenario of the demo): the forced door and the
+    // UPS reconfiguration as one critical alert, stored with the parts it cites.
+    const intrusion = await lineWith('cyber_physical.correlation', 240_000);
+    expect(intrusion).toMatch(/^CRITICAL\s+cyber_physical\.correlation\s+zone:fra1\/power-room — /);
+    const [correlation] = await storedAlerts(port, key!, 'cyber_physical.correlation', 15_000);
+    expect(correlation!.related.length).toBeGreaterThanOrEqual(2);
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-  }, 240_000);
+  }, 360_000);
 });

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/runtime/configuration.ts';
 import { buildEnvironment } from '../../../shared/runtime/environment.ts';
 import { processorOptions } from '../../../shared/runtime/processor-options.ts';
+import { RESERVED_SECTIONS } from '../boot.ts';
 import { ALL_DETECTORS } from '../catalogue.ts';
 
 export const ALL_TYPES: readonly EventType[] = ['inference', 'access', 'facility'];
@@ -22,6 +23,7 @@ export function loadBacktestConfig(file: string | undefined): LoadedConfiguratio
   return loadConfiguration(
     ALL_DETECTORS,
     file === undefined ? { env: {}, overrides: {} } : { env: {}, configFile: file },
+    RESERVED_SECTIONS,
   );
 }
 

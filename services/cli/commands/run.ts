@@ -14,7 +14,7 @@ import type { RunningService } from '../../../shared/runtime/service.ts';
 import { startServices } from '../../../shared/runtime/supervisor.ts';
 import { parseCommandArgs } from '../args.ts';
 import { runAdminKey, runBanner } from '../banner.ts';
-import { boot } from '../boot.ts';
+import { boot, RESERVED_SECTIONS } from '../boot.ts';
 import { ALL_DETECTORS } from '../catalogue.ts';
 import type { Command } from '../command.ts';
 import { createLogger } from '../../../shared/log/logger.ts';
@@ -108,7 +108,7 @@ export const run: Command = {
     }
     const file = booted.config.configFile;
     if (file !== undefined) {
-      const load = () => loadConfiguration(ALL_DETECTORS, { configFile: file });
+      const load = () => loadConfiguration(ALL_DETECTORS, { configFile: file }, RESERVED_SECTIONS);
       supervisor.add(watchConfig(ctx, { file, load, environment, initial: booted.config }));
     }
     if (ctx.mode === 'embedded') {
