@@ -56,6 +56,11 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
       const pipeline = ctx.config.pipeline;
       const monitors = stages.map((stage, i) => {
         const groupId = `vigil-${spec.name}${stage.suffix}`;
+        // A re-keyed stage's events passed the lateness and clock checks at the input
+        // stage. Its partitions merge several input partitions, whose event times can be
+        // hours apart after a backlog or a failed batch: judging lateness again would
+        // dead-letter valid events for that skew alone.
+        const rechecked = i === 0;
         return new Monitor({
           service: spec.name,
           eventType: spec.eventType,
@@ -72,9 +77,14 @@ export function monitorService(spec: MonitorSpec): ServiceDefinition {
             onFatal: (err) => ctx.fatal(err),
           }),
           bus: ctx.bus,
-          processor: { ...processorOptions(pipeline), environment: ctx.environment, rules: ctx.ruleBook },
+          processor: {
+            ...processorOptions(pipeline),
+            ...(rechecked ? {} : { allowedLatenessMs: Number.POSITIVE_INFINITY }),
+            environment: ctx.environment,
+            rules: ctx.ruleBook,
+          },
           ...(i === 0 ? { repartition } : {}),
-          maxFutureSkewMs: pipeline.max_future_skew_minutes * 60_000,
+          maxFutureSkewMs: rechecked ? pipeline.max_future_skew_minutes * 60_000 : 0,
           log,
           metrics: pipelineMetrics(ctx.metrics, spec.name),
         });

@@ -6,11 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ALL_DETECTORS } from '../../services/cli/catalogue.ts';
-import { resolveConfig } from '../../shared/config/index.ts';
+import { boot } from '../../services/cli/boot.ts';
 import type { Alert, VigilEvent } from '../../shared/events/types.ts';
 import { PartitionedRun } from '../../shared/pipeline/partitioned-run.ts';
-import { resolveDetectors } from '../../shared/pipeline/registry.ts';
 import { processorOptions } from '../../shared/runtime/processor-options.ts';
 import { simulate } from '../../shared/simulate/simulate.ts';
 import { startLocalKafka, type LocalKafka } from '../harness/kafka-local.ts';
@@ -24,7 +22,7 @@ import {
   produceWorld,
   referenceAlerts,
   testTopics,
-  withoutDetectedAt,
+  comparableAlert,
   writeConfig,
 } from '../harness/world-stream.ts';
 
@@ -42,15 +40,18 @@ function expectSameAlerts(
   reference: Map<string, Omit<Alert, 'detected_at'>>,
 ): void {
   expect([...live.keys()].sort()).toEqual([...reference.keys()].sort());
-  for (const [id, alert] of live) expect(withoutDetectedAt(alert), id).toEqual(reference.get(id));
+  for (const [id, alert] of live)
+    expect(comparableAlert(alert), id).toEqual(comparableAlert(reference.get(id)!));
 }
 
 /** The reference run's state records of the facility detectors' series and partition meta, by partition. */
 function referenceState(events: readonly VigilEvent[], file: string): Map<number, Map<string, string>> {
-  const config = resolveConfig({ env: {}, configFile: file });
-  const run = new PartitionedRun(resolveDetectors(ALL_DETECTORS, config.detectors), {
+  const { config, detectors, environment, rules } = boot(file);
+  const run = new PartitionedRun(detectors, {
     partitions: config.topics.partitions,
     ...processorOptions(config.pipeline),
+    environment,
+    rules,
   });
   for (const e of events) run.add(e);
   run.flush(0, new Map());
