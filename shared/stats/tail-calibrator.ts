@@ -77,7 +77,7 @@ export class TailCalibrator {
     this.u2 = u2;
     this.maxExcess2 = maxExcess2;
     this.exceed2 = this.n * Math.pow(10, -u2);
-    this.excess2 = this.exceed2 * LOG10E;
+    this.excess2 = this.exceed2 / (u2 * Math.LN10);
     return this;
   }
 
@@ -88,7 +88,7 @@ export class TailCalibrator {
     const c = base + ((s - this.u) * LOG10E) / (this.excess / this.exceed);
     if (!(s > this.u2)) return c;
     const rate2 = Math.max(this.exceed2 - UPPER_MIN_EXCEED, this.n * Math.pow(10, -this.u2)) / this.n;
-    const c2 = -Math.log10(rate2) + ((s - this.u2) * LOG10E) / (this.excess2 / this.exceed2);
+    const c2 = -Math.log10(rate2) + (this.exceed2 / this.excess2) * Math.log10(s / this.u2);
     return c2 < c ? c2 : c;
   }
 
@@ -107,7 +107,7 @@ export class TailCalibrator {
       this.excess2 *= keep;
       if (s > this.u2) {
         this.exceed2 += 1;
-        this.excess2 += Math.min(s - this.u2, this.maxExcess2);
+        this.excess2 += Math.min(Math.log(s / this.u2), this.maxExcess2);
       }
     }
   }

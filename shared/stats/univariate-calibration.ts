@@ -18,4 +18,4 @@ export const DRIFT_MAX_EXCESS = 2;
  */
 export const SPIKE_UPPER = 8;
 export const SEASON_UPPER = 6;
-export const UPPER_MAX_EXCESS = 20;
+export const UPPER_MAX_EXCESS = 7;

@@ -276,9 +276,17 @@ export class UnivariateDetector {
     }
     // Stuck: a run of identical values against the learned probability of a repeat.
     const repeat = x === s.lastX;
+    const perRepeat = -Math.log10(Math.min(0.99, Math.max(0.02, s.repeat.mean)));
+    // The longest run this series does: only longer runs count as stuck (sparse, on/off
+    // series repeat 0 for long). A run that looked stuck raises it at most to twice itself,
+    // so a stuck sensor is not learned as normal at once, while a series whose long runs
+    // recur is soon taken as it is.
+    if (!repeat && s.run > s.runMax) s.runMax = Math.min(s.run, 2 * s.runMax + 2 / perRepeat);
+    s.runMax *= 1 - 1 / 20000;
     s.run = repeat ? s.run + 1 : 0;
-    if (s.run < 3) s.repeat.pushWithAlpha(repeat ? 1 : 0, 0.01);
-    const pStuck = varies ? -s.run * Math.log10(Math.min(0.95, Math.max(0.02, s.repeat.mean))) : 0;
+    const beyond = Math.max(0, s.run - Math.floor(s.runMax));
+    const pStuck = varies ? beyond * perRepeat : 0;
+    if (pStuck <= 2) s.repeat.pushWithAlpha(repeat ? 1 : 0, 0.01);
     if (learned) this.consider('stuck', pStuck, x, 0);
     s.lastX = x;
     // A frozen sensor teaches nothing: learning its repeats would shrink every scale and
@@ -344,7 +352,7 @@ export class UnivariateDetector {
     const r = this.out;
     // Bonferroni over the six components: the best of six p-values is not a p-value.
     const surprise = Math.max(0, st.best - BONFERRONI);
-    const score = s.n <= o.probationPoints ? 0 : Math.min(1, surprise / o.surpriseAtOne);
+    const score = s.n <= o.probationPoints ? 0 : 1 - Math.pow(2, -surprise / (o.surpriseAtOne / 2));
     r.surprise = surprise;
     r.statistic = st.stat;
     r.expected = st.expected;
@@ -430,6 +438,7 @@ export interface DetectorCore {
   lastT: number;
   lastX: number;
   run: number;
+  runMax: number;
   /** Points in a row the drift baseline has been held. */
   held: number;
   inEpisode: boolean;
@@ -452,6 +461,7 @@ export interface DetectorCore {
   calVariance: TailCalibrator;
   calShift: TailCalibrator;
   calDrift: TailCalibrator;
+  calStuck: TailCalibrator;
   short: Ewma;
   long: Ewma;
   dStat: Ewma;
@@ -464,6 +474,7 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     lastT: Number.NaN,
     lastX: Number.NaN,
     run: 0,
+    runMax: 0,
     held: 0,
     inEpisode: false,
     quiet: 0,
@@ -488,6 +499,7 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     calVariance: new TailCalibrator(),
     calShift: new TailCalibrator(),
     calDrift: new TailCalibrator(2, 500, 1 / 5000, DRIFT_MAX_EXCESS),
+    calStuck: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
     short: new Ewma(2 / 11),
     long: new Ewma(2 / (LONG_SPAN + 1)),
     dStat: new Ewma(DRIFT_SPREAD_ALPHA),
