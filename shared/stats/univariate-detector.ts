@@ -86,7 +86,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: Readonly<UnivariateOptions> = Object.fr
   exitThreshold: 0.3,
   cooldownPoints: 48,
   seasonPeriodMs: 86_400_000,
-  seasonBins: 24,
+  seasonBins: 144,
   weekBins: 84,
   gapFactor: 10,
   surpriseAtOne: 8,
@@ -341,7 +341,11 @@ export class UnivariateDetector {
     if (!away || s.held > DRIFT_HOLD_POINTS) s.long.push(xc - st.season);
     const d = s.short.mean - s.long.mean;
     // Learn the difference's spread only while it looks normal: a drift must not widen it.
-    if (s.dStat.count < 50 || Math.abs(d - s.dStat.mean) < 3 * s.dStat.std) s.dStat.push(d);
+    // A difference that stays "abnormal" for long is the spread this series has (a model that
+    // cannot follow its shape exactly): after DRIFT_HOLD_POINTS net rejections it is learned.
+    const normal = s.dStat.count < 50 || Math.abs(d - s.dStat.mean) < 3 * s.dStat.std;
+    s.rejects = normal ? Math.max(0, s.rejects - 1) : s.rejects + 1;
+    if (normal || s.rejects > DRIFT_HOLD_POINTS) s.dStat.push(d);
   }
 
   /** Score, explanation and the episode state machine. */
@@ -441,6 +445,7 @@ export interface DetectorCore {
   runMax: number;
   /** Points in a row the drift baseline has been held. */
   held: number;
+  rejects: number;
   inEpisode: boolean;
   quiet: number;
   episode: number;
@@ -476,6 +481,7 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     run: 0,
     runMax: 0,
     held: 0,
+    rejects: 0,
     inEpisode: false,
     quiet: 0,
     episode: 0,
@@ -496,7 +502,7 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     repeat: new Ewma(0.01),
     calSpike: new TailCalibrator().withUpper(SPIKE_UPPER, UPPER_MAX_EXCESS),
     calSeason: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
-    calVariance: new TailCalibrator(),
+    calVariance: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
     calShift: new TailCalibrator(),
     calDrift: new TailCalibrator(2, 500, 1 / 5000, DRIFT_MAX_EXCESS),
     calStuck: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),

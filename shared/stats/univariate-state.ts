@@ -116,6 +116,7 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
     held: Number.isNaN(num(held)) ? 0 : num(held),
     inEpisode: inEpisode === 1,
     quiet: num(quiet),
+    rejects: 0,
     episode: num(episode),
     interval: P2Quantile.restore(s.interval),
     fast: RobustHolt.restore(s.fast),
