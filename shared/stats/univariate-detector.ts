@@ -36,6 +36,8 @@ import { Cusum } from './cusum.ts';
 import { Ewma, alphaForInterval } from './ewma.ts';
 import { normalTail } from './normal.ts';
 import { P2Quantile } from './p2-quantile.ts';
+import { RangeTail } from './range-tail.ts';
+import { NoveltyCodebook } from './novelty-codebook.ts';
 import { RobustHolt } from './robust-holt.ts';
 import { SeasonalProfile } from './seasonal-profile.ts';
 import { TailCalibrator } from './tail-calibrator.ts';
@@ -120,18 +122,27 @@ const VAR_DOF = 2 / VAR_ALPHA - 1;
 /** Per-period learning rate of the seasonal profile (half-life ≈ 4 periods). */
 const SEASON_RATE = 0.15;
 const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
-const BONFERRONI = Math.log10(6);
+const NOV = process.env.NOV !== undefined;
+const NOVR = Number(process.env.NOVR ?? 0.5);
+const NOVRAD = Number(process.env.NOVRAD ?? 0.5);
+const NOVK = Number(process.env.NOVK ?? 24);
+const NOVW = Number(process.env.NOVW ?? 1);
+const FEAT = new Float64Array(2);
+const BONFERRONI = Math.log10(process.env.RANGE !== undefined || NOV ? 7 : 6);
 /** Span in points of the drift component's long baseline. */
 const LONG_SPAN = 400;
 /** |drift z| beyond which the long baseline stops learning. */
 const DRIFT_HOLD_Z = 2;
 /** Points after which a held baseline follows again: the moved level is the new normal. */
 const DRIFT_HOLD_POINTS = 150;
+const ESCALATE = Number(process.env.ESC ?? 1e9);
+const COOL = Number(process.env.COOL ?? 48);
 
 export class UnivariateDetector {
   readonly options: Readonly<UnivariateOptions>;
   /** The learned state (see univariate-state.ts for its snapshot form). */
   s: DetectorCore;
+  private prevX = Number.NaN;
   private readonly st: Step = {
     dt: 0,
     typical: 0,
@@ -251,6 +262,20 @@ export class UnivariateDetector {
     const varies = s.fast.scale > 10 * st.floor;
     if (learned) {
       this.consider('spike', s.calSpike.update(gaussSurprise(zf)), st.fastPred, st.sigmaF);
+      if (NOV) {
+        const S = Math.max(s.gs.mean * 1.25, st.floor);
+        const lev = Number.isNaN(s.nlev.mean) ? x : s.nlev.mean + 0.5 * (x - s.nlev.mean);
+        const vol = Number.isNaN(s.nvol.mean) ? 0 : s.nvol.mean + 0.1 * (Math.abs(x - s.lastX) - s.nvol.mean);
+        FEAT[0] = (lev - s.gm.mean) / S;
+        FEAT[1] = (NOVW * vol) / S;
+        const dn = s.nov.distance(FEAT);
+        const pNov = s.calNov.update(Number.isFinite(dn) ? gaussSurprise(dn / NOVR) : 0);
+        if (s.n > 200) this.consider('seasonal', pNov, st.fastPred, st.sigmaF);
+      }
+      if (s.n > 100 && process.env.RANGE !== undefined) {
+        const pRange = s.calRange.update(s.range.surprise(x));
+        this.consider('spike', pRange, st.fastPred, st.sigmaF);
+      }
       if (st.useSeason && s.n > 50) {
         const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
         this.consider('seasonal', pSeason, st.seasonalPred, st.sigmaS);
@@ -329,6 +354,15 @@ export class UnivariateDetector {
       const share = st.typical > 0 ? Math.min(1, st.typical / (WEEK_MS / o.weekBins)) : 1;
       s.week.update(t, clipped - st.slowPred - st.daily, 1 - Math.pow(1 - SEASON_RATE, share));
     }
+    s.range.learn(x, st.floor);
+    if (NOV) {
+      s.nov.learn(FEAT);
+      s.gm.push(x);
+      s.gs.push(Math.abs(x - s.gm.mean));
+      s.nlev.pushWithAlpha(x, 0.5);
+      s.nvol.pushWithAlpha(Number.isNaN(this.prevX) ? 0 : Math.abs(x - this.prevX), 0.1);
+      this.prevX = x;
+    }
     s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(st.rs) : Math.min(Math.abs(st.rs), 3 * st.sigmaS), 0.02);
 
     const xc = Number.isNaN(st.fastPred) ? x : st.fastPred + clamp(st.rf, 3 * st.sigmaF);
@@ -362,18 +396,25 @@ export class UnivariateDetector {
     r.expected = st.expected;
     r.lower = st.expected - st.half;
     r.upper = st.expected + st.half;
+    let escalate = false;
     if (!s.inEpisode) {
       if (score >= o.threshold) {
         s.inEpisode = true;
         s.episode++;
         s.quiet = 0;
+        s.peak = surprise;
         r.alert = true;
       }
-    } else if (score < o.exitThreshold) {
-      if (++s.quiet >= o.cooldownPoints) s.inEpisode = false;
-    } else s.quiet = 0;
+    } else {
+      if (score < o.exitThreshold) {
+        if (++s.quiet >= COOL) s.inEpisode = false;
+      } else s.quiet = 0;
+      // A point far more surprising than the one that opened the episode is news.
+      escalate = score >= o.threshold && surprise > ESCALATE * s.peak;
+      if (surprise > s.peak) s.peak = surprise;
+    }
     // Inside an episode only the opening point carries the full score.
-    r.score = s.inEpisode && !r.alert ? Math.min(score, o.exitThreshold) : score;
+    r.score = s.inEpisode && !r.alert && !escalate ? Math.min(score, o.exitThreshold) : score;
     r.inEpisode = s.inEpisode;
     r.episode = s.episode;
     return r;
@@ -448,6 +489,7 @@ export interface DetectorCore {
   rejects: number;
   inEpisode: boolean;
   quiet: number;
+  peak: number;
   episode: number;
   interval: P2Quantile;
   fast: RobustHolt;
@@ -466,7 +508,14 @@ export interface DetectorCore {
   calVariance: TailCalibrator;
   calShift: TailCalibrator;
   calDrift: TailCalibrator;
-  calStuck: TailCalibrator;
+  range: RangeTail;
+  calRange: TailCalibrator;
+  nov: NoveltyCodebook;
+  calNov: TailCalibrator;
+  gm: Ewma;
+  gs: Ewma;
+  nlev: Ewma;
+  nvol: Ewma;
   short: Ewma;
   long: Ewma;
   dStat: Ewma;
@@ -484,6 +533,7 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     rejects: 0,
     inEpisode: false,
     quiet: 0,
+    peak: 0,
     episode: 0,
     interval: new P2Quantile(0.5),
     fast: new RobustHolt(),
@@ -505,7 +555,14 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     calVariance: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
     calShift: new TailCalibrator(),
     calDrift: new TailCalibrator(2, 500, 1 / 5000, DRIFT_MAX_EXCESS),
-    calStuck: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
+    range: new RangeTail(),
+    calRange: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
+    nov: new NoveltyCodebook(NOVK, 2, NOVRAD),
+    calNov: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
+    gm: new Ewma(0.001),
+    gs: new Ewma(0.001),
+    nlev: new Ewma(0.5),
+    nvol: new Ewma(0.1),
     short: new Ewma(2 / 11),
     long: new Ewma(2 / (LONG_SPAN + 1)),
     dStat: new Ewma(DRIFT_SPREAD_ALPHA),

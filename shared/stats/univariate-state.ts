@@ -5,6 +5,7 @@
 import { Cusum, type CusumState } from './cusum.ts';
 import { Ewma, type EwmaState } from './ewma.ts';
 import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
+import { RangeTail } from './range-tail.ts';
 import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
 import { SeasonalProfile, type SeasonalProfileState } from './seasonal-profile.ts';
 import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
@@ -135,7 +136,8 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
     calVariance: TailCalibrator.restore(s.calVariance),
     calShift: TailCalibrator.restore(s.calShift),
     calDrift: TailCalibrator.restore(old ? { ...s.calDrift, maxExcess: DRIFT_MAX_EXCESS } : s.calDrift),
-    calStuck: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
+    range: new RangeTail(),
+    calRange: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
     short: Ewma.restore(s.short),
     long: Ewma.restore(s.long),
     dStat: Ewma.restore(old ? { ...s.dStat, alpha: DRIFT_SPREAD_ALPHA } : s.dStat),

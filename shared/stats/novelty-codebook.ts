@@ -1,0 +1,115 @@
+/**
+ * Novelty against everything a series has done: a small codebook of prototypes in a
+ * feature space (online vector quantisation with a vigilance radius, as in adaptive
+ * resonance theory, Carpenter & Grossberg 1987, and its use for anomaly detection in
+ * ARTime), each with a decayed usage weight. `distance(f)` is how far f lies from the
+ * nearest prototype; `learn(f)` moves that prototype towards f, or, when f is farther
+ * than the radius from all of them, replaces the least used prototype by f.
+ * O(K·D) per point, K·(D + 1) numbers of state.
+ */
+import { checkVersion } from './ring-buffer.ts';
+
+export interface NoveltyCodebookState {
+  v: 1;
+  size: number;
+  dims: number;
+  radius: number;
+  forget: number;
+  used: number;
+  protos: number[];
+  weight: number[];
+}
+
+export class NoveltyCodebook {
+  readonly size: number;
+  readonly dims: number;
+  readonly radius: number;
+  readonly forget: number;
+  private used = 0;
+  private readonly protos: Float64Array;
+  private readonly weight: Float64Array;
+  private nearest = -1;
+  private nearestDist = Number.POSITIVE_INFINITY;
+
+  constructor(size = 24, dims = 2, radius = 0.5, forget = 1 / 5000) {
+    this.size = size;
+    this.dims = dims;
+    this.radius = radius;
+    this.forget = forget;
+    this.protos = new Float64Array(size * dims);
+    this.weight = new Float64Array(size);
+  }
+
+  /** Distance from f to the nearest prototype (+∞ while the codebook is empty). */
+  distance(f: ArrayLike<number>): number {
+    const D = this.dims;
+    let best = -1;
+    let bd = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < this.used; k++) {
+      let d2 = 0;
+      for (let j = 0; j < D; j++) {
+        const e = (f[j] as number) - (this.protos[k * D + j] as number);
+        d2 += e * e;
+      }
+      if (d2 < bd) {
+        bd = d2;
+        best = k;
+      }
+    }
+    this.nearest = best;
+    this.nearestDist = Math.sqrt(bd);
+    return this.nearestDist;
+  }
+
+  /** Weight of the prototype found by the last `distance` call (0 if none). */
+  get nearestWeight(): number {
+    return this.nearest < 0 ? 0 : (this.weight[this.nearest] as number);
+  }
+
+  /** Learns f; call `distance(f)` first. */
+  learn(f: ArrayLike<number>): void {
+    const D = this.dims;
+    const keep = 1 - this.forget;
+    for (let k = 0; k < this.used; k++) this.weight[k] = (this.weight[k] as number) * keep;
+    let k = this.nearest;
+    if (k >= 0 && this.nearestDist <= this.radius) {
+      const w = (this.weight[k] as number) + 1;
+      this.weight[k] = w;
+      const a = Math.max(1 / w, 0.02);
+      for (let j = 0; j < D; j++) {
+        const p = this.protos[k * D + j] as number;
+        this.protos[k * D + j] = p + a * ((f[j] as number) - p);
+      }
+      return;
+    }
+    if (this.used < this.size) k = this.used++;
+    else {
+      k = 0;
+      for (let i = 1; i < this.size; i++) if ((this.weight[i] as number) < (this.weight[k] as number)) k = i;
+    }
+    this.weight[k] = 1;
+    for (let j = 0; j < D; j++) this.protos[k * D + j] = f[j] as number;
+  }
+
+  snapshot(): NoveltyCodebookState {
+    return {
+      v: 1,
+      size: this.size,
+      dims: this.dims,
+      radius: this.radius,
+      forget: this.forget,
+      used: this.used,
+      protos: Array.from(this.protos.subarray(0, this.used * this.dims)),
+      weight: Array.from(this.weight.subarray(0, this.used)),
+    };
+  }
+
+  static restore(s: NoveltyCodebookState): NoveltyCodebook {
+    checkVersion(s.v, 'NoveltyCodebook');
+    const c = new NoveltyCodebook(s.size, s.dims, s.radius, s.forget);
+    c.used = s.used;
+    c.protos.set(s.protos);
+    c.weight.set(s.weight);
+    return c;
+  }
+}
