@@ -136,6 +136,29 @@ const DRIFT_HOLD_Z = 2;
 /** Points after which a held baseline follows again: the moved level is the new normal. */
 const DRIFT_HOLD_POINTS = 150;
 const ESCALATE = Number(process.env.ESC ?? 1e9);
+const GATE = Number(process.env.GATE ?? Infinity);
+const FINAL = process.env.FINAL !== undefined;
+const FU = Number(process.env.FU ?? 2);
+const FU2 = Number(process.env.FU2 ?? 6);
+const FF = Number(process.env.FF ?? 1/5000);
+const FISHER = process.env.FISHER !== undefined;
+const FK = Number(process.env.FISHER ?? 7);
+const SUM = { v: 0, k: 0 };
+/** −log10 P(χ²_{2k} > 2·ln10·Σ s): Fisher's combination of k surprises. */
+function fisher(sum: number, k: number): number {
+  const h = sum * Math.LN10; // x/2
+  let term = 1;
+  let acc = 1;
+  for (let j = 1; j < k; j++) {
+    term *= h / j;
+    acc += term;
+  }
+  return Math.max(0, sum - Math.log10(acc));
+}
+const SCHED = process.env.SCHED !== undefined;
+const SCHEDK = Number(process.env.SCHEDK ?? 1.5);
+const SCHEDM = Number(process.env.SCHEDM ?? 0);
+const SCHEDF = Number(process.env.SCHEDF ?? 0.8);
 const COOL = Number(process.env.COOL ?? 48);
 
 export class UnivariateDetector {
@@ -144,6 +167,7 @@ export class UnivariateDetector {
   s: DetectorCore;
   private prevX = Number.NaN;
   private readonly st: Step = {
+    t: 0,
     dt: 0,
     typical: 0,
     gap: false,
@@ -210,6 +234,7 @@ export class UnivariateDetector {
     const o = this.options;
     const s = this.s;
     const st = this.st;
+    st.t = t;
     const dt0 = Number.isNaN(s.lastT) ? 0 : t - s.lastT;
     if (dt0 > 0) s.interval.push(dt0);
     st.typical = s.interval.size > 0 ? s.interval.value : 0;
@@ -253,6 +278,8 @@ export class UnivariateDetector {
     const st = this.st;
     const zf = st.rf / st.sigmaF;
     st.best = 0;
+    SUM.v = 0;
+    SUM.k = 0;
     st.stat = 'spike';
     st.expected = st.fastPred;
     st.half = RANGE_Z * st.sigmaF;
@@ -261,7 +288,7 @@ export class UnivariateDetector {
     // from the start is its own normal.
     const varies = s.fast.scale > 10 * st.floor;
     if (learned) {
-      this.consider('spike', s.calSpike.update(gaussSurprise(zf)), st.fastPred, st.sigmaF);
+      let pNov = Number.POSITIVE_INFINITY;
       if (NOV) {
         const S = Math.max(s.gs.mean * 1.25, st.floor);
         const lev = Number.isNaN(s.nlev.mean) ? x : s.nlev.mean + 0.5 * (x - s.nlev.mean);
@@ -269,9 +296,28 @@ export class UnivariateDetector {
         FEAT[0] = (lev - s.gm.mean) / S;
         FEAT[1] = (NOVW * vol) / S;
         const dn = s.nov.distance(FEAT);
-        const pNov = s.calNov.update(Number.isFinite(dn) ? gaussSurprise(dn / NOVR) : 0);
-        if (s.n > 200) this.consider('seasonal', pNov, st.fastPred, st.sigmaF);
+        pNov = s.calNov.update(Number.isFinite(dn) ? gaussSurprise(dn / NOVR) : 0);
       }
+      const rawSpike = gaussSurprise(zf);
+      let pSpike = s.calSpike.update(rawSpike);
+      if (SCHED && this.options.seasonPeriodMs > 0 && st.typical > 0) {
+        const P = this.options.seasonPeriodMs;
+        const bin = Math.floor((((st.t % P) + P) % P) / (P / 24));
+        const k = s.sched[bin] as number;
+        const days = (st.t - s.firstT) / P;
+        if (k >= SCHEDK && days >= 1) {
+          const perBin = P / 24 / st.typical;
+          const pSched = Math.min(1, k / (days * perBin));
+          pSpike = Math.min(pSpike, -Math.log10(pSched) + SCHEDM);
+        }
+        if (rawSpike > SPIKE_UPPER && s.n > 20) s.sched[bin] = k + 1;
+        if (st.t - s.schedT >= P) {
+          for (let i = 0; i < 24; i++) s.sched[i] = (s.sched[i] as number) * SCHEDF;
+          s.schedT = st.t;
+        }
+      }
+      this.consider('spike', s.n > 200 ? Math.min(pSpike, pNov + GATE) : pSpike, st.fastPred, st.sigmaF);
+      if (NOV && s.n > 200) this.consider('seasonal', pNov, st.fastPred, st.sigmaF);
       if (s.n > 100 && process.env.RANGE !== undefined) {
         const pRange = s.calRange.update(s.range.surprise(x));
         this.consider('spike', pRange, st.fastPred, st.sigmaF);
@@ -321,6 +367,10 @@ export class UnivariateDetector {
 
   private consider(stat: UnivariateStatistic, surprise: number, expected: number, sigma: number): void {
     const st = this.st;
+    if (surprise > 0) {
+      SUM.v += surprise;
+      SUM.k++;
+    }
     if (!(surprise > st.best)) return;
     st.best = surprise;
     st.stat = stat;
@@ -389,7 +439,8 @@ export class UnivariateDetector {
     const st = this.st;
     const r = this.out;
     // Bonferroni over the six components: the best of six p-values is not a p-value.
-    const surprise = Math.max(0, st.best - BONFERRONI);
+    const surprise0 = FISHER ? fisher(SUM.v, FK) : Math.max(0, st.best - BONFERRONI);
+    const surprise = FINAL && s.n > 20 ? s.calFinal.update(surprise0) : surprise0;
     const score = s.n <= o.probationPoints ? 0 : 1 - Math.pow(2, -surprise / (o.surpriseAtOne / 2));
     r.surprise = surprise;
     r.statistic = st.stat;
@@ -433,6 +484,7 @@ export class UnivariateDetector {
 
 /** Per-point intermediates, reused (not part of the state). */
 interface Step {
+  t: number;
   dt: number;
   typical: number;
   gap: boolean;
@@ -511,6 +563,9 @@ export interface DetectorCore {
   range: RangeTail;
   calRange: TailCalibrator;
   nov: NoveltyCodebook;
+  calFinal: TailCalibrator;
+  sched: Float64Array;
+  schedT: number;
   calNov: TailCalibrator;
   gm: Ewma;
   gs: Ewma;
@@ -558,6 +613,9 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     range: new RangeTail(),
     calRange: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
     nov: new NoveltyCodebook(NOVK, 2, NOVRAD),
+    sched: new Float64Array(24),
+    schedT: 0,
+    calFinal: process.env.FINAL === 'u' ? new TailCalibrator(FU, 500, FF).withUpper(FU2, UPPER_MAX_EXCESS) : new TailCalibrator(FU, 500, FF),
     calNov: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
     gm: new Ewma(0.001),
     gs: new Ewma(0.001),
