@@ -59,6 +59,14 @@ export class TailCalibrator {
   private maxExcess2 = 0;
   private exceed2 = 0;
   private excess2 = 0;
+  /** Runs declustering: a run of exceedances counts once, with its largest excess. */
+  decluster = false;
+  private peak1 = -1;
+  private peak2 = -1;
+  /** Extremal index bonus: add −log10 θ, θ = runs / exceedances (both decayed, with a prior). */
+  theta = false;
+  private runs = 5;
+  private pts = 5;
 
   constructor(u = 2, priorPoints = 500, forget = 1 / 5000, maxExcess = 3) {
     this.u = u;
@@ -83,6 +91,10 @@ export class TailCalibrator {
 
   /** Calibrated surprise of `s` under what has been seen so far (does not learn `s`). */
   calibrate(s: number): number {
+    return this.calibrate0(s) + (this.theta && s > this.u ? Math.log10(this.pts / this.runs) : 0);
+  }
+
+  private calibrate0(s: number): number {
     const base = -Math.log10(this.exceed / this.n);
     if (s <= this.u) return (s * base) / this.u;
     const c = base + ((s - this.u) * LOG10E) / (this.excess / this.exceed);
@@ -98,17 +110,35 @@ export class TailCalibrator {
     this.n = this.n * keep + 1;
     this.exceed *= keep;
     this.excess *= keep;
+    this.runs *= keep;
+    this.pts *= keep;
     if (s > this.u) {
-      this.exceed += 1;
-      this.excess += Math.min(s - this.u, this.maxExcess);
-    }
+      this.pts += 1;
+      if (this.peak1 < 0) this.runs += 1;
+      const e = Math.min(s - this.u, this.maxExcess);
+      if (!this.decluster || this.peak1 < 0) {
+        this.exceed += 1;
+        this.excess += e;
+        this.peak1 = e;
+      } else if (e > this.peak1) {
+        this.excess += e - this.peak1;
+        this.peak1 = e;
+      }
+    } else this.peak1 = -1;
     if (this.u2 < Number.POSITIVE_INFINITY) {
       this.exceed2 *= keep;
       this.excess2 *= keep;
       if (s > this.u2) {
-        this.exceed2 += 1;
-        this.excess2 += Math.min(Math.log(s / this.u2), this.maxExcess2);
-      }
+        const e = Math.min(Math.log(s / this.u2), this.maxExcess2);
+        if (!this.decluster || this.peak2 < 0) {
+          this.exceed2 += 1;
+          this.excess2 += e;
+          this.peak2 = e;
+        } else if (e > this.peak2) {
+          this.excess2 += e - this.peak2;
+          this.peak2 = e;
+        }
+      } else this.peak2 = -1;
     }
   }
 

@@ -159,6 +159,14 @@ const SCHED = process.env.SCHED !== undefined;
 const SCHEDK = Number(process.env.SCHEDK ?? 1.5);
 const SCHEDM = Number(process.env.SCHEDM ?? 0);
 const SCHEDF = Number(process.env.SCHEDF ?? 0.8);
+const W: Record<string, number> = JSON.parse(process.env.W ?? '{}');
+const DC = (process.env.DC ?? '').split(',');
+const TH = (process.env.TH ?? '').split(',');
+function dc(c: TailCalibrator, name: string): TailCalibrator {
+  c.decluster = DC.includes(name);
+  c.theta = TH.includes(name);
+  return c;
+}
 const COOL = Number(process.env.COOL ?? 48);
 
 export class UnivariateDetector {
@@ -365,8 +373,9 @@ export class UnivariateDetector {
     st.frozen = s.run >= 2 && pStuck > 2;
   }
 
-  private consider(stat: UnivariateStatistic, surprise: number, expected: number, sigma: number): void {
+  private consider(stat: UnivariateStatistic, surprise0: number, expected: number, sigma: number): void {
     const st = this.st;
+    const surprise = surprise0 + (W[stat] ?? 0);
     if (surprise > 0) {
       SUM.v += surprise;
       SUM.k++;
@@ -605,18 +614,18 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     cusum: new Cusum(0.5, 20),
     varRatio: new Ewma(VAR_ALPHA),
     repeat: new Ewma(0.01),
-    calSpike: new TailCalibrator().withUpper(SPIKE_UPPER, UPPER_MAX_EXCESS),
-    calSeason: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
-    calVariance: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
-    calShift: new TailCalibrator(),
-    calDrift: new TailCalibrator(2, 500, 1 / 5000, DRIFT_MAX_EXCESS),
+    calSpike: dc(new TailCalibrator().withUpper(SPIKE_UPPER, UPPER_MAX_EXCESS), 'spike'),
+    calSeason: dc(new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS), 'seasonal'),
+    calVariance: dc(new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS), 'variance'),
+    calShift: dc(new TailCalibrator(), 'shift'),
+    calDrift: dc(new TailCalibrator(2, 500, 1 / 5000, DRIFT_MAX_EXCESS), 'drift'),
     range: new RangeTail(),
     calRange: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
     nov: new NoveltyCodebook(NOVK, 2, NOVRAD),
     sched: new Float64Array(24),
     schedT: 0,
     calFinal: process.env.FINAL === 'u' ? new TailCalibrator(FU, 500, FF).withUpper(FU2, UPPER_MAX_EXCESS) : new TailCalibrator(FU, 500, FF),
-    calNov: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
+    calNov: dc(new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS), 'nov'),
     gm: new Ewma(0.001),
     gs: new Ewma(0.001),
     nlev: new Ewma(0.5),
