@@ -5,8 +5,9 @@
  * ARTime), each with a decayed usage weight. `distance(f)` is how far f lies from the
  * nearest prototype; `learn(f)` moves that prototype towards f, or, when f is farther
  * than the radius from all of them, replaces the least used prototype by f.
- * O(K·D) per point, K·(D + 1) numbers of state.
+ * O(K·D) per point, K·(D + 1) float32 numbers of state, snapshotted packed (packed.ts).
  */
+import { packFloat32, unpackFloat32 } from './packed.ts';
 import { checkVersion } from './ring-buffer.ts';
 
 export interface NoveltyCodebookState {
@@ -16,8 +17,9 @@ export interface NoveltyCodebookState {
   radius: number;
   forget: number;
   used: number;
-  protos: number[];
-  weight: number[];
+  /** Packed float32 prototypes (used × dims) and weights (used). */
+  protos: string;
+  weight: string;
 }
 
 export class NoveltyCodebook {
@@ -26,8 +28,8 @@ export class NoveltyCodebook {
   readonly radius: number;
   readonly forget: number;
   private used = 0;
-  private readonly protos: Float64Array;
-  private readonly weight: Float64Array;
+  private readonly protos: Float32Array;
+  private readonly weight: Float32Array;
   private nearest = -1;
   private nearestDist = Number.POSITIVE_INFINITY;
 
@@ -36,8 +38,8 @@ export class NoveltyCodebook {
     this.dims = dims;
     this.radius = radius;
     this.forget = forget;
-    this.protos = new Float64Array(size * dims);
-    this.weight = new Float64Array(size);
+    this.protos = new Float32Array(size * dims);
+    this.weight = new Float32Array(size);
   }
 
   /** Distance from f to the nearest prototype (+∞ while the codebook is empty). */
@@ -61,9 +63,9 @@ export class NoveltyCodebook {
     return this.nearestDist;
   }
 
-  /** Weight of the prototype found by the last `distance` call (0 if none). */
-  get nearestWeight(): number {
-    return this.nearest < 0 ? 0 : (this.weight[this.nearest] as number);
+  /** Coordinate j of the prototype found by the last `distance` call (NaN if none). */
+  nearestFeature(j: number): number {
+    return this.nearest < 0 ? Number.NaN : (this.protos[this.nearest * this.dims + j] as number);
   }
 
   /** Learns f; call `distance(f)` first. */
@@ -99,8 +101,8 @@ export class NoveltyCodebook {
       radius: this.radius,
       forget: this.forget,
       used: this.used,
-      protos: Array.from(this.protos.subarray(0, this.used * this.dims)),
-      weight: Array.from(this.weight.subarray(0, this.used)),
+      protos: packFloat32(this.protos.subarray(0, this.used * this.dims)),
+      weight: packFloat32(this.weight.subarray(0, this.used)),
     };
   }
 
@@ -108,8 +110,8 @@ export class NoveltyCodebook {
     checkVersion(s.v, 'NoveltyCodebook');
     const c = new NoveltyCodebook(s.size, s.dims, s.radius, s.forget);
     c.used = s.used;
-    c.protos.set(s.protos);
-    c.weight.set(s.weight);
+    c.protos.set(unpackFloat32(s.protos, s.used * s.dims));
+    c.weight.set(unpackFloat32(s.weight, s.used));
     return c;
   }
 }
