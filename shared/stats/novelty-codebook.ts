@@ -17,6 +17,8 @@ export interface NoveltyCodebookState {
   radius: number;
   forget: number;
   used: number;
+  /** Decay not yet applied to the weights. */
+  g: number;
   /** Packed float32 prototypes (used × dims) and weights (used). */
   protos: string;
   weight: string;
@@ -30,6 +32,8 @@ export class NoveltyCodebook {
   private used = 0;
   private readonly protos: Float32Array;
   private readonly weight: Float32Array;
+  /** Decay not yet applied to the stored weights (true weight = stored · g). */
+  private g = 1;
   private nearest = -1;
   private nearestDist = Number.POSITIVE_INFINITY;
 
@@ -68,15 +72,25 @@ export class NoveltyCodebook {
     return this.nearest < 0 ? Number.NaN : (this.protos[this.nearest * this.dims + j] as number);
   }
 
+  /**
+   * Ages every weight by `1 − forget` at once: weights are kept divided by g, the decay so
+   * far, and folded in only when g gets small.
+   */
+  private decay(): void {
+    this.g *= 1 - this.forget;
+    if (this.g > 1e-6) return;
+    for (let k = 0; k < this.used; k++) this.weight[k] = (this.weight[k] as number) * this.g;
+    this.g = 1;
+  }
+
   /** Learns f; call `distance(f)` first. */
   learn(f: ArrayLike<number>): void {
     const D = this.dims;
-    const keep = 1 - this.forget;
-    for (let k = 0; k < this.used; k++) this.weight[k] = (this.weight[k] as number) * keep;
+    this.decay();
     let k = this.nearest;
     if (k >= 0 && this.nearestDist <= this.radius) {
-      const w = (this.weight[k] as number) + 1;
-      this.weight[k] = w;
+      const w = (this.weight[k] as number) * this.g + 1;
+      this.weight[k] = w / this.g;
       const a = Math.max(1 / w, 0.02);
       for (let j = 0; j < D; j++) {
         const p = this.protos[k * D + j] as number;
@@ -89,7 +103,7 @@ export class NoveltyCodebook {
       k = 0;
       for (let i = 1; i < this.size; i++) if ((this.weight[i] as number) < (this.weight[k] as number)) k = i;
     }
-    this.weight[k] = 1;
+    this.weight[k] = 1 / this.g;
     for (let j = 0; j < D; j++) this.protos[k * D + j] = f[j] as number;
   }
 
@@ -101,6 +115,7 @@ export class NoveltyCodebook {
       radius: this.radius,
       forget: this.forget,
       used: this.used,
+      g: this.g,
       protos: packFloat32(this.protos.subarray(0, this.used * this.dims)),
       weight: packFloat32(this.weight.subarray(0, this.used)),
     };
@@ -110,6 +125,7 @@ export class NoveltyCodebook {
     checkVersion(s.v, 'NoveltyCodebook');
     const c = new NoveltyCodebook(s.size, s.dims, s.radius, s.forget);
     c.used = s.used;
+    c.g = s.g;
     c.protos.set(unpackFloat32(s.protos, s.used * s.dims));
     c.weight.set(unpackFloat32(s.weight, s.used));
     return c;

@@ -10,7 +10,6 @@
  * detector calibrates it against this series' own history like every other component.
  * O(K) per point (K = 24 prototypes); state ≈ 0.6 KB.
  */
-import { Ewma, type EwmaState } from './ewma.ts';
 import { NoveltyCodebook, type NoveltyCodebookState } from './novelty-codebook.ts';
 import { normalTail } from './normal.ts';
 import { checkVersion } from './ring-buffer.ts';
@@ -18,11 +17,9 @@ import { checkVersion } from './ring-buffer.ts';
 export interface NoveltyState {
   v: 1;
   codebook: NoveltyCodebookState;
-  mean: EwmaState;
-  spread: EwmaState;
-  level: EwmaState;
-  volatility: EwmaState;
-  /** The last value learned (null before any). */
+  /** Points learned; the long-run mean and spread, short-term level and volatility; the last value. */
+  n: number;
+  means: [number, number, number, number];
   last: number | null;
 }
 
@@ -39,15 +36,22 @@ const MEAN_ABS_TO_SIGMA = 1.25;
 
 export class Novelty {
   private codebook = new NoveltyCodebook(PROTOTYPES, 2, RADIUS);
-  private mean = new Ewma(LONG_ALPHA);
-  private spread = new Ewma(LONG_ALPHA);
-  private level = new Ewma(LEVEL_ALPHA);
-  private volatility = new Ewma(VOLATILITY_ALPHA);
+  /** Points learned, and exponentially weighted means (weight ≥ 1/n while young). */
+  private n = 0;
+  private mean = 0;
+  private spread = 0;
+  private level = 0;
+  private volatility = 0;
   private last = Number.NaN;
   private readonly features = new Float64Array(2);
   private scored = false;
   /** The long-run spread used for the last score (explanations convert back with it). */
   unit = 0;
+
+  /** Points learned. */
+  get count(): number {
+    return this.n;
+  }
 
   /** Forgets the features of the last scored point (a new point starts). */
   clear(): void {
@@ -57,11 +61,11 @@ export class Novelty {
   /** Raw surprise of x; call `learn` after it for the same point. */
   score(x: number, floor: number): number {
     this.scored = false;
-    if (this.mean.count === 0 || this.volatility.count === 0) return 0;
-    const unit = (this.unit = Math.max(this.spread.mean * MEAN_ABS_TO_SIGMA, floor));
-    const level = this.level.mean + LEVEL_ALPHA * (x - this.level.mean);
-    const vol = this.volatility.mean + VOLATILITY_ALPHA * (Math.abs(x - this.last) - this.volatility.mean);
-    this.features[0] = (level - this.mean.mean) / unit;
+    if (this.n === 0) return 0;
+    const unit = (this.unit = Math.max(this.spread * MEAN_ABS_TO_SIGMA, floor));
+    const level = this.level + LEVEL_ALPHA * (x - this.level);
+    const vol = this.volatility + VOLATILITY_ALPHA * (Math.abs(x - this.last) - this.volatility);
+    this.features[0] = (level - this.mean) / unit;
     this.features[1] = vol / unit;
     const d = this.codebook.distance(this.features);
     this.scored = true;
@@ -71,16 +75,19 @@ export class Novelty {
 
   /** The level of the nearest prototype of the last scored point, in the series' units. */
   nearestLevel(): number {
-    return this.mean.mean + this.codebook.nearestFeature(0) * this.unit;
+    return this.mean + this.codebook.nearestFeature(0) * this.unit;
   }
 
   learn(x: number): void {
     if (this.scored) this.codebook.learn(this.features);
     this.scored = false;
-    this.mean.push(x);
-    this.spread.push(Math.abs(x - this.mean.mean));
-    this.level.push(x);
-    this.volatility.push(Number.isNaN(this.last) ? 0 : Math.abs(x - this.last));
+    const n = ++this.n;
+    const w = (alpha: number): number => Math.max(alpha, 1 / n);
+    this.mean += w(LONG_ALPHA) * (x - this.mean);
+    this.spread += w(LONG_ALPHA) * (Math.abs(x - this.mean) - this.spread);
+    this.level += w(LEVEL_ALPHA) * (x - this.level);
+    const step = Number.isNaN(this.last) ? 0 : Math.abs(x - this.last);
+    this.volatility += w(VOLATILITY_ALPHA) * (step - this.volatility);
     this.last = x;
   }
 
@@ -88,23 +95,19 @@ export class Novelty {
     return {
       v: 1,
       codebook: this.codebook.snapshot(),
-      mean: this.mean.snapshot(),
-      spread: this.spread.snapshot(),
-      level: this.level.snapshot(),
-      volatility: this.volatility.snapshot(),
+      n: this.n,
+      means: [this.mean, this.spread, this.level, this.volatility],
       last: Number.isNaN(this.last) ? null : this.last,
     };
   }
 
   static restore(s: NoveltyState): Novelty {
     checkVersion(s.v, 'Novelty');
-    const n = new Novelty();
-    n.codebook = NoveltyCodebook.restore(s.codebook);
-    n.mean = Ewma.restore(s.mean);
-    n.spread = Ewma.restore(s.spread);
-    n.level = Ewma.restore(s.level);
-    n.volatility = Ewma.restore(s.volatility);
-    n.last = s.last ?? Number.NaN;
-    return n;
+    const r = new Novelty();
+    r.codebook = NoveltyCodebook.restore(s.codebook);
+    r.n = s.n;
+    [r.mean, r.spread, r.level, r.volatility] = s.means;
+    r.last = s.last ?? Number.NaN;
+    return r;
   }
 }

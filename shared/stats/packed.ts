@@ -13,7 +13,8 @@ export function packFloat32(a: Float32Array): string {
 
 export function unpackFloat32(s: string, length: number): Float32Array {
   const bytes = Buffer.from(s, 'base64');
-  if (bytes.length !== length * 4) throw new TypeError(`packed Float32 array of ${length} has ${bytes.length} bytes`);
+  if (bytes.length !== length * 4)
+    throw new TypeError(`packed Float32 array of ${length} has ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) out[i] = view.getFloat32(i * 4, true);
@@ -28,7 +29,8 @@ export function packUint16(a: Uint16Array): string {
 
 export function unpackUint16(s: string, length: number): Uint16Array {
   const bytes = Buffer.from(s, 'base64');
-  if (bytes.length !== length * 2) throw new TypeError(`packed Uint16 array of ${length} has ${bytes.length} bytes`);
+  if (bytes.length !== length * 2)
+    throw new TypeError(`packed Uint16 array of ${length} has ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Uint16Array(length);
   for (let i = 0; i < length; i++) out[i] = view.getUint16(i * 2, true);

@@ -32,27 +32,33 @@ import { checkVersion } from './ring-buffer.ts';
 export type ExcessFrom = 'peak' | 'all';
 
 /**
- * Version 2 added the upper level (`u2` null when there is none), version 3 the runs
- * declustering (`points`, `peak`, `excessFrom`) and the power-law upper tail; older states
- * restore with every past exceedance taken as its own run.
+ * Version 2 added the upper level (`u2` null when there is none). Version 3 (runs
+ * declustering, power-law upper level) keeps its numbers in two arrays to stay small:
+ * `lo` = [u, forget, maxExcess, n, runs, points, excess, peak] and `hi` = [u2, maxLogExcess,
+ * runs, points, logExcess, peak] or null. Older states restore with every past exceedance
+ * taken as its own run.
  */
-export interface TailCalibratorState {
-  v: 1 | 2 | 3;
+export type TailCalibratorState = TailCalibratorStateV3 | TailCalibratorStateV2;
+
+export interface TailCalibratorStateV3 {
+  v: 3;
+  from: ExcessFrom;
+  lo: number[];
+  hi: number[] | null;
+}
+
+export interface TailCalibratorStateV2 {
+  v: 1 | 2;
   u: number;
   forget: number;
   maxExcess: number;
   n: number;
   exceed: number;
   excess: number;
-  excessFrom?: ExcessFrom;
-  points?: number;
-  peak?: number;
   u2?: number | null;
   maxExcess2?: number;
   exceed2?: number;
-  points2?: number;
   excess2?: number;
-  peak2?: number;
 }
 
 const LOG10E = Math.LOG10E;
@@ -77,6 +83,8 @@ export class TailCalibrator {
   private points2 = 0;
   private excess2 = 0;
   private peak2 = -1;
+  /** 10^−u2: the well-calibrated rate over u2, the least the upper level assumes. */
+  private floor2 = 0;
 
   constructor(u = 2, priorPoints = 500, forget = 1 / 5000, maxExcess = 3, excessFrom: ExcessFrom = 'peak') {
     this.u = u;
@@ -94,6 +102,7 @@ export class TailCalibrator {
    */
   withUpper(u2: number, maxLogExcess: number): this {
     this.u2 = u2;
+    this.floor2 = Math.pow(10, -u2);
     this.maxExcess2 = maxLogExcess;
     this.exceed2 = this.points2 = this.n * Math.pow(10, -u2);
     // Slope of −log10 P at u2 for P = 10^−s is 1 per unit, i.e. b = u2·ln 10 in ln(s/u2).
@@ -109,7 +118,7 @@ export class TailCalibrator {
     const count = this.excessFrom === 'all' ? this.points : this.exceed;
     const c = base + ((s - this.u) * LOG10E) / (this.excess / count);
     if (!(s > this.u2)) return c;
-    const rate2 = Math.max(this.exceed2 - UPPER_MIN_EXCEED, this.n * Math.pow(10, -this.u2)) / this.n;
+    const rate2 = Math.max(this.exceed2 - UPPER_MIN_EXCEED, this.n * this.floor2) / this.n;
     const count2 = this.excessFrom === 'all' ? this.points2 : this.exceed2;
     const c2 = -Math.log10(rate2) + (count2 / this.excess2) * Math.log10(s / this.u2);
     return c2 < c ? c2 : c;
@@ -151,37 +160,51 @@ export class TailCalibrator {
     return c;
   }
 
-  snapshot(): TailCalibratorState {
-    const { u, forget, maxExcess, excessFrom, n, exceed, points, excess, peak } = this;
-    const { maxExcess2, exceed2, points2, excess2, peak2 } = this;
-    const u2 = this.u2 < Number.POSITIVE_INFINITY ? this.u2 : null;
-    return {
-      v: 3,
-      ...{ u, forget, maxExcess, excessFrom, n, exceed, points, excess, peak },
-      ...{ u2, maxExcess2, exceed2, points2, excess2, peak2 },
-    };
+  snapshot(): TailCalibratorStateV3 {
+    const lo = [
+      this.u,
+      this.forget,
+      this.maxExcess,
+      this.n,
+      this.exceed,
+      this.points,
+      this.excess,
+      this.peak,
+    ];
+    const hi =
+      this.u2 === Number.POSITIVE_INFINITY
+        ? null
+        : [this.u2, this.maxExcess2, this.exceed2, this.points2, this.excess2, this.peak2];
+    return { v: 3, from: this.excessFrom, lo, hi };
   }
 
   /**
    * Restores a state. Older versions take each past exceedance as its own run; a version-2
    * upper level (exponential) becomes a power law with the same mean excess in log terms.
+   * `from` overrides how an older state's excesses are read (for smoothed statistics).
    */
-  static restore(s: TailCalibratorState): TailCalibrator {
+  static restore(s: TailCalibratorState, from?: ExcessFrom): TailCalibrator {
     checkVersion(s.v, 'TailCalibrator', 3);
-    const c = new TailCalibrator(s.u, 1, s.forget, s.maxExcess, s.excessFrom ?? 'peak');
+    if (s.v === 3) {
+      const lo = s.lo.map(Number);
+      const c = new TailCalibrator(lo[0], 1, lo[1], lo[2], s.from);
+      [c.n, c.exceed, c.points, c.excess, c.peak] = lo.slice(3) as [number, number, number, number, number];
+      if (s.hi !== null) {
+        const hi = s.hi.map(Number);
+        c.withUpper(hi[0] as number, hi[1] as number);
+        [c.exceed2, c.points2, c.excess2, c.peak2] = hi.slice(2) as [number, number, number, number];
+      }
+      return c;
+    }
+    const c = new TailCalibrator(s.u, 1, s.forget, s.maxExcess, from ?? 'peak');
     c.n = s.n;
-    c.exceed = s.exceed;
-    c.points = s.points ?? s.exceed;
+    c.exceed = c.points = s.exceed;
     c.excess = s.excess;
-    c.peak = s.peak ?? -1;
-    if (s.v >= 2 && typeof s.u2 === 'number') {
-      c.u2 = s.u2;
-      c.maxExcess2 = s.maxExcess2 ?? 0;
-      c.exceed2 = s.exceed2 ?? 0;
-      c.points2 = s.points2 ?? c.exceed2;
-      c.peak2 = s.peak2 ?? -1;
+    if (s.v === 2 && typeof s.u2 === 'number') {
+      c.withUpper(s.u2, s.maxExcess2 ?? 0);
+      c.exceed2 = c.points2 = s.exceed2 ?? 0;
       const meanExcess = (s.excess2 ?? 0) / Math.max(c.exceed2, 1e-300);
-      c.excess2 = s.v === 3 ? (s.excess2 ?? 0) : c.exceed2 * Math.log1p(meanExcess / c.u2);
+      c.excess2 = c.exceed2 * Math.log1p(meanExcess / s.u2);
     }
     return c;
   }

@@ -32,7 +32,7 @@ export interface UnivariateOptions {
    */
   seasonBins: number;
   /**
-   * Bins of the hour-of-week correction on top of the daily profile (84 = 2-hour bins);
+   * Bins of the hour-of-week correction on top of the daily profile (42 = 4-hour bins);
    * 0 disables it. Used once two weeks are learned and it explains the series better.
    */
   weekBins: number;
@@ -53,7 +53,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: Readonly<UnivariateOptions> = Object.fr
   cooldownPoints: 48,
   seasonPeriodMs: 86_400_000,
   seasonBins: 144,
-  weekBins: 84,
+  weekBins: 42,
   gapFactor: 10,
   surpriseAtOne: 8,
 });

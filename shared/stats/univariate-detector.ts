@@ -162,7 +162,7 @@ export class UnivariateDetector {
     const varies = s.fast.scale > 10 * st.floor;
     if (learned) {
       const novelty = s.calNovelty.update(s.novelty.score(x, st.floor));
-      if (s.n > NOVELTY_AFTER) {
+      if (s.novelty.count > NOVELTY_AFTER) {
         const stat = Math.abs(zf) > RANGE_Z ? 'spike' : 'shift';
         this.consider(stat, novelty, s.novelty.nearestLevel(), 0.5 * s.novelty.unit);
       }
@@ -336,9 +336,26 @@ interface Step {
 
 function newStep(): Step {
   return {
-    ...{ dt: 0, typical: 0, gap: false, floor: 0, slowPred: 0, useSeason: false, season: 0 },
-    ...{ seasonalPred: 0, daily: 0, rs: 0, dz: 0, sigmaS: 0, fastPred: 0, sigmaF: 0, rf: 0 },
-    ...{ best: 0, stat: 'spike', expected: 0, half: 0, frozen: false },
+    dt: 0,
+    typical: 0,
+    gap: false,
+    floor: 0,
+    slowPred: 0,
+    useSeason: false,
+    season: 0,
+    seasonalPred: 0,
+    daily: 0,
+    rs: 0,
+    dz: 0,
+    sigmaS: 0,
+    fastPred: 0,
+    sigmaF: 0,
+    rf: 0,
+    best: 0,
+    stat: 'spike',
+    expected: 0,
+    half: 0,
+    frozen: false,
   };
 }
 

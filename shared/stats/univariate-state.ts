@@ -13,7 +13,12 @@ import { checkVersion } from './ring-buffer.ts';
 import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
 import { RunLength, type RunLengthState } from './run-length.ts';
 import type { SeasonalProfileState } from './seasonal-profile.ts';
-import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
+import {
+  TailCalibrator,
+  type ExcessFrom,
+  type TailCalibratorState,
+  type TailCalibratorStateV2,
+} from './tail-calibrator.ts';
 import {
   DRIFT_MAX_EXCESS,
   DRIFT_SPREAD_ALPHA,
@@ -140,7 +145,8 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
     stuck: s.stuck !== undefined ? RunLength.restore(s.stuck) : RunLength.fromOld(orZero(run), oldRepeat(s)),
     novelty: s.novelty !== undefined ? Novelty.restore(s.novelty) : new Novelty(),
     recurrence: recurrenceOf(s, options),
-    calNovelty: s.calNovelty !== undefined ? TailCalibrator.restore(s.calNovelty) : pointCalibrator(SEASON_UPPER),
+    calNovelty:
+      s.calNovelty !== undefined ? TailCalibrator.restore(s.calNovelty) : pointCalibrator(SEASON_UPPER),
     ...calibratorsOf(s),
     short: Ewma.restore(s.short),
     long: Ewma.restore(s.long),
@@ -149,11 +155,14 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
 }
 
 function profileOf(v: number, p: PhaseProfileState | SeasonalProfileState): PhaseProfile {
-  return v === 4 ? PhaseProfile.restore(p as PhaseProfileState) : PhaseProfile.fromSeasonal(p as SeasonalProfileState);
+  return v === 4
+    ? PhaseProfile.restore(p as PhaseProfileState)
+    : PhaseProfile.fromSeasonal(p as SeasonalProfileState);
 }
 
 function oldRepeat(s: UnivariateState): EwmaState {
-  if (s.repeat === undefined) throw new TypeError(`UnivariateDetector state version ${s.v} without its repeat rate`);
+  if (s.repeat === undefined)
+    throw new TypeError(`UnivariateDetector state version ${s.v} without its repeat rate`);
   return s.repeat;
 }
 
@@ -179,16 +188,18 @@ function calibratorsOf(s: UnivariateState): Calibrators {
       calDrift: TailCalibrator.restore(s.calDrift),
     };
   }
-  const upper = (c: TailCalibratorState, u2: number): TailCalibrator => {
-    const r = TailCalibrator.restore(c);
-    return typeof c.u2 === 'number' ? r : r.withUpper(u2, UPPER_MAX_LOG_EXCESS);
+  // Before version 4 every calibrator state was of version 1 or 2.
+  const old = (c: TailCalibratorState): TailCalibratorStateV2 => c as TailCalibratorStateV2;
+  const upper = (c: TailCalibratorState, u2: number, from: ExcessFrom): TailCalibrator => {
+    const r = TailCalibrator.restore(c, from);
+    return typeof old(c).u2 === 'number' ? r : r.withUpper(u2, UPPER_MAX_LOG_EXCESS);
   };
-  const all = (c: TailCalibratorState): TailCalibratorState => ({ ...c, excessFrom: 'all' });
+  const drift = s.v < 3 ? { ...old(s.calDrift), maxExcess: DRIFT_MAX_EXCESS } : s.calDrift;
   return {
-    calSpike: upper(s.calSpike, SPIKE_UPPER),
-    calSeason: upper(s.calSeason, SEASON_UPPER),
-    calVariance: upper(all(s.calVariance), SEASON_UPPER),
-    calShift: TailCalibrator.restore(all(s.calShift)),
-    calDrift: TailCalibrator.restore(all(s.v < 3 ? { ...s.calDrift, maxExcess: DRIFT_MAX_EXCESS } : s.calDrift)),
+    calSpike: upper(s.calSpike, SPIKE_UPPER, 'peak'),
+    calSeason: upper(s.calSeason, SEASON_UPPER, 'peak'),
+    calVariance: upper(s.calVariance, SEASON_UPPER, 'all'),
+    calShift: TailCalibrator.restore(s.calShift, 'all'),
+    calDrift: TailCalibrator.restore(drift, 'all'),
   };
 }

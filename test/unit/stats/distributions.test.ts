@@ -157,7 +157,9 @@ describe('TailCalibrator', () => {
     const r = TailCalibrator.restore(JSON.parse(JSON.stringify(c.snapshot())));
     expect(r.calibrate(9)).toBe(c.calibrate(9));
     const v2 = { v: 2 as const, u: 2, forget: 1 / 5000, maxExcess: 3, n: 600, exceed: 12, excess: 8 };
-    expect(TailCalibrator.restore({ ...v2, u2: 8, maxExcess2: 20, exceed2: 3, excess2: 30 }).calibrate(20)).toBeGreaterThan(0);
-    expect(() => TailCalibrator.restore({ ...v2, v: 4 as unknown as 3 })).toThrow(/version 4/);
+    expect(
+      TailCalibrator.restore({ ...v2, u2: 8, maxExcess2: 20, exceed2: 3, excess2: 30 }).calibrate(20),
+    ).toBeGreaterThan(0);
+    expect(() => TailCalibrator.restore({ ...v2, v: 4 as unknown as 2 })).toThrow(/version 4/);
   });
 });

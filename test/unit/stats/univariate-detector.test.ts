@@ -33,8 +33,9 @@ function kindTotals(kind: string): { recall: number; fpPer1000: number } {
 }
 
 describe('univariate detector on the labelled corpus', () => {
-  // Today 77.0, 73.4 and 76.7; the issue's bar is 65, the detector before the upper tail
-  // levels reached 75.3, 69.2 and 74.5 — which these floors would reject.
+  // Today 77.7, 74.2 and 77.8 (version 3 of the detector: 77.0, 73.4 and 76.7); the
+  // detector before the upper tail levels reached 75.3, 69.2 and 74.5 — which these floors
+  // would reject.
   it('reaches a NAB score of 74 on average over seeds and 70 on each (standard profile)', () => {
     const scores = results.map((r) => r.score);
     expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(74);
@@ -45,12 +46,16 @@ describe('univariate detector on the labelled corpus', () => {
   // one component shows up by name. Drift is the hard case: a slow ramp is often still
   // inside the noise when the window around its onset closes. The NAB-like families
   // carry harmless spikes and bursts by design, hence their higher false-positive limits.
+  // Periodic-shape changes: 1.5, not 1 — since the drift test's calibration counts runs
+  // (issue 14), it flags the days a changed daily curve takes to relearn (≈ 1.1–1.4 a
+  // thousand on these seeds, 0.3 on the held-out ones), the price of catching drifts on
+  // real telemetry that the point-counting calibration discounted.
   const floors: Record<string, { recall: number; fpPer1000: number }> = {
     spike: { recall: 0.8, fpPer1000: 0.6 },
     dip: { recall: 0.75, fpPer1000: 1 },
     level_shift: { recall: 0.85, fpPer1000: 1 },
     variance: { recall: 0.65, fpPer1000: 0.8 },
-    periodic_shape: { recall: 0.85, fpPer1000: 1 },
+    periodic_shape: { recall: 0.85, fpPer1000: 1.5 },
     stuck: { recall: 0.95, fpPer1000: 1 },
     drift: { recall: 0.3, fpPer1000: 0.8 },
     normal: { recall: Number.NaN, fpPer1000: 0.6 },
@@ -124,7 +129,9 @@ describe('univariate detector behaviour', () => {
   });
   it('restores states of versions 1 to 3 (written by earlier releases) and rejects unknown versions', () => {
     // A version-3 state as the previous release wrote it (400 Gaussian points, 1 min apart).
-    const v3 = JSON.parse(readFileSync(new URL('../../fixtures/univariate/state-v3.json', import.meta.url), 'utf8'));
+    const v3 = JSON.parse(
+      readFileSync(new URL('../../fixtures/univariate/state-v3.json', import.meta.url), 'utf8'),
+    );
     const v1Cal = (c: Record<string, unknown>) => {
       const { u2: _u2, maxExcess2: _m2, exceed2: _e2, excess2: _x2, ...rest } = c;
       return { ...rest, v: 1 };
@@ -142,7 +149,7 @@ describe('univariate detector behaviour', () => {
       expect(scores.every((x) => x >= 0 && x < 0.5)).toBe(true);
       const snap = viaJson(r.snapshot());
       expect(snap.v).toBe(4);
-      expect(snap.calSpike.u2).toBe(8);
+      expect(JSON.stringify(snap.calSpike)).toContain('"hi":[8,7,');
       expect(UnivariateDetector.restore(snap).snapshot()).toEqual(snap);
     }
     const snap = viaJson(new UnivariateDetector().snapshot());
