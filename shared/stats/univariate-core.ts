@@ -4,6 +4,7 @@
  * restore (univariate-state.ts), so neither imports the other.
  */
 import { Cusum } from './cusum.ts';
+import { EpisodeGate } from './episode-gate.ts';
 import { Ewma } from './ewma.ts';
 import { Novelty } from './novelty.ts';
 import { P2Quantile } from './p2-quantile.ts';
@@ -107,11 +108,7 @@ export interface DetectorCore {
   held: number;
   /** Net points the drift spread has refused to learn (see univariate-detector.ts). */
   rejects: number;
-  inEpisode: boolean;
-  quiet: number;
-  episode: number;
-  /** Largest surprise of the open episode. */
-  peak: number;
+  episodes: EpisodeGate;
   interval: P2Quantile;
   fast: RobustHolt;
   slow: Ewma;
@@ -157,10 +154,7 @@ export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
     lastX: Number.NaN,
     held: 0,
     rejects: 0,
-    inEpisode: false,
-    quiet: 0,
-    episode: 0,
-    peak: 0,
+    episodes: new EpisodeGate(),
     interval: new P2Quantile(0.5),
     fast: new RobustHolt(),
     slow: new Ewma(0.01),

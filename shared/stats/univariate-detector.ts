@@ -22,6 +22,7 @@
  *
  * Cost: O(1) per point, no allocation (the result object is reused); state ≈ 4–5 KB.
  */
+import { scoreOf } from './episode-gate.ts';
 import { alphaForInterval } from './ewma.ts';
 import { normalTail } from './normal.ts';
 import {
@@ -53,8 +54,6 @@ const BONFERRONI = Math.log10(7);
 const DRIFT_HOLD_Z = 2;
 /** Points after which a held baseline (or a refused spread) follows again. */
 const DRIFT_HOLD_POINTS = 150;
-/** A point this many times as surprising as the one that opened its episode is news. */
-const ESCALATION = 3;
 /** Points before the novelty component speaks (its codebook needs a history). */
 const NOVELTY_AFTER = 200;
 
@@ -267,33 +266,16 @@ export class UnivariateDetector {
     const st = this.st;
     const r = this.out;
     const surprise = Math.max(0, st.best - BONFERRONI);
-    const score = s.n <= o.probationPoints ? 0 : 1 - Math.pow(2, (-2 * surprise) / o.surpriseAtOne);
+    const score = s.n <= o.probationPoints ? 0 : scoreOf(surprise, o.surpriseAtOne);
     r.surprise = surprise;
     r.statistic = st.stat;
     r.expected = st.expected;
     r.lower = st.expected - st.half;
     r.upper = st.expected + st.half;
-    let escalation = false;
-    if (!s.inEpisode) {
-      if (score >= o.threshold) {
-        s.inEpisode = true;
-        s.episode++;
-        s.quiet = 0;
-        s.peak = surprise;
-        r.alert = true;
-      }
-    } else {
-      if (score < o.exitThreshold) {
-        if (++s.quiet >= o.cooldownPoints) s.inEpisode = false;
-      } else s.quiet = 0;
-      escalation = score >= o.threshold && surprise > ESCALATION * s.peak;
-      if (surprise > s.peak) s.peak = surprise;
-    }
-    // Inside an episode only the opening point, and a point far more surprising than
-    // anything before in it, carry the full score: one anomaly is one high score.
-    r.score = s.inEpisode && !r.alert && !escalation ? Math.min(score, o.exitThreshold) : score;
-    r.inEpisode = s.inEpisode;
-    r.episode = s.episode;
+    r.score = s.episodes.step(score, surprise, o);
+    r.alert = s.episodes.alert;
+    r.inEpisode = s.episodes.inEpisode;
+    r.episode = s.episodes.episode;
     return r;
   }
 

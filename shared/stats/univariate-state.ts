@@ -4,6 +4,7 @@
  * keeps what it learned and starts what it lacks from scratch.
  */
 import { Cusum, type CusumState } from './cusum.ts';
+import { EpisodeGate } from './episode-gate.ts';
 import { Ewma, type EwmaState } from './ewma.ts';
 import { Novelty, type NoveltyState } from './novelty.ts';
 import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
@@ -79,7 +80,8 @@ const nan = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const num = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
 
 export function snapshotDetector(options: Readonly<UnivariateOptions>, c: DetectorCore): UnivariateState {
-  const flags = [c.inEpisode ? 1 : 0, c.quiet, c.episode, c.held, c.rejects, c.peak];
+  const e = c.episodes;
+  const flags = [e.inEpisode ? 1 : 0, e.quiet, e.episode, c.held, c.rejects, e.peak];
   return {
     v: 4,
     options: { ...options },
@@ -127,10 +129,12 @@ export function restoreDetector(s: UnivariateState, options: Readonly<Univariate
     lastX: num(lastX),
     held: orZero(held),
     rejects: orZero(rejects),
-    inEpisode: inEpisode === 1,
-    quiet: num(quiet),
-    episode: num(episode),
-    peak: orZero(peak),
+    episodes: EpisodeGate.restore({
+      inEpisode: inEpisode === 1,
+      quiet: num(quiet),
+      episode: num(episode),
+      peak: orZero(peak),
+    }),
     interval: P2Quantile.restore(s.interval),
     fast: RobustHolt.restore(s.fast),
     slow: Ewma.restore(s.slow),
