@@ -24,7 +24,6 @@
  */
 import { scoreOf } from './episode-gate.ts';
 import { alphaForInterval } from './ewma.ts';
-import { normalTail } from './normal.ts';
 import {
   DEFAULT_UNIVARIATE_OPTIONS,
   newCore,
@@ -37,6 +36,14 @@ import {
   type UnivariateStatistic,
 } from './univariate-core.ts';
 import { restoreDetector, snapshotDetector, type UnivariateState } from './univariate-state.ts';
+import {
+  clamp,
+  CLIPPED_Z2_MEAN,
+  gaussSurprise,
+  newStep,
+  varianceSurprise,
+  type Step,
+} from './univariate-step.ts';
 
 export { DEFAULT_UNIVARIATE_OPTIONS };
 export type { UnivariateOptions, UnivariateResult, UnivariateStatistic };
@@ -44,7 +51,6 @@ export type { UnivariateOptions, UnivariateResult, UnivariateStatistic };
 /** z beyond which a residual is "outside the expected range" in explanations (p ≈ 1e-4). */
 const RANGE_Z = 3.9;
 const LOG10E = Math.LOG10E;
-const VAR_DOF = 2 / VAR_ALPHA - 1;
 /** Per-period learning rate of the seasonal profiles (half-life ≈ 4 periods). */
 const SEASON_RATE = 0.15;
 const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
@@ -288,74 +294,4 @@ export class UnivariateDetector {
     d.s = restoreDetector(state, d.options);
     return d;
   }
-}
-
-/** Per-point intermediates, reused (not part of the state). */
-interface Step {
-  dt: number;
-  typical: number;
-  gap: boolean;
-  floor: number;
-  slowPred: number;
-  useSeason: boolean;
-  season: number;
-  seasonalPred: number;
-  /** The daily profile's expectation (whether or not it is used). */
-  daily: number;
-  rs: number;
-  /** The drift statistic (standardised short − long difference). */
-  dz: number;
-  sigmaS: number;
-  fastPred: number;
-  sigmaF: number;
-  rf: number;
-  best: number;
-  stat: UnivariateStatistic;
-  expected: number;
-  half: number;
-  frozen: boolean;
-}
-
-function newStep(): Step {
-  return {
-    dt: 0,
-    typical: 0,
-    gap: false,
-    floor: 0,
-    slowPred: 0,
-    useSeason: false,
-    season: 0,
-    seasonalPred: 0,
-    daily: 0,
-    rs: 0,
-    dz: 0,
-    sigmaS: 0,
-    fastPred: 0,
-    sigmaF: 0,
-    rf: 0,
-    best: 0,
-    stat: 'spike',
-    expected: 0,
-    half: 0,
-    frozen: false,
-  };
-}
-
-/** −log10 of the two-sided Gaussian tail of z. */
-function gaussSurprise(z: number): number {
-  return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
-}
-
-/** Mean of min(Z², 9) for Z ~ N(0, 1): what the clipped variance statistic averages to. */
-const CLIPPED_Z2_MEAN = 0.9707;
-
-/** −log10 of the two-sided χ²_ν tail of a variance ratio (Wilson–Hilferty 1931). */
-function varianceSurprise(ratio: number): number {
-  const v = 2 / (9 * VAR_DOF);
-  const z = (Math.cbrt(Math.max(ratio, 0)) - (1 - v)) / Math.sqrt(v);
-  return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
-}
-
-function clamp(r: number, b: number): number {
-  return r > b ? b : r < -b ? -b : r;
 }
