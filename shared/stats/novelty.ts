@@ -81,13 +81,13 @@ export class Novelty {
   learn(x: number): void {
     if (this.scored) this.codebook.learn(this.features);
     this.scored = false;
-    const n = ++this.n;
-    const w = (alpha: number): number => Math.max(alpha, 1 / n);
-    this.mean += w(LONG_ALPHA) * (x - this.mean);
-    this.spread += w(LONG_ALPHA) * (Math.abs(x - this.mean) - this.spread);
-    this.level += w(LEVEL_ALPHA) * (x - this.level);
+    const young = 1 / ++this.n;
+    const long = Math.max(LONG_ALPHA, young);
+    this.mean += long * (x - this.mean);
+    this.spread += long * (Math.abs(x - this.mean) - this.spread);
+    this.level += Math.max(LEVEL_ALPHA, young) * (x - this.level);
     const step = Number.isNaN(this.last) ? 0 : Math.abs(x - this.last);
-    this.volatility += w(VOLATILITY_ALPHA) * (step - this.volatility);
+    this.volatility += Math.max(VOLATILITY_ALPHA, young) * (step - this.volatility);
     this.last = x;
   }
 

@@ -232,17 +232,15 @@ export class UnivariateDetector {
     if (s.cusum.statistic > s.cusum.h) s.cusum.reset();
 
     const clipped = st.seasonalPred + clamp(st.rs, 3 * st.sigmaS);
-    const aSlow = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+    if (st.dt !== st.ratesDt || st.typical !== st.ratesTypical) this.rates();
+    const aSlow = st.slowRate;
     s.slow.pushWithAlpha(clipped - st.season, Number.isNaN(s.slow.mean) ? 1 : aSlow);
     if (s.profile !== null) {
-      // Per-sample rate such that each bin forgets at SEASON_RATE per period.
-      const share = st.typical > 0 ? Math.min(1, st.typical / (o.seasonPeriodMs / s.profile.bins)) : 1;
-      s.profile.update(t, clipped - st.slowPred, 1 - Math.pow(1 - SEASON_RATE, share));
+      s.profile.update(t, clipped - st.slowPred, st.dayRate);
     }
     if (o.weekBins > 0) {
       // The week learns what the daily profile leaves, at the same per-period rate.
-      const share = st.typical > 0 ? Math.min(1, st.typical / (WEEK_MS / s.week.bins)) : 1;
-      s.week.update(t, clipped - st.slowPred - st.daily, 1 - Math.pow(1 - SEASON_RATE, share));
+      s.week.update(t, clipped - st.slowPred - st.daily, st.weekRate);
     }
     s.novelty.learn(x);
     s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(st.rs) : Math.min(Math.abs(st.rs), 3 * st.sigmaS), 0.02);
@@ -263,6 +261,24 @@ export class UnivariateDetector {
     const normal = s.dStat.count < 50 || Math.abs(d - s.dStat.mean) < 3 * s.dStat.std;
     s.rejects = normal ? Math.max(0, s.rejects - 1) : s.rejects + 1;
     if (normal || s.rejects > DRIFT_HOLD_POINTS) s.dStat.push(d);
+  }
+
+  /**
+   * Learning rates for this sampling interval (recomputed only when it changes): the slow
+   * level's time-based rate, and per-sample profile rates such that each bin forgets at
+   * SEASON_RATE per period.
+   */
+  private rates(): void {
+    const o = this.options;
+    const s = this.s;
+    const st = this.st;
+    st.ratesDt = st.dt;
+    st.ratesTypical = st.typical;
+    st.slowRate = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+    const perSample = (binMs: number): number =>
+      1 - Math.pow(1 - SEASON_RATE, st.typical > 0 ? Math.min(1, st.typical / binMs) : 1);
+    st.dayRate = s.profile === null ? 0 : perSample(o.seasonPeriodMs / s.profile.bins);
+    st.weekRate = perSample(WEEK_MS / s.week.bins);
   }
 
   /** Score, explanation and the episode state machine. */

@@ -31,6 +31,12 @@ export interface Step {
   expected: number;
   half: number;
   frozen: boolean;
+  /** Learning rates and the interval they were computed for. */
+  ratesDt: number;
+  ratesTypical: number;
+  slowRate: number;
+  dayRate: number;
+  weekRate: number;
 }
 
 export function newStep(): Step {
@@ -55,22 +61,35 @@ export function newStep(): Step {
     expected: 0,
     half: 0,
     frozen: false,
+    ratesDt: Number.NaN,
+    ratesTypical: Number.NaN,
+    slowRate: 0,
+    dayRate: 0,
+    weekRate: 0,
   };
 }
 
-/** −log10 of the two-sided Gaussian tail of z. */
+/**
+ * |z| under which a surprise is taken as 0: it is under 0.5, and no surprise under the
+ * Bonferroni term (0.85) can give a score; skipping the tail function there saves most
+ * of its calls (most points are ordinary).
+ */
+const ORDINARY_Z = 1;
+
+/** −log10 of the two-sided Gaussian tail of z (0 for an ordinary |z| < 1). */
 export function gaussSurprise(z: number): number {
-  return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
+  const a = Math.abs(z);
+  return a < ORDINARY_Z ? 0 : -Math.log10(Math.max(2 * normalTail(a), 1e-300));
 }
 
 /** Mean of min(Z², 9) for Z ~ N(0, 1): what the clipped variance statistic averages to. */
 export const CLIPPED_Z2_MEAN = 0.9707;
+const WH_V = 2 / (9 * VAR_DOF);
+const WH_SD = Math.sqrt(WH_V);
 
 /** −log10 of the two-sided χ²_ν tail of a variance ratio (Wilson–Hilferty 1931). */
 export function varianceSurprise(ratio: number): number {
-  const v = 2 / (9 * VAR_DOF);
-  const z = (Math.cbrt(Math.max(ratio, 0)) - (1 - v)) / Math.sqrt(v);
-  return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
+  return gaussSurprise((Math.cbrt(Math.max(ratio, 0)) - (1 - WH_V)) / WH_SD);
 }
 
 export function clamp(r: number, b: number): number {
