@@ -201,7 +201,8 @@ export class TailCalibrator {
     c.exceed = c.points = s.exceed;
     c.excess = s.excess;
     if (s.v === 2 && typeof s.u2 === 'number') {
-      c.withUpper(s.u2, s.maxExcess2 ?? 0);
+      // The old cap on an excess over u2 caps the log excess at the same surprise.
+      c.withUpper(s.u2, Math.log1p((s.maxExcess2 ?? 0) / s.u2));
       c.exceed2 = c.points2 = s.exceed2 ?? 0;
       const meanExcess = (s.excess2 ?? 0) / Math.max(c.exceed2, 1e-300);
       c.excess2 = c.exceed2 * Math.log1p(meanExcess / s.u2);
