@@ -113,6 +113,7 @@ export class TailCalibrator {
 
   /** Calibrated surprise of `s` under what has been seen so far (does not learn `s`). */
   calibrate(s: number): number {
+    if (!(s > 0)) return 0;
     const base = -Math.log10(this.exceed / this.n);
     if (s <= this.u) return (s * base) / this.u;
     const count = this.excessFrom === 'all' ? this.points : this.exceed;

@@ -232,7 +232,11 @@ export class UnivariateDetector {
     if (s.cusum.statistic > s.cusum.h) s.cusum.reset();
 
     const clipped = st.seasonalPred + clamp(st.rs, 3 * st.sigmaS);
-    if (st.dt !== st.ratesDt || st.typical !== st.ratesTypical) this.rates();
+    if (st.typical !== st.ratesTypical) this.rates();
+    if (st.dt !== st.slowDt) {
+      st.slowDt = st.dt;
+      st.slowRate = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+    }
     const aSlow = st.slowRate;
     s.slow.pushWithAlpha(clipped - st.season, Number.isNaN(s.slow.mean) ? 1 : aSlow);
     if (s.profile !== null) {
@@ -264,21 +268,18 @@ export class UnivariateDetector {
   }
 
   /**
-   * Learning rates for this sampling interval (recomputed only when it changes): the slow
-   * level's time-based rate, and per-sample profile rates such that each bin forgets at
-   * SEASON_RATE per period.
+   * Learning rates for this sampling interval (recomputed only when it changes): per-sample
+   * profile rates such that each bin forgets at SEASON_RATE per period; and the slow
+   * level's time-based rate, which depends on it.
    */
   private rates(): void {
     const o = this.options;
     const s = this.s;
     const st = this.st;
-    st.ratesDt = st.dt;
     st.ratesTypical = st.typical;
-    st.slowRate = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
-    const perSample = (binMs: number): number =>
-      1 - Math.pow(1 - SEASON_RATE, st.typical > 0 ? Math.min(1, st.typical / binMs) : 1);
-    st.dayRate = s.profile === null ? 0 : perSample(o.seasonPeriodMs / s.profile.bins);
-    st.weekRate = perSample(WEEK_MS / s.week.bins);
+    st.slowDt = Number.NaN;
+    st.dayRate = s.profile === null ? 0 : perSampleRate(st.typical, o.seasonPeriodMs / s.profile.bins);
+    st.weekRate = perSampleRate(st.typical, WEEK_MS / s.week.bins);
   }
 
   /** Score, explanation and the episode state machine. */
@@ -310,4 +311,9 @@ export class UnivariateDetector {
     d.s = restoreDetector(state, d.options);
     return d;
   }
+}
+
+/** Per-sample rate at which a bin of `binMs` forgets SEASON_RATE per period. */
+function perSampleRate(typical: number, binMs: number): number {
+  return 1 - Math.pow(1 - SEASON_RATE, typical > 0 ? Math.min(1, typical / binMs) : 1);
 }

@@ -31,9 +31,9 @@ export interface Step {
   expected: number;
   half: number;
   frozen: boolean;
-  /** Learning rates and the interval they were computed for. */
-  ratesDt: number;
+  /** Learning rates and the intervals they were computed for. */
   ratesTypical: number;
+  slowDt: number;
   slowRate: number;
   dayRate: number;
   weekRate: number;
@@ -61,8 +61,8 @@ export function newStep(): Step {
     expected: 0,
     half: 0,
     frozen: false,
-    ratesDt: Number.NaN,
     ratesTypical: Number.NaN,
+    slowDt: Number.NaN,
     slowRate: 0,
     dayRate: 0,
     weekRate: 0,
