@@ -28,8 +28,8 @@ export interface UnivariateOptions {
   /** Length of the seasonal period in ms (a day); 0 disables the seasonal model. */
   seasonPeriodMs: number;
   /**
-   * Bins of the daily profile (144 = 10-minute bins: fine enough for the sharp daily edges
-   * of 5-minute telemetry; hourly data then has a bin of its own for each reading).
+   * Bins of the daily profile (24 = hourly bins, interpolated between their centres).
+   * Finer bins learn more slowly and, on NAB, were no better overall (docs/univariate.md).
    */
   seasonBins: number;
   /**
@@ -53,7 +53,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: Readonly<UnivariateOptions> = Object.fr
   exitThreshold: 0.3,
   cooldownPoints: 48,
   seasonPeriodMs: 86_400_000,
-  seasonBins: 144,
+  seasonBins: 24,
   weekBins: 42,
   gapFactor: 10,
   surpriseAtOne: 8,

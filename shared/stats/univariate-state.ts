@@ -34,7 +34,7 @@ import {
 
 /**
  * Version 2 added the hour-of-week correction, version 3 the upper calibration levels.
- * Version 4: packed profiles (phase-profile.ts; 144 daily bins by default), runs-declustered calibrators with power-law upper levels, the
+ * Version 4: packed profiles (phase-profile.ts), runs-declustered calibrators with power-law upper levels, the
  * run-length stuck test (`stuck` replaces `repeat` and the run scalar), the novelty and
  * recurrence components, and the `rejects` and `peak` scalars.
  */
