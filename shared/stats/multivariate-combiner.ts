@@ -119,20 +119,28 @@ export class MultivariateCombiner {
       r.alert = false;
       return r;
     }
-    this.n++;
+    const o = this.options;
+    // During probation the metrics' own models are still settling: nothing is learned from
+    // their surprises yet; for as long again the calibrators learn before the combination
+    // speaks (and the CUSUM starts only then, not from the settling models' surprises).
+    if (++this.n <= o.probationPoints) {
+      r.score = r.surprise = 0;
+      r.alert = false;
+      return r;
+    }
     // Fisher's statistic of this row, calibrated; its CUSUM (Page 1954) over rows, for a
     // fault that keeps several metrics a little off for a while; the single worst metric.
     const raw = fisherSurprise(sum, k);
     const fisher = this.fisher.update(raw);
-    this.cusum = Math.max(0, this.cusum + raw - CUSUM_K);
+    const speaks = this.n > 2 * o.probationPoints;
+    this.cusum = speaks ? Math.max(0, this.cusum + raw - CUSUM_K) : 0;
     const sustained = this.sustained.update(this.cusum);
     const max = best - Math.log10(k);
     const top = Math.max(fisher, sustained, max);
     r.rule = top === max ? 'max' : top === fisher ? 'fisher' : 'sustained';
     // One metric: its own surprise; several: the best of three tests, Bonferroni for three.
     r.surprise = k === 1 ? best : Math.max(0, top - BONFERRONI_3);
-    const o = this.options;
-    const score = this.n <= o.probationPoints ? 0 : scoreOf(r.surprise, o.surpriseAtOne);
+    const score = speaks ? scoreOf(r.surprise, o.surpriseAtOne) : 0;
     r.score = this.episodes.step(score, r.surprise, o);
     r.alert = this.episodes.alert;
     r.inEpisode = this.episodes.inEpisode;
