@@ -114,20 +114,12 @@ export class MultivariateCombiner {
       }
     }
     r.column = column;
-    if (k === 0) {
-      r.score = r.surprise = 0;
-      r.alert = false;
-      return r;
-    }
+    if (k === 0) return this.silent();
     const o = this.options;
     // During probation the metrics' own models are still settling: nothing is learned from
     // their surprises yet; for as long again the calibrators learn before the combination
     // speaks (and the CUSUM starts only then, not from the settling models' surprises).
-    if (++this.n <= o.probationPoints) {
-      r.score = r.surprise = 0;
-      r.alert = false;
-      return r;
-    }
+    if (++this.n <= o.probationPoints) return this.silent();
     // Fisher's statistic of this row, calibrated; its CUSUM (Page 1954) over rows, for a
     // fault that keeps several metrics a little off for a while; the single worst metric.
     const raw = fisherSurprise(sum, k);
@@ -137,12 +129,23 @@ export class MultivariateCombiner {
     const sustained = this.sustained.update(this.cusum);
     const max = best - Math.log10(k);
     const top = Math.max(fisher, sustained, max);
-    r.rule = top === max ? 'max' : top === fisher ? 'fisher' : 'sustained';
+    r.rule = k === 1 || top === max ? 'max' : top === fisher ? 'fisher' : 'sustained';
     // One metric: its own surprise; several: the best of three tests, Bonferroni for three.
     r.surprise = k === 1 ? best : Math.max(0, top - BONFERRONI_3);
     const score = speaks ? scoreOf(r.surprise, o.surpriseAtOne) : 0;
     r.score = this.episodes.step(score, r.surprise, o);
     r.alert = this.episodes.alert;
+    r.inEpisode = this.episodes.inEpisode;
+    r.episode = this.episodes.episode;
+    return r;
+  }
+
+  /** A row that scores 0 and leaves the episode as it is. */
+  private silent(): CombinedResult {
+    const r = this.out;
+    r.score = r.surprise = 0;
+    r.rule = 'max';
+    r.alert = false;
     r.inEpisode = this.episodes.inEpisode;
     r.episode = this.episodes.episode;
     return r;
