@@ -69,13 +69,23 @@ export class KafkaSource implements EventSource {
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         // The member has left the group: whoever gets the partitions next must restore
-        // from the checkpoint, and so must this instance if kafkajs restarts it.
+        // from the changelog, and so must this instance if kafkajs restarts it.
         tracker.assign([]);
         this.logger.error(
           { err: payload.error, groupId, restart: payload.restart },
           `consumer crashed${payload.restart ? ', restarting' : ''}: ${errorMessage(payload.error)}`,
         );
+        // kafkajs restarts the consumer after a retriable crash (e.g. a group coordinator
+        // still loading): start() keeps waiting for that join rather than failing.
+        if (payload.restart) return;
         reject(connectError(payload.error, this.brokers));
+        if (this.stopping === undefined) {
+          this.options.onFatal?.(
+            vigilError('VGL_ERR_CONSUMER_FATAL', [groupId, errorMessage(payload.error)], {
+              cause: payload.error,
+            }),
+          );
+        }
       });
     });
     joined.catch(() => undefined);
@@ -84,6 +94,8 @@ export class KafkaSource implements EventSource {
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
       await consumer.run({
+        // A transactional handler commits offsets inside its transaction.
+        autoCommit: this.options.transactional !== true,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.eachBatch(payload, handler, tracker),
@@ -145,6 +157,10 @@ export class KafkaSource implements EventSource {
       clearInterval(beat);
     }
     payload.resolveOffset(last);
+    if (this.options.transactional === true) {
+      await payload.heartbeat();
+      return;
+    }
     // The committed offset is the next one to read, hence +1.
     const next = (BigInt(last) + 1n).toString();
     await payload.commitOffsetsIfNecessary({

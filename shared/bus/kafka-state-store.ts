@@ -17,7 +17,7 @@ export class KafkaStateStore implements StateStore {
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
-    private readonly ensureTopic: () => Promise<void>,
+    private readonly ensureTopic: () => Promise<unknown>,
     private readonly publisher: () => Promise<KafkaPublisher>,
     private readonly logger: BusLogger,
   ) {}

@@ -129,7 +129,8 @@ export class MemorySource implements EventSource, GroupMember {
         continue;
       }
       backoff = this.tuning.retryBackoffMs.initial;
-      this.group.commit(pick.tp, pick.last + 1);
+      // A transactional handler committed the offset itself, with its outputs.
+      if (this.options.transactional !== true) this.group.commit(pick.tp, pick.last + 1);
       this.committed(pick.tp.topic);
     }
   }

@@ -8,6 +8,11 @@
  */
 import type {
   Bus,
+  ChangelogRecordHandler,
+  PartitionChannel,
+  PartitionChannelSpec,
+  PartitionCommit,
+  TopicPartition,
   EventSource,
   OutboundMessage,
   Publisher,
@@ -17,11 +22,12 @@ import type {
 } from '../pipeline/ports.ts';
 import { vigilError } from '../errors.ts';
 import { silentLogger, type BusLogger } from './log.ts';
+import { MemoryChangelogs } from './memory-changelog.ts';
 import { MemoryGroup } from './memory-group.ts';
 import { MemoryTopic } from './memory-log.ts';
 import { MemorySource } from './memory-source.ts';
 import { readStateFile, stateFilePath, writeStateFile } from './file-state.ts';
-import { partitionForKey } from './partitioner.ts';
+import { partitionForKey } from '../events/partitioner.ts';
 import { coreTopics, resolveTopicNames, stateTopic, type TopicNames } from './topics.ts';
 
 export interface MemoryBusOptions {
@@ -37,6 +43,8 @@ export interface MemoryBusOptions {
   logger?: BusLogger;
   /** Keep detector state in files under this directory, so it survives restarts. */
   stateDir?: string;
+  /** Tests: an error to fail a partition's commit with (checked on every commit). */
+  failCommit?: (input: TopicPartition) => Error | undefined;
 }
 
 export interface MemoryBus extends Bus {
@@ -82,29 +90,48 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     });
   };
 
+  const append = (name: string, messages: readonly OutboundMessage[]): void => {
+    if (messages.length === 0) return;
+    const t = topic(name);
+    for (const m of messages) {
+      let partition: number;
+      if (m.key === null) {
+        partition = roundRobin.get(name) ?? 0;
+        roundRobin.set(name, (partition + 1) % partitions);
+      } else {
+        partition = partitionForKey(m.key, partitions);
+      }
+      const value = typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : m.value;
+      t.append(partition, {
+        key: m.key === null ? null : Buffer.from(m.key, 'utf8'),
+        value,
+        headers: { ...m.headers },
+      });
+    }
+    t.notify();
+  };
+
   const publisher: Publisher = {
     async publish(name: string, messages: OutboundMessage[]): Promise<void> {
       assertOpen('publish');
-      if (messages.length === 0) return;
-      const t = topic(name);
-      for (const m of messages) {
-        let partition: number;
-        if (m.key === null) {
-          partition = roundRobin.get(name) ?? 0;
-          roundRobin.set(name, (partition + 1) % partitions);
-        } else {
-          partition = partitionForKey(m.key, partitions);
-        }
-        const value = typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : m.value;
-        t.append(partition, {
-          key: m.key === null ? null : Buffer.from(m.key, 'utf8'),
-          value,
-          headers: { ...m.headers },
-        });
-      }
-      t.notify();
+      append(name, messages);
     },
   };
+
+  const changelogs = new MemoryChangelogs(options.stateDir);
+
+  // The whole commit happens in one synchronous step, so it is atomic in this process.
+  const openPartition = async (spec: PartitionChannelSpec): Promise<PartitionChannel> => ({
+    async commit(work: PartitionCommit): Promise<void> {
+      assertOpen('commit');
+      const fault = options.failCommit?.(spec.input);
+      if (fault !== undefined) throw fault;
+      for (const o of work.outputs) append(o.topic, o.messages);
+      changelogs.apply(spec.changelogTopic, spec.input.partition, work.state);
+      groups.get(spec.groupId)?.commit(spec.input, Number(work.nextOffset));
+    },
+    async close(): Promise<void> {},
+  });
 
   return {
     topics: names,
@@ -126,6 +153,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     async publisher(): Promise<Publisher> {
       assertOpen('publisher');
       return publisher;
+    },
+    openPartition,
+    async readChangelog(name: string, parts: number[], onRecord: ChangelogRecordHandler): Promise<void> {
+      assertOpen('readChangelog');
+      changelogs.read(name, parts, onRecord);
     },
     stateStore(service: string): StateStore {
       assertOpen('stateStore');
@@ -156,6 +188,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     async close(): Promise<void> {
       // Sources drain first: their last batches may still publish and save state.
       await Promise.all([...sources].map((s) => s.stop()));
+      changelogs.flush();
       closed = true;
     },
   };

@@ -1,15 +1,22 @@
 /**
  * The detector contract. A detector sees one event at a time, in event-time order per
- * entity, and returns at most one finding. It is pure in-memory computation: no I/O,
- * no logging, no wall clock (time comes from `ctx`). The pipeline owns alert identity,
- * episode merging, suppression, state checkpoints and metrics around it.
+ * partition, and returns at most one finding (more through `ctx.emit`). It is pure
+ * in-memory computation: no I/O, no logging, no wall clock (time comes from `ctx`). Its
+ * state lives in keyed stores it declares at creation (`keyed-state.ts`); the pipeline
+ * owns alert identity, episode merging, suppression, state changelogs and metrics.
  */
 import { z } from 'zod';
-import type { AlertCategory, AlertEntity, EventByType, EventType, Severity } from '../events/types.ts';
+import type { Alert, AlertCategory, AlertEntity, EventByType, EventType, Severity } from '../events/types.ts';
+import type { DetectorEnvironment } from './environment.ts';
+import type { DetectorState } from './keyed-state.ts';
 
 export interface DetectorContext {
   /** Event time of the event being processed, epoch ms. */
   readonly eventTime: number;
+  /** Highest event time this partition has seen, this event included (epoch ms). */
+  readonly watermark: number;
+  /** Raises a further finding for this event, when one event reveals more than one anomaly. */
+  emit(finding: Finding): void;
 }
 
 /** What was observed, against what baseline, by which statistic. */
@@ -42,13 +49,22 @@ export interface Finding {
   episodeKey?: string;
   /** Ids of related alerts (used by correlating detectors). */
   related?: readonly string[];
+  /**
+   * Event time the anomaly is dated to when it is not the event's own (e.g. the moment a
+   * silent device became overdue); it starts the alert's episode and id bucket.
+   */
+  at?: number;
+  /** Evidence event ids when they are not the event's own (at most 20 are kept). */
+  sampleEventIds?: readonly string[];
 }
 
-export interface Detector<E, S> {
+export interface Detector<E> {
   update(event: E, ctx: DetectorContext): Finding | null;
-  /** JSON-serialisable state with a `version`, restored with `restore`. */
-  snapshot(): S;
-  restore(state: S): void;
+  /**
+   * Correlating detectors only: every alert the other detectors of this partition create
+   * or update, in event order, right after the event that caused it.
+   */
+  onAlert?(alert: Readonly<Alert>, ctx: DetectorContext): Finding | null;
 }
 
 /** Settings every detector has; a detector's own schema extends these. */
@@ -85,27 +101,55 @@ export type DetectorConfigOf<Shape extends z.ZodRawShape> = z.infer<
  * only what `config` returned.
  */
 export interface DetectorDefinition<T extends EventType = EventType> {
-  /** Catalogue id (DESIGN.md §4), e.g. "access.cross_tenant". */
+  /** Catalogue id (docs/architecture.md, "Detector catalogue"), e.g. "access.cross_tenant". */
   readonly id: string;
   readonly eventType: T;
   readonly category: AlertCategory;
   readonly description: string;
   /** Strict schema of the detector's section: unknown keys rejected, every key defaulted. */
   readonly config: z.ZodType<BaseDetectorConfig>;
-  create(config: BaseDetectorConfig): Detector<EventByType[T], unknown>;
+  /**
+   * Re-keys the stream for this detector (Kafka Streams' repartition): events whose key
+   * is defined are forwarded, keyed by it, to an internal topic `<input>.by-<name>`, and
+   * this detector runs on that topic's partitions — so it sees every event of one key
+   * (e.g. one badge at every site), whatever partition the event came in on.
+   */
+  readonly keyBy?: RepartitionKey<EventByType[T]>;
+  /**
+   * `state` is the detector's own namespace of keyed stores in one partition; `env` the
+   * calendars and sites declared in config.
+   */
+  create(
+    config: BaseDetectorConfig,
+    state: DetectorState,
+    env: DetectorEnvironment,
+  ): Detector<EventByType[T]>;
+}
+
+export interface RepartitionKey<E> {
+  /** Names the internal topic and changelog; letters, digits, `_-`. */
+  readonly name: string;
+  key(event: E): string | undefined;
 }
 
 /**
  * Declares a detector. `config` is the detector's own keys (each with a default and a
  * description, the unit in its name); the common keys of `baseDetectorConfig` are added.
+ * Two definitions may share an id (e.g. one part keyed by zone, one re-keyed by badge):
+ * they share the config section and must declare the same keys.
  */
-export function defineDetector<T extends EventType, Shape extends z.ZodRawShape, S>(def: {
+export function defineDetector<T extends EventType, Shape extends z.ZodRawShape>(def: {
   id: string;
   eventType: T;
   category: AlertCategory;
   description: string;
   config: Shape;
-  create(config: DetectorConfigOf<Shape>): Detector<EventByType[T], S>;
+  keyBy?: RepartitionKey<EventByType[T]>;
+  create(
+    config: DetectorConfigOf<Shape>,
+    state: DetectorState,
+    env: DetectorEnvironment,
+  ): Detector<EventByType[T]>;
 }): DetectorDefinition<T> {
   const schema = z.strictObject({ ...baseDetectorConfig, ...def.config });
   return {
@@ -114,7 +158,8 @@ export function defineDetector<T extends EventType, Shape extends z.ZodRawShape,
     category: def.category,
     description: def.description,
     config: schema as unknown as z.ZodType<BaseDetectorConfig>,
+    ...(def.keyBy === undefined ? {} : { keyBy: def.keyBy }),
     // The only configs reaching create are ones this schema produced.
-    create: (config) => def.create(config as DetectorConfigOf<Shape>),
+    create: (config, state, env) => def.create(config as DetectorConfigOf<Shape>, state, env),
   };
 }

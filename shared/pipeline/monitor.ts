@@ -1,59 +1,64 @@
 /**
- * A monitor service: consume → validate → detect → emit → commit, for one input topic.
- * One Processor per assigned partition holds the baselines of the entities keyed to it.
- * A batch resolves (and the bus commits its offsets) only after its alerts, dead letters
- * and stored events were acknowledged, so a crash replays the batch: at-least-once, with
- * deterministic alert ids that sinks deduplicate.
+ * A monitor service: consume → validate → detect → commit, for one input topic, with
+ * effectively-once state (the Kafka Streams `exactly_once` pattern). Each owned input
+ * partition has a Processor (its keyed state) and a PartitionChannel; a batch's alerts,
+ * dead letters, changed state records and input offset are committed in one transaction,
+ * so a crash or a failed write leaves all of them as they were before the batch. A
+ * failed batch throws away the partition's in-memory state and restores it from the
+ * changelog before the batch comes again, so nothing is learned twice.
  */
 import { decodeMessage, type Decoded } from '../events/decode.ts';
 import type { Alert, EventType, VigilEvent } from '../events/types.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, VigilError, vigilError } from '../errors.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { NO_METRICS, type PipelineLogger, type PipelineMetrics } from './observer.ts';
 import type {
+  Bus,
   EventSource,
   OutboundMessage,
-  Publisher,
+  PartitionChannel,
   SourceBatch,
-  StateStore,
   TopicPartition,
 } from './ports.ts';
-import { Processor, type DetectorFailure, type ProcessorState } from './processor.ts';
+import { Processor, type DetectorFailure, type ProcessorOptions } from './processor.ts';
 import type { ResolvedDetector } from './registry.ts';
-
-export interface EventSink {
-  /** `texts[i]` is event i's JSON as received, when it came alone in its message. */
-  write(events: readonly VigilEvent[], texts?: ReadonlyArray<string | undefined>): Promise<void>;
-}
 
 export interface MonitorOptions {
   service: string;
   eventType: EventType;
+  groupId: string;
   inputTopic: string;
   alertsTopic: string;
   dlqTopic: string;
+  changelogTopic: string;
   detectors: readonly ResolvedDetector[];
   source: EventSource;
-  publisher: Publisher;
-  stateStore?: StateStore | undefined;
-  eventSink?: EventSink | undefined;
-  checkpointIntervalMs: number;
+  bus: Pick<Bus, 'openPartition' | 'readChangelog'>;
+  processor?: ProcessorOptions;
+  /** Re-keyed streams fed from this input: valid events with a key go to `topic`, in the batch's transaction. */
+  repartition?: ReadonlyArray<{ topic: string; key(event: VigilEvent): string | undefined }>;
+  /** Events dated further than this past the wall clock are dead-lettered (default: off). */
+  maxFutureSkewMs?: number;
   log: PipelineLogger;
   metrics?: PipelineMetrics;
-  /** Wall clock, for `detected_at` and checkpoint pacing only. */
+  /** Wall clock, for `detected_at`, the future-skew check and dead letters only. */
   now?: () => number;
 }
 
-interface PartitionState {
+type Status = 'restoring' | 'ready' | 'stale' | 'failed' | 'fenced';
+
+interface Owned {
+  tp: TopicPartition;
   processor: Processor;
-  lastCheckpointMs: number;
-  dirty: boolean;
+  channel: PartitionChannel | undefined;
+  status: Status;
+  failure?: unknown;
 }
 
-const stateKey = (tp: TopicPartition): string => `${tp.topic}:${tp.partition}`;
+const keyOf = (tp: TopicPartition): string => `${tp.topic}:${tp.partition}`;
 
 export class Monitor {
-  private readonly partitions = new Map<string, PartitionState>();
+  private readonly owned = new Map<string, Owned>();
   private detectors: ResolvedDetector[];
   private readonly metrics: PipelineMetrics;
   private readonly now: () => number;
@@ -77,152 +82,232 @@ export class Monitor {
     );
   }
 
-  /** Drains the source (commits what succeeded), then checkpoints every partition. */
+  /** Stops consuming (the batch in flight commits or not, as a whole), then closes channels. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     await this.options.source.stop();
-    await this.checkpoint([...this.partitions.keys()], true);
-    this.partitions.clear();
+    await this.revoke([...this.owned.values()].map((o) => o.tp));
+  }
+
+  /** Ready when every owned partition's state is restored and it is processing. */
+  ready(): boolean {
+    if (!this.running) return false;
+    for (const o of this.owned.values()) if (o.status !== 'ready' && o.status !== 'stale') return false;
+    return true;
+  }
+
+  /** Partitions that cannot be processed, with why (for /readyz and logs). */
+  problems(): string[] {
+    return [...this.owned.values()]
+      .filter((o) => o.status === 'failed' || o.status === 'fenced' || o.status === 'restoring')
+      .map((o) => `${keyOf(o.tp)} ${o.status}${o.failure ? `: ${errorMessage(o.failure)}` : ''}`);
   }
 
   private async assign(tps: TopicPartition[]): Promise<void> {
-    const saved = this.options.stateStore
-      ? await this.options.stateStore.loadAll()
-      : new Map<string, unknown>();
-    for (const tp of tps) {
-      const key = stateKey(tp);
-      if (this.partitions.has(key)) continue;
-      this.partitions.set(key, this.createPartition(key, saved.get(key)));
-    }
+    const fresh = tps.filter((tp) => !this.owned.has(keyOf(tp)));
+    const entries = fresh.map((tp) => this.adopt(tp));
+    await this.restore(entries);
   }
 
-  private createPartition(key: string, saved: unknown): PartitionState {
-    const processor = new Processor(this.detectors);
-    if (saved !== undefined && saved !== null) {
-      const failed = processor.restore(saved as ProcessorState);
-      this.options.log.info({ partition: key, failed }, 'detector state restored');
-      if (failed.length > 0) {
-        this.options.log.warn(
-          { partition: key, detectors: failed, code: 'VGL_ERR_STATE_RESTORE' },
-          'state restore failed',
-        );
+  private adopt(tp: TopicPartition): Owned {
+    const entry: Owned = { tp, processor: this.newProcessor(), channel: undefined, status: 'restoring' };
+    this.owned.set(keyOf(tp), entry);
+    return entry;
+  }
+
+  private newProcessor(): Processor {
+    return new Processor(this.detectors, this.options.processor);
+  }
+
+  /**
+   * Opens each partition's channel first (on Kafka this fences any older owner, so its
+   * last transaction is finished or aborted), then reads their changelog in one pass.
+   * A failure leaves the partitions `failed`: their batches throw until a retry succeeds.
+   */
+  private async restore(entries: Owned[]): Promise<void> {
+    if (entries.length === 0) return;
+    const started = this.now();
+    const { bus, changelogTopic, groupId } = this.options;
+    try {
+      for (const e of entries) {
+        e.status = 'restoring';
+        e.processor = this.newProcessor();
+        e.channel ??= await bus.openPartition({ groupId, input: e.tp, changelogTopic });
       }
+      const byPartition = new Map(entries.map((e) => [e.tp.partition, e] as const));
+      let records = 0;
+      await bus.readChangelog(changelogTopic, [...byPartition.keys()], (partition, key, value) => {
+        byPartition.get(partition)?.processor.state.load(key, value);
+        records++;
+      });
+      for (const e of entries) {
+        e.status = 'ready';
+        e.failure = undefined;
+      }
+      this.metrics.restored((this.now() - started) / 1000, records);
+      this.options.log.info(
+        { partitions: entries.map((e) => keyOf(e.tp)), records, ms: this.now() - started },
+        'detector state restored',
+      );
+    } catch (err) {
+      const failure =
+        err instanceof VigilError
+          ? err
+          : vigilError('VGL_ERR_STATE_RESTORE', [changelogTopic, errorMessage(err)], { cause: err });
+      for (const e of entries) {
+        e.status = 'failed';
+        e.failure = failure;
+      }
+      this.metrics.restoreFailed(entries.length);
+      this.options.log.error(
+        { code: failure.code, partitions: entries.map((e) => keyOf(e.tp)), err: failure.message },
+        'detector state restore failed; the partitions wait',
+      );
     }
-    return { processor, lastCheckpointMs: this.now(), dirty: false };
   }
 
   /** Applies a changed detector config to every partition; baselines carry over. */
   reconfigure(detector: ResolvedDetector): void {
     const id = detector.definition.id;
-    this.detectors = this.detectors.map((d) => (d.definition.id === id ? detector : d));
-    for (const [key, state] of this.partitions) {
-      if (!state.processor.reconfigure(detector)) {
-        this.options.log.warn(
-          { partition: key, detector: id, code: 'VGL_ERR_STATE_RESTORE' },
-          'state not carried over',
-        );
-      }
-    }
+    if (!this.detectors.some((d) => d.definition === detector.definition)) return;
+    this.detectors = this.detectors.map((d) => (d.definition === detector.definition ? detector : d));
+    for (const o of this.owned.values()) o.processor.reconfigure(detector);
     this.options.log.info({ detector: id, config: detector.config }, 'detector reconfigured');
   }
 
   private async revoke(tps: TopicPartition[]): Promise<void> {
-    const keys = tps.map(stateKey);
-    await this.checkpoint(keys, true);
-    for (const key of keys) this.partitions.delete(key);
-  }
-
-  private partition(tp: TopicPartition): PartitionState {
-    const key = stateKey(tp);
-    let state = this.partitions.get(key);
-    if (state === undefined) {
-      // A bus without assignment callbacks (or a race) still gets a fresh processor.
-      state = this.createPartition(key, undefined);
-      this.partitions.set(key, state);
+    for (const tp of tps) {
+      const entry = this.owned.get(keyOf(tp));
+      if (entry === undefined) continue;
+      this.owned.delete(keyOf(tp));
+      await entry.channel?.close().catch((err: unknown) => {
+        this.options.log.warn({ partition: keyOf(tp), err: errorMessage(err) }, 'closing a channel failed');
+      });
     }
-    return state;
   }
 
   async handle(batch: SourceBatch): Promise<void> {
     const started = process.hrtime.bigint();
-    const { eventType } = this.options;
-    const nowMs = this.now();
-    const decoded: Decoded = { events: [], rejections: [], texts: [] };
-    const deadLetters: OutboundMessage[] = [];
+    let entry = this.owned.get(keyOf(batch));
+    if (entry === undefined) entry = this.adopt(batch);
+    if (entry.status === 'fenced') throw entry.failure;
+    if (entry.status !== 'ready') await this.restore([entry]);
+    if (entry.status !== 'ready') throw entry.failure;
+    const { processor, channel } = entry;
 
+    const nowMs = this.now();
+    const decoded: Decoded = { events: [], rejections: [] };
+    const offsets: string[] = [];
+    const deadLetters: OutboundMessage[] = [];
+    // Offsets at or past this were applied by a transaction already (a zombie's fetch).
+    const applied = processor.nextOffset === undefined ? -1n : BigInt(processor.nextOffset);
     for (const message of batch.messages) {
+      if (BigInt(message.offset) < applied) continue;
       const rejectedBefore = decoded.rejections.length;
       const eventsBefore = decoded.events.length;
       decodeMessage(message.value, decoded);
-      // Events of the wrong type on this topic are rejected, not silently ignored.
-      for (let i = eventsBefore; i < decoded.events.length; i++) {
-        const event = decoded.events[i] as VigilEvent;
-        if (event.type !== eventType) {
-          decoded.rejections.push({
-            reason: `type: expected ${eventType} on topic ${batch.topic}, got "${event.type}"`,
-            raw: Buffer.from(JSON.stringify(event)),
-          });
-          decoded.events.splice(i, 1);
-          decoded.texts?.splice(i--, 1);
-        }
-      }
+      this.screen(decoded, eventsBefore, batch.topic, nowMs);
+      while (offsets.length < decoded.events.length) offsets.push(message.offset);
       const source = { topic: batch.topic, partition: batch.partition, offset: message.offset };
       for (let i = rejectedBefore; i < decoded.rejections.length; i++) {
         const r = decoded.rejections[i]!;
         deadLetters.push(deadLetterMessage(r.raw, message.key, source, r.reason, nowMs));
       }
     }
+    const last = batch.messages[batch.messages.length - 1];
+    if (last === undefined) return;
 
-    const state = this.partition(batch);
     const changed = new Map<string, Alert>();
     const failures: DetectorFailure[] = [];
-    state.processor.process(decoded.events, nowMs, changed, failures);
-    if (decoded.events.length > 0) state.dirty = true;
-
-    const alertMessages: OutboundMessage[] = [];
-    for (const alert of changed.values()) {
-      alertMessages.push({ key: alert.alert_id, value: JSON.stringify(alert) });
+    const late: VigilEvent[] = [];
+    try {
+      processor.process(decoded.events, nowMs, changed, failures, late);
+    } catch (err) {
+      entry.status = 'failed';
+      entry.failure = err;
+      this.metrics.restoreFailed(1);
+      throw err;
     }
-    const writes: Promise<void>[] = [];
-    if (alertMessages.length > 0)
-      writes.push(this.options.publisher.publish(this.options.alertsTopic, alertMessages));
-    if (deadLetters.length > 0)
-      writes.push(this.options.publisher.publish(this.options.dlqTopic, deadLetters));
-    if (this.options.eventSink && decoded.events.length > 0)
-      writes.push(this.options.eventSink.write(decoded.events, decoded.texts));
-    await Promise.all(writes);
+    if (late.length > 0) this.deadLetterLate(late, decoded.events, offsets, batch, deadLetters, nowMs);
+    processor.nextOffset = (BigInt(last.offset) + 1n).toString();
+    const records = processor.drain();
 
-    if (nowMs - state.lastCheckpointMs >= this.options.checkpointIntervalMs) {
-      await this.checkpoint([stateKey(batch)], false);
+    const outputs = [];
+    if (changed.size > 0) {
+      const messages = [...changed.values()].map((a) => ({ key: a.alert_id, value: JSON.stringify(a) }));
+      outputs.push({ topic: this.options.alertsTopic, messages });
     }
-    this.report(batch, decoded, changed, failures, started);
+    if (deadLetters.length > 0) outputs.push({ topic: this.options.dlqTopic, messages: deadLetters });
+    for (const r of this.options.repartition ?? []) {
+      const messages: OutboundMessage[] = [];
+      for (const event of decoded.events) {
+        const key = r.key(event);
+        if (key !== undefined) messages.push({ key, value: JSON.stringify(event) });
+      }
+      if (messages.length > 0) outputs.push({ topic: r.topic, messages });
+    }
+    try {
+      await channel!.commit({ outputs, state: records, nextOffset: processor.nextOffset });
+    } catch (err) {
+      const fenced = err instanceof VigilError && err.code === 'VGL_ERR_BUS_FENCED';
+      entry.status = fenced ? 'fenced' : 'stale';
+      entry.failure = err;
+      throw err;
+    }
+    processor.compact();
+    this.report(batch, entry, decoded, late.length, changed, failures, records.length, started);
   }
 
-  private async checkpoint(keys: string[], force: boolean): Promise<void> {
-    const store = this.options.stateStore;
-    if (store === undefined) return;
-    const entries = [];
-    for (const key of keys) {
-      const state = this.partitions.get(key);
-      if (state === undefined || (!state.dirty && !force)) continue;
-      entries.push({ key, value: state.processor.snapshot() });
-      state.dirty = false;
-      state.lastCheckpointMs = this.now();
+  private deadLetterLate(
+    late: readonly VigilEvent[],
+    events: readonly VigilEvent[],
+    offsets: readonly string[],
+    batch: SourceBatch,
+    into: OutboundMessage[],
+    nowMs: number,
+  ): void {
+    const offsetOf = new Map(events.map((e, i) => [e, offsets[i] ?? '?'] as const));
+    const minutes = (this.options.processor?.allowedLatenessMs ?? 0) / 60_000;
+    const watermark = new Date(this.owned.get(keyOf(batch))?.processor.watermarkMs ?? 0).toISOString();
+    for (const event of late) {
+      const reason = `late: ts ${new Date(event.ts).toISOString()} is more than ${minutes} min behind the partition's event time ${watermark}`;
+      const source = { topic: batch.topic, partition: batch.partition, offset: offsetOf.get(event) ?? '?' };
+      into.push(deadLetterMessage(Buffer.from(JSON.stringify(event)), null, source, reason, nowMs));
     }
-    if (entries.length > 0) await store.save(entries);
+  }
+
+  /** Rejects events of the wrong type for the topic, and events dated in the future. */
+  private screen(decoded: Decoded, from: number, topic: string, nowMs: number): void {
+    const skew = this.options.maxFutureSkewMs;
+    for (let i = from; i < decoded.events.length; i++) {
+      const event = decoded.events[i] as VigilEvent;
+      let reason: string | undefined;
+      if (event.type !== this.options.eventType) {
+        reason = `type: expected ${this.options.eventType} on topic ${topic}, got "${event.type}"`;
+      } else if (skew !== undefined && skew > 0 && event.ts > nowMs + skew) {
+        reason = `ts: ${new Date(event.ts).toISOString()} is more than ${skew / 60_000} min after the wall clock`;
+      }
+      if (reason === undefined) continue;
+      decoded.rejections.push({ reason, raw: Buffer.from(JSON.stringify(event)) });
+      decoded.events.splice(i--, 1);
+    }
   }
 
   private report(
     batch: SourceBatch,
+    entry: Owned,
     decoded: Decoded,
+    late: number,
     changed: Map<string, Alert>,
     failures: DetectorFailure[],
+    records: number,
     started: bigint,
   ): void {
     const m = this.metrics;
-    const state = this.partitions.get(stateKey(batch));
-    if (decoded.events.length > 0) m.eventsIn(this.options.eventType, decoded.events.length);
+    const accepted = decoded.events.length - late;
+    if (accepted > 0) m.eventsIn(this.options.eventType, accepted);
+    if (late > 0) m.lateEvents(batch.topic, late);
     if (decoded.rejections.length > 0) {
       m.eventsInvalid(batch.topic, decoded.rejections.length);
       this.options.log.warn(
@@ -248,7 +333,9 @@ export class Monitor {
         'detector failed on an event',
       );
     }
-    if (state) for (const [id, s] of state.processor.drainTimings()) if (s > 0) m.detectorSeconds(id, s);
+    for (const [id, s] of entry.processor.drainTimings()) if (s > 0) m.detectorSeconds(id, s);
+    for (const r of entry.processor.drainRuleCounts()) m.ruleApplied(r.rule, r.detector, r.effect, r.n);
+    m.stateRecords(records);
     const last = batch.messages[batch.messages.length - 1];
     if (last !== undefined) {
       m.lag(batch.topic, batch.partition, Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1));

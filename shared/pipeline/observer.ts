@@ -16,6 +16,16 @@ export interface PipelineMetrics {
   batch(seconds: number): void;
   detectorSeconds(detector: string, seconds: number): void;
   lag(topic: string, partition: number, lag: number): void;
+  /** Events dead-lettered as late. */
+  lateEvents(topic: string, n: number): void;
+  /** Changelog records committed. */
+  stateRecords(n: number): void;
+  /** A state restore finished. */
+  restored(seconds: number, records: number): void;
+  /** Partitions whose state could not be restored (they wait and retry). */
+  restoreFailed(partitions: number): void;
+  /** A scoped rule skipped `n` events (skip_learning) or suppressed or re-graded `n` findings. */
+  ruleApplied(rule: string, detector: string, effect: string, n: number): void;
 }
 
 export const NO_METRICS: PipelineMetrics = {
@@ -25,4 +35,9 @@ export const NO_METRICS: PipelineMetrics = {
   batch: () => {},
   detectorSeconds: () => {},
   lag: () => {},
+  lateEvents: () => {},
+  stateRecords: () => {},
+  restored: () => {},
+  restoreFailed: () => {},
+  ruleApplied: () => {},
 };

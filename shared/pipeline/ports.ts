@@ -48,6 +48,14 @@ export interface SourceOptions {
   topics: string[];
   /** Start from the earliest offset when the group has none committed (default true). */
   fromBeginning?: boolean;
+  /**
+   * Offsets are committed by the handler through a PartitionChannel, inside the same
+   * transaction as its outputs and state; the source only moves on (default false: the
+   * source commits each batch after its handler resolved).
+   */
+  transactional?: boolean;
+  /** Called when the source fails for good (kafkajs gave up restarting it). */
+  onFatal?(err: Error): void;
 }
 
 export interface OutboundMessage {
@@ -60,6 +68,45 @@ export interface Publisher {
   /** Resolves only after the broker acknowledged every message (acks=all). */
   publish(topic: string, messages: OutboundMessage[]): Promise<void>;
 }
+
+/** One changelog record: key `<store id>|<entity key>`, value the record text or null. */
+export interface StateRecord {
+  key: string;
+  value: string | null;
+}
+
+export interface OutboundBatch {
+  topic: string;
+  messages: OutboundMessage[];
+}
+
+/** What one batch of one input partition commits, all or nothing. */
+export interface PartitionCommit {
+  outputs: OutboundBatch[];
+  /** Changelog records; they go to the changelog partition numbered like the input's. */
+  state: StateRecord[];
+  /** Input offset of the next message to consume (last processed + 1). */
+  nextOffset: string;
+}
+
+/**
+ * The transactional side of one owned input partition (Kafka: a transactional producer
+ * whose id is tied to the partition, so opening it fences any older owner; embedded: an
+ * atomic in-memory commit). Opened when the partition is assigned, closed when revoked.
+ */
+export interface PartitionChannel {
+  commit(work: PartitionCommit): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PartitionChannelSpec {
+  /** The consumer group whose offset the channel commits. */
+  groupId: string;
+  input: TopicPartition;
+  changelogTopic: string;
+}
+
+export type ChangelogRecordHandler = (partition: number, key: string, value: string | null) => void;
 
 export interface StateEntry {
   key: string;
@@ -80,5 +127,9 @@ export interface Bus {
   source(options: SourceOptions): EventSource;
   publisher(): Promise<Publisher>;
   stateStore(service: string): StateStore;
+  /** Opens the channel of one owned input partition (creating its changelog topic if needed). */
+  openPartition(spec: PartitionChannelSpec): Promise<PartitionChannel>;
+  /** Reads `partitions` of a changelog from the start to their current end, in order. */
+  readChangelog(topic: string, partitions: number[], onRecord: ChangelogRecordHandler): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,23 +1,24 @@
 /**
  * Runs the detectors of one event type over batches of validated events — the unit of
- * state for one input partition (or for a whole replay). Per event it only calls
- * `detector.update`; alert identity and suppression are the tracker's, timing is per
- * batch per detector. State (detectors + open episodes) snapshots as one JSON value.
+ * state for one input partition (or one mirrored partition of a replay). Per event it
+ * calls `detector.update` and turns findings into alerts; all state (the detectors'
+ * stores, open episodes, the partition's event time) is keyed state in one
+ * PartitionState, which the caller drains into the changelog after each batch.
+ *
+ * Determinism: nothing depends on where batches begin or end. Event time per event is
+ * computed first; late events (older than the watermark by more than the allowed
+ * lateness) are set aside; correlating detectors see other detectors' alerts merged
+ * into the event sequence at the event that caused them.
  */
+import { VigilError } from '../errors.ts';
 import { SEVERITIES, type Alert, type VigilEvent } from '../events/types.ts';
-import { AlertTracker, type DetectorIdentity, type TrackerState } from './alert-tracker.ts';
-import type { Detector, Finding } from './detector.ts';
+import { applyFinding, type DetectorIdentity, type Episode, type FindingOrigin } from './alert-tracker.ts';
+import type { Detector, DetectorContext, Finding } from './detector.ts';
+import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from './environment.ts';
+import type { KeyedStore, StateRecord } from './keyed-store.ts';
+import { PartitionState, type StateBudget } from './partition-state.ts';
 import type { ResolvedDetector } from './registry.ts';
-
-export interface ProcessorState {
-  version: 1;
-  /** Highest event time seen, epoch ms. */
-  watermarkMs: number;
-  /** Event time of the first event seen, epoch ms (0 before any); starts learning periods. */
-  firstEventMs: number;
-  detectors: Record<string, unknown>;
-  tracker: TrackerState;
-}
+import { RuleBook, RuleCounts, type DetectorRules, type RuleCount } from './rules.ts';
 
 export interface DetectorFailure {
   detector: string;
@@ -25,28 +26,62 @@ export interface DetectorFailure {
   error: unknown;
 }
 
+export interface ProcessorOptions {
+  budget?: StateBudget;
+  /** Calendars and sites for detectors (default: none declared). */
+  environment?: DetectorEnvironment;
+  /** Events older than the partition's watermark by more than this are late (default: never). */
+  allowedLatenessMs?: number;
+  /** Scoped rules (shared, swappable at run time; default: none). */
+  rules?: RuleBook;
+}
+
 interface Active {
+  definition: ResolvedDetector['definition'];
   identity: DetectorIdentity;
   minSeverity: number;
   learningMs: number;
-  instance: Detector<VigilEvent, unknown>;
-  /** Seconds spent in update() since the last drainTimings(). */
+  instance: Detector<VigilEvent>;
+  episodes: KeyedStore<Episode>;
+  rules: DetectorRules;
+  /** Seconds spent in this detector since the last drainTimings(). */
   seconds: number;
 }
 
-/** Episodes are checked for expiry once event time has moved this far. */
-const EXPIRE_EVERY_MS = 60_000;
+interface PartitionMeta {
+  watermarkMs: number;
+  /** Event time of the first event seen; starts learning periods. */
+  firstEventMs: number;
+}
+
+/** The pipeline's own stores; `OFFSET_STORE` holds the input offset the state reflects. */
+export const META_STORE = '_pipeline/meta';
+export const OFFSET_STORE = '_pipeline/offset';
 
 export class Processor {
+  readonly state: PartitionState;
   private active: Active[] = [];
-  private readonly tracker = new AlertTracker();
-  private readonly suppressionMs = new Map<string, number>();
-  private readonly ctx = { eventTime: 0 };
-  private watermarkMs = 0;
-  private firstEventMs = 0;
-  private lastExpiryMs = 0;
+  private readonly meta: KeyedStore<PartitionMeta>;
+  private readonly offset: KeyedStore<string>;
+  private readonly allowedLatenessMs: number;
+  private readonly environment: DetectorEnvironment;
+  private readonly rules: RuleBook;
+  private rulesVersion: number;
+  private readonly ruleCounts = new RuleCounts();
+  private readonly pending: Finding[] = [];
+  private readonly ctx: DetectorContext & { eventTime: number; watermark: number };
 
-  constructor(detectors: readonly ResolvedDetector[]) {
+  constructor(detectors: readonly ResolvedDetector[], options: ProcessorOptions = {}) {
+    this.state = new PartitionState(options.budget);
+    this.allowedLatenessMs = options.allowedLatenessMs ?? Number.POSITIVE_INFINITY;
+    this.environment = options.environment ?? EMPTY_ENVIRONMENT;
+    this.rules = options.rules ?? new RuleBook();
+    this.rulesVersion = this.rules.version;
+    const forever = { pinned: true, idleTtlMs: Number.POSITIVE_INFINITY };
+    this.meta = this.state.store<PartitionMeta>(META_STORE, forever);
+    this.offset = this.state.store<string>(OFFSET_STORE, forever);
+    const pending = this.pending;
+    this.ctx = { eventTime: 0, watermark: 0, emit: (f) => void pending.push(f) };
     for (const d of detectors) if (d.config.enabled) this.active.push(this.activate(d));
   }
 
@@ -56,91 +91,202 @@ export class Processor {
       category: definition.category,
       suppressionMs: config.suppression_minutes * 60_000,
     };
-    this.suppressionMs.set(definition.id, identity.suppressionMs);
     return {
+      definition,
       identity,
       minSeverity: SEVERITIES.indexOf(config.min_severity),
       learningMs: config.learning_minutes * 60_000,
-      instance: definition.create(config) as Detector<VigilEvent, unknown>,
+      instance: definition.create(
+        config,
+        this.state.namespace(definition.id),
+        this.environment,
+      ) as Detector<VigilEvent>,
+      // An episode can still grow until its window has passed the watermark by the lateness.
+      episodes: this.state.store<Episode>(`${definition.id}/_episodes`, {
+        pinned: true,
+        idleTtlMs: identity.suppressionMs + Math.min(this.allowedLatenessMs, 7 * 86_400_000),
+      }),
+      rules: this.rules.forDetector(definition.id, this.ruleCounts),
       seconds: 0,
     };
   }
 
   /**
-   * Applies a new config section to one detector while it runs: the new instance takes
-   * over the old one's state (thresholds change, baselines stay); disabling drops it.
-   * Returns false when the old state could not be carried over (the detector starts fresh).
+   * Applies a new config section to one detector while it runs: the new instance reads
+   * the old one's stores (thresholds change, baselines stay); disabling drops the
+   * instance but keeps its state, so re-enabling resumes it.
    */
-  reconfigure(detector: ResolvedDetector): boolean {
-    const id = detector.definition.id;
-    const index = this.active.findIndex((a) => a.identity.id === id);
-    const previous = index >= 0 ? this.active[index] : undefined;
+  reconfigure(detector: ResolvedDetector): void {
+    const index = this.active.findIndex((a) => a.definition === detector.definition);
     if (!detector.config.enabled) {
-      if (previous !== undefined) this.active.splice(index, 1);
-      return true;
+      if (index >= 0) this.active.splice(index, 1);
+      return;
     }
     const next = this.activate(detector);
-    let carried = true;
-    if (previous !== undefined) {
-      try {
-        next.instance.restore(JSON.parse(JSON.stringify(previous.instance.snapshot())));
-      } catch {
-        next.instance = detector.definition.create(detector.config) as Detector<VigilEvent, unknown>;
-        carried = false;
-      }
-      this.active[index] = next;
-    } else {
-      this.active.push(next);
-    }
-    return carried;
+    if (index >= 0) this.active[index] = next;
+    else this.active.push(next);
   }
 
   get detectorIds(): string[] {
     return this.active.map((a) => a.identity.id);
   }
 
+  get watermarkMs(): number {
+    return this.meta.peek('partition')?.watermarkMs ?? 0;
+  }
+
+  /** Input offset (as a decimal string) of the next event the state has not seen. */
+  get nextOffset(): string | undefined {
+    return this.offset.peek('next');
+  }
+
+  set nextOffset(offset: string) {
+    this.offset.put('next', offset);
+  }
+
   /**
    * Feeds `events` to every detector; alerts created or updated are put in `changed`
-   * (by id, final state of the batch). Detector exceptions skip that event for that
-   * detector and are reported through `failures`.
+   * (by id, final state of the batch), late events in `late`. Detector exceptions skip
+   * that event for that detector and are reported through `failures`; a corrupt state
+   * record (VGL_ERR_STATE_CORRUPT) is thrown: the partition cannot go on.
    */
   process(
     events: readonly VigilEvent[],
     detectedAtMs: number,
     changed: Map<string, Alert>,
     failures?: DetectorFailure[],
+    late?: VigilEvent[],
   ): void {
-    const ctx = this.ctx;
-    if (this.firstEventMs === 0 && events.length > 0) this.firstEventMs = (events[0] as VigilEvent).ts;
+    this.state.beginBatch();
+    if (this.rulesVersion !== this.rules.version) this.bindRules();
+    const meta = { ...(this.meta.peek('partition') ?? { watermarkMs: 0, firstEventMs: 0 }) };
+    const accepted: VigilEvent[] = [];
+    const marks: number[] = [];
+    let wm = meta.watermarkMs;
+    for (const event of events) {
+      if (event.ts < wm - this.allowedLatenessMs) {
+        late?.push(event);
+        continue;
+      }
+      if (meta.firstEventMs === 0) meta.firstEventMs = event.ts;
+      if (event.ts > wm) wm = event.ts;
+      accepted.push(event);
+      marks.push(wm);
+    }
+    if (accepted.length === 0) return;
+    const raised: Array<{ index: number; detector: string; alert: Alert }> | undefined = this.active.some(
+      (a) => a.instance.onAlert !== undefined,
+    )
+      ? []
+      : undefined;
+
     for (const active of this.active) {
+      if (active.instance.onAlert !== undefined) continue;
       const started = process.hrtime.bigint();
-      const instance = active.instance;
-      const learnUntil = this.firstEventMs + active.learningMs;
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i] as VigilEvent;
-        ctx.eventTime = event.ts;
-        let finding: Finding | null;
-        try {
-          finding = instance.update(event, ctx);
-        } catch (error) {
-          failures?.push({ detector: active.identity.id, eventId: event.event_id, error });
-          continue;
-        }
-        if (finding === null || SEVERITIES.indexOf(finding.severity) < active.minSeverity) continue;
-        if (event.ts < learnUntil) continue;
-        const alert = this.tracker.apply(active.identity, finding, event, detectedAtMs);
-        changed.set(alert.alert_id, alert);
+      for (let i = 0; i < accepted.length; i++) {
+        const event = accepted[i] as VigilEvent;
+        if (active.rules.skipsLearning(event)) continue;
+        this.at(event.ts, marks[i] as number);
+        const finding = this.call(active, event, failures, () => active.instance.update(event, this.ctx));
+        this.raise(active, finding, event, meta, detectedAtMs, changed, raised, i);
       }
       active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
     }
-    for (let i = 0; i < events.length; i++) {
-      const ts = (events[i] as VigilEvent).ts;
-      if (ts > this.watermarkMs) this.watermarkMs = ts;
+    if (raised !== undefined) this.correlate(accepted, marks, raised, meta, detectedAtMs, changed, failures);
+
+    meta.watermarkMs = wm;
+    this.at(wm, wm);
+    this.meta.put('partition', meta);
+  }
+
+  private at(eventTime: number, watermark: number): void {
+    this.ctx.eventTime = eventTime;
+    this.ctx.watermark = watermark;
+    this.state.clock.eventTime = eventTime;
+    this.state.clock.watermark = watermark;
+  }
+
+  private call(
+    active: Active,
+    event: VigilEvent,
+    failures: DetectorFailure[] | undefined,
+    run: () => Finding | null,
+  ): Finding | null {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof VigilError && error.code === 'VGL_ERR_STATE_CORRUPT') throw error;
+      this.pending.length = 0;
+      failures?.push({ detector: active.identity.id, eventId: event.event_id, error });
+      return null;
     }
-    if (this.watermarkMs - this.lastExpiryMs >= EXPIRE_EVERY_MS) {
-      this.lastExpiryMs = this.watermarkMs;
-      this.tracker.expire(this.watermarkMs, (id) => this.suppressionMs.get(id) ?? 0);
+  }
+
+  private raise(
+    active: Active,
+    finding: Finding | null,
+    event: VigilEvent,
+    meta: PartitionMeta,
+    detectedAtMs: number,
+    changed: Map<string, Alert>,
+    raised: Array<{ index: number; detector: string; alert: Alert }> | undefined,
+    index: number,
+  ): void {
+    if (finding === null && this.pending.length === 0) return;
+    const findings = finding === null ? this.pending.splice(0) : [finding, ...this.pending.splice(0)];
+    const origin: FindingOrigin = { ts: event.ts, tenant: event.tenant, eventId: event.event_id };
+    for (const found of findings) {
+      if ((found.at ?? event.ts) < meta.firstEventMs + active.learningMs) continue;
+      const f = active.rules.admit(found, event);
+      if (f === null || SEVERITIES.indexOf(f.severity) < active.minSeverity) continue;
+      const alert = applyFinding(active.episodes, active.identity, f, origin, detectedAtMs);
+      changed.set(alert.alert_id, alert);
+      raised?.push({ index, detector: active.identity.id, alert: structuredClone(alert) });
     }
+  }
+
+  /** Correlating detectors: events and the alerts they caused, in one sequence. */
+  private correlate(
+    events: readonly VigilEvent[],
+    marks: readonly number[],
+    raised: ReadonlyArray<{ index: number; detector: string; alert: Alert }>,
+    meta: PartitionMeta,
+    detectedAtMs: number,
+    changed: Map<string, Alert>,
+    failures: DetectorFailure[] | undefined,
+  ): void {
+    const ordered = [...raised].sort((a, b) => a.index - b.index);
+    for (const active of this.active) {
+      const onAlert = active.instance.onAlert?.bind(active.instance);
+      if (onAlert === undefined) continue;
+      const started = process.hrtime.bigint();
+      let next = 0;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as VigilEvent;
+        this.at(event.ts, marks[i] as number);
+        let finding = active.rules.skipsLearning(event)
+          ? null
+          : this.call(active, event, failures, () => active.instance.update(event, this.ctx));
+        this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
+        for (; next < ordered.length && (ordered[next] as { index: number }).index === i; next++) {
+          const part = ordered[next]!;
+          finding = this.call(active, event, failures, () => onAlert(part.alert, this.ctx));
+          this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
+        }
+      }
+      active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    }
+  }
+
+  /** Rules in the book changed: every detector gets its new rules, state untouched. */
+  private bindRules(): void {
+    this.rulesVersion = this.rules.version;
+    for (const a of this.active) a.rules = this.rules.forDetector(a.identity.id, this.ruleCounts);
+  }
+
+  /** How often each rule skipped an event or suppressed or changed a finding since the previous call. */
+  drainRuleCounts(): RuleCount[] {
+    return this.ruleCounts.drain();
   }
 
   /** Seconds each detector spent since the previous call. */
@@ -152,34 +298,22 @@ export class Processor {
     });
   }
 
-  snapshot(): ProcessorState {
-    const detectors: Record<string, unknown> = {};
-    for (const a of this.active) detectors[a.identity.id] = a.instance.snapshot();
-    return {
-      version: 1,
-      watermarkMs: this.watermarkMs,
-      firstEventMs: this.firstEventMs,
-      detectors,
-      tracker: this.tracker.snapshot(),
-    };
+  /** Changelog records of everything the batches since the last call changed. */
+  drain(): StateRecord[] {
+    return this.state.drain();
   }
 
-  /** Restores what it can; returns ids of detectors whose state could not be restored. */
-  restore(state: ProcessorState): string[] {
-    const failed: string[] = [];
-    this.watermarkMs = state.watermarkMs;
-    this.firstEventMs = state.firstEventMs ?? 0;
-    this.lastExpiryMs = state.watermarkMs;
-    this.tracker.restore(state.tracker);
-    for (const a of this.active) {
-      const s = state.detectors[a.identity.id];
-      if (s === undefined) continue;
-      try {
-        a.instance.restore(s);
-      } catch {
-        failed.push(a.identity.id);
-      }
-    }
-    return failed;
+  /** After a commit: expires idle keys and evicts over budget. */
+  compact(): { expired: number; evicted: number } {
+    return this.state.compact();
+  }
+
+  /** Restores from changelog records (the latest per key, tombstones as null). */
+  load(records: Iterable<StateRecord>): void {
+    for (const r of records) this.state.load(r.key, r.value);
+  }
+
+  exportState(): StateRecord[] {
+    return this.state.exportAll();
   }
 }

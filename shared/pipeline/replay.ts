@@ -1,13 +1,14 @@
 /**
  * Replays recorded events (NDJSON, in time order) through the same Processor the live
- * monitors use — event-time semantics, so the alerts equal those of the live run.
- * Invalid lines are counted and reported, never fatal.
+ * monitors use, one per mirrored partition — event-time semantics, so the alerts equal
+ * those of the live run. Invalid lines and late events are counted and reported, never fatal.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { decodeText, type Decoded } from '../events/decode.ts';
-import type { Alert, EventType, VigilEvent } from '../events/types.ts';
-import { Processor } from './processor.ts';
+import type { Alert, VigilEvent } from '../events/types.ts';
+import { PartitionedRun, type PartitionedRunOptions } from './partitioned-run.ts';
+import type { DetectorFailure } from './processor.ts';
 import type { ResolvedDetector } from './registry.ts';
 
 export interface InvalidLine {
@@ -19,6 +20,8 @@ export interface ReplaySummary {
   lines: number;
   events: number;
   invalid: number;
+  /** Events older than their partition's watermark by more than the allowed lateness (counted in `invalid`). */
+  late: number;
   /** The first invalid lines (at most `maxInvalidReported`). */
   invalidSamples: InvalidLine[];
   alerts: Alert[];
@@ -27,15 +30,13 @@ export interface ReplaySummary {
   detectorFailures: number;
 }
 
-export interface ReplayOptions {
+export interface ReplayOptions extends PartitionedRunOptions {
   detectors: readonly ResolvedDetector[];
   /** Events are processed in chunks of this many lines (default 4096). */
   chunkLines?: number;
   maxInvalidReported?: number;
   now?: () => number;
 }
-
-const TYPES: readonly EventType[] = ['inference', 'access', 'facility'];
 
 export async function replayFile(path: string, options: ReplayOptions): Promise<ReplaySummary> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
@@ -50,22 +51,25 @@ export async function replayLines(
   const now = options.now ?? Date.now;
   const chunkLines = options.chunkLines ?? 4096;
   const maxInvalid = options.maxInvalidReported ?? 20;
-  const processors = new Map<EventType, Processor>(
-    TYPES.map((t) => [t, new Processor(options.detectors.filter((d) => d.definition.eventType === t))]),
-  );
-  const byType = new Map<EventType, VigilEvent[]>(TYPES.map((t) => [t, []]));
+  const run = new PartitionedRun(options.detectors, options);
   const alerts = new Map<string, Alert>();
-  const failures: { detector: string; eventId: string; error: unknown }[] = [];
-  const summary = { lines: 0, events: 0, invalid: 0, invalidSamples: [] as InvalidLine[] };
+  const failures: DetectorFailure[] = [];
+  const late: VigilEvent[] = [];
+  const summary = { lines: 0, events: 0, invalid: 0, late: 0, invalidSamples: [] as InvalidLine[] };
   let pending = 0;
 
   const flush = (): void => {
-    const detectedAt = now();
-    for (const [type, events] of byType) {
-      if (events.length === 0) continue;
-      processors.get(type)!.process(events, detectedAt, alerts, failures);
-      summary.events += events.length;
-      events.length = 0;
+    late.length = 0;
+    summary.events += run.flush(now(), alerts, failures, late);
+    summary.late += late.length;
+    summary.events -= late.length;
+    for (const e of late) {
+      summary.invalid++;
+      if (summary.invalidSamples.length < maxInvalid)
+        summary.invalidSamples.push({
+          line: 0,
+          reason: `late: event ${e.event_id} older than the allowed lateness`,
+        });
     }
     pending = 0;
   };
@@ -83,7 +87,7 @@ export async function replayLines(
         summary.invalidSamples.push({ line: summary.lines, reason: r.reason });
       }
     }
-    for (const event of decoded.events) byType.get(event.type)!.push(event);
+    for (const event of decoded.events) run.add(event);
     if (++pending >= chunkLines) flush();
   }
   flush();

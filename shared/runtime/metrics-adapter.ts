@@ -10,5 +10,13 @@ export function pipelineMetrics(m: VigilMetrics, service: string): PipelineMetri
     batch: (seconds) => m.batchSeconds.observe({ service }, seconds),
     detectorSeconds: (detector, seconds) => m.detectorSeconds.inc({ service, detector }, seconds),
     lag: (topic, partition, lag) => m.consumerLag.set({ service, topic, partition: String(partition) }, lag),
+    lateEvents: (topic, n) => m.lateEvents.inc({ service, topic }, n),
+    stateRecords: (n) => m.stateRecords.inc({ service }, n),
+    restored: (seconds) => m.restoreSeconds.observe({ service }, seconds),
+    restoreFailed: (n) => m.restoreFailures.inc({ service }, n),
+    ruleApplied: (rule, detector, effect, n) => {
+      m.ruleApplied.inc({ service, rule, detector, effect }, n);
+      if (effect === 'skip_alert') m.alertsSuppressed.inc({ service, rule, detector }, n);
+    },
   };
 }

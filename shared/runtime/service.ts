@@ -8,6 +8,8 @@ export interface RunningService {
   readonly name: string;
   /** True once the service consumes/serves; /readyz reports it. */
   ready(): boolean;
+  /** What keeps it from being ready (e.g. partitions whose state is not restored). */
+  problems?(): string[];
   /** Drains in-flight work, flushes, commits, then releases resources. */
   stop(): Promise<void>;
 }

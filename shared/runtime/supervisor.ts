@@ -11,6 +11,8 @@ export interface Supervisor {
   /** Adopts a service started outside (stopped first, as the last one started). */
   add(service: RunningService): void;
   notReady(): string[];
+  /** Services whose stop() has not finished yet (to name what a timed-out shutdown left). */
+  stopping(): string[];
   stop(): Promise<void>;
 }
 
@@ -20,15 +22,19 @@ export async function startServices(
   extra: readonly RunningService[] = [],
 ): Promise<Supervisor> {
   const running: RunningService[] = [...extra];
+  const inStop = new Set<string>();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       for (const service of [...running].reverse()) {
+        inStop.add(service.name);
         try {
           await service.stop();
           ctx.log.info({ service: service.name }, 'stopped');
         } catch (err) {
           ctx.log.error({ service: service.name, err: errorMessage(err) }, 'stop failed');
+        } finally {
+          inStop.delete(service.name);
         }
       }
       await ctx.close();
@@ -42,7 +48,14 @@ export async function startServices(
   return {
     running,
     add: (service) => void running.push(service),
-    notReady: () => running.filter((s) => !s.ready()).map((s) => s.name),
+    notReady: () =>
+      running
+        .filter((s) => !s.ready())
+        .map((s) => {
+          const problems = s.problems?.() ?? [];
+          return problems.length > 0 ? `${s.name} (${problems.join('; ')})` : s.name;
+        }),
+    stopping: () => [...inStop],
     stop,
   };
 }

@@ -7,7 +7,7 @@
  * than the radius from all of them, replaces the least used prototype by f.
  * O(K·D) per point, K·(D + 1) float32 numbers of state, snapshotted packed (packed.ts).
  */
-import { packFloat32, unpackFloat32 } from './packed.ts';
+import { packArray, unpackF32 } from './packed.ts';
 import { checkVersion } from './ring-buffer.ts';
 
 export interface NoveltyCodebookState {
@@ -116,8 +116,8 @@ export class NoveltyCodebook {
       forget: this.forget,
       used: this.used,
       g: this.g,
-      protos: packFloat32(this.protos.subarray(0, this.used * this.dims)),
-      weight: packFloat32(this.weight.subarray(0, this.used)),
+      protos: packArray(this.protos.subarray(0, this.used * this.dims)),
+      weight: packArray(this.weight.subarray(0, this.used)),
     };
   }
 
@@ -126,8 +126,8 @@ export class NoveltyCodebook {
     const c = new NoveltyCodebook(s.size, s.dims, s.radius, s.forget);
     c.used = s.used;
     c.g = s.g;
-    c.protos.set(unpackFloat32(s.protos, s.used * s.dims));
-    c.weight.set(unpackFloat32(s.weight, s.used));
+    c.protos.set(unpackF32(s.protos, s.used * s.dims));
+    c.weight.set(unpackF32(s.weight, s.used));
     return c;
   }
 }

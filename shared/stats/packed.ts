@@ -1,38 +1,39 @@
 /**
- * Compact snapshots of numeric arrays: the raw little-endian bytes of a Float32Array or
- * Uint16Array as one base64 string. A learned profile of 144 bins costs 768 characters
- * instead of about 2,600 as JSON decimals, which keeps a series' state under its 6 KB
- * budget. The arrays live in memory in the same types, so a restore is exact.
+ * Typed arrays as base64 text, for compact keyed-state values: a few hundred numbers
+ * become one JSON string (no per-number formatting or parsing), and decoding gives back
+ * exactly the bits that were stored, so a restored state continues bit for bit.
  */
 
-export function packFloat32(a: Float32Array): string {
-  const view = new DataView(new ArrayBuffer(a.length * 4));
-  for (let i = 0; i < a.length; i++) view.setFloat32(i * 4, a[i] as number, true);
-  return Buffer.from(view.buffer).toString('base64');
+function bytesOf(a: ArrayBufferView): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-export function unpackFloat32(s: string, length: number): Float32Array {
-  const bytes = Buffer.from(s, 'base64');
-  if (bytes.length !== length * 4)
-    throw new TypeError(`packed Float32 array of ${length} has ${bytes.length} bytes`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) out[i] = view.getFloat32(i * 4, true);
+export function packArray(a: Float64Array | Float32Array | Uint32Array | Uint16Array | Uint8Array): string {
+  return bytesOf(a).toString('base64');
+}
+
+function unpack(text: string, bytesPer: number, length: number, what: string): ArrayBuffer {
+  const b = Buffer.from(text, 'base64');
+  if (b.length !== bytesPer * length) {
+    throw new TypeError(
+      `${what}: expected ${length} values (${bytesPer * length} bytes), got ${b.length} bytes`,
+    );
+  }
+  // A fresh, aligned buffer of our own (Buffer.from may share a pooled one).
+  const out = new ArrayBuffer(b.length);
+  new Uint8Array(out).set(b);
   return out;
 }
 
-export function packUint16(a: Uint16Array): string {
-  const view = new DataView(new ArrayBuffer(a.length * 2));
-  for (let i = 0; i < a.length; i++) view.setUint16(i * 2, a[i] as number, true);
-  return Buffer.from(view.buffer).toString('base64');
+export function unpackF64(text: string, length: number): Float64Array {
+  return new Float64Array(unpack(text, 8, length, 'Float64Array'));
 }
-
-export function unpackUint16(s: string, length: number): Uint16Array {
-  const bytes = Buffer.from(s, 'base64');
-  if (bytes.length !== length * 2)
-    throw new TypeError(`packed Uint16 array of ${length} has ${bytes.length} bytes`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Uint16Array(length);
-  for (let i = 0; i < length; i++) out[i] = view.getUint16(i * 2, true);
-  return out;
+export function unpackF32(text: string, length: number): Float32Array {
+  return new Float32Array(unpack(text, 4, length, 'Float32Array'));
+}
+export function unpackU32(text: string, length: number): Uint32Array {
+  return new Uint32Array(unpack(text, 4, length, 'Uint32Array'));
+}
+export function unpackU16(text: string, length: number): Uint16Array {
+  return new Uint16Array(unpack(text, 2, length, 'Uint16Array'));
 }

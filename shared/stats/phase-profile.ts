@@ -10,7 +10,7 @@
  * Float32 (7 significant digits) is far finer than the noise of any profile it learns.
  * O(1) per update.
  */
-import { packFloat32, packUint16, unpackFloat32, unpackUint16 } from './packed.ts';
+import { packArray, unpackF32, unpackU16 } from './packed.ts';
 import { checkVersion } from './ring-buffer.ts';
 import type { SeasonalProfileState } from './seasonal-profile.ts';
 
@@ -88,16 +88,16 @@ export class PhaseProfile {
       periodMs: this.periodMs,
       bins: this.bins,
       offsetMs: this.offsetMs,
-      n: packUint16(this.n),
-      mean: packFloat32(this.mu),
+      n: packArray(this.n),
+      mean: packArray(this.mu),
     };
   }
 
   static restore(s: PhaseProfileState): PhaseProfile {
     checkVersion(s.v, 'PhaseProfile');
     const p = new PhaseProfile(s.periodMs, s.bins, s.offsetMs);
-    p.n.set(unpackUint16(s.n, s.bins));
-    p.mu.set(unpackFloat32(s.mean, s.bins));
+    p.n.set(unpackU16(s.n, s.bins));
+    p.mu.set(unpackF32(s.mean, s.bins));
     return p;
   }
 

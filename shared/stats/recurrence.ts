@@ -7,7 +7,7 @@
  * profile cannot do this: a one-point spike at 02:05 every night is far narrower than any
  * bin it could afford. O(1), bins + 2 numbers of state.
  */
-import { packFloat32, unpackFloat32 } from './packed.ts';
+import { packArray, unpackF32 } from './packed.ts';
 import { checkVersion } from './ring-buffer.ts';
 
 export interface RecurrenceState {
@@ -73,13 +73,13 @@ export class Recurrence {
   snapshot(): RecurrenceState {
     const since = Number.isNaN(this.since) ? null : this.since;
     const { periodMs, bins, keep, periods } = this;
-    return { v: 1, periodMs, bins, keep, counts: packFloat32(this.counts), periods, since };
+    return { v: 1, periodMs, bins, keep, counts: packArray(this.counts), periods, since };
   }
 
   static restore(s: RecurrenceState): Recurrence {
     checkVersion(s.v, 'Recurrence');
     const r = new Recurrence(s.periodMs, s.bins, s.keep);
-    r.counts.set(unpackFloat32(s.counts, s.bins));
+    r.counts.set(unpackF32(s.counts, s.bins));
     r.periods = s.periods;
     r.since = s.since ?? Number.NaN;
     return r;

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { readToEnd } from '../../shared/bus/kafka-changelog.ts';
 import { createMissingTopics } from '../../shared/bus/kafka-topics.ts';
+import { silentLogger } from '../../shared/bus/log.ts';
 import type { TopicSpec } from '../../shared/bus/topics.ts';
 
 /** `vigil-test.<label>.<random>`: valid as a Kafka topic and as a group id. */
@@ -102,4 +104,24 @@ export async function consumeMessages(
     clearTimeout(timer);
     await consumer.disconnect();
   }
+}
+
+/**
+ * Every committed message of `topic` up to its current end (read-committed: aborted
+ * transactions are not seen, and transaction markers, which take offsets, are not counted).
+ */
+export async function readTopic(
+  brokers: string,
+  topic: string,
+): Promise<Array<{ partition: number; key: string | null; value: string | null }>> {
+  const kafka = client(brokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => p.partition);
+  await admin.disconnect();
+  const out: Array<{ partition: number; key: string | null; value: string | null }> = [];
+  await readToEnd(kafka, topic, partitions, silentLogger, (partition, key, value) =>
+    out.push({ partition, key: key?.toString('utf8') ?? null, value: value?.toString('utf8') ?? null }),
+  );
+  return out;
 }

@@ -15,7 +15,7 @@ interface CrossTenantConfig {
   ignore_denied: boolean;
 }
 
-class CrossTenantDetector implements Detector<AccessEvent, { version: 1 }> {
+class CrossTenantDetector implements Detector<AccessEvent> {
   private readonly allowed: ReadonlySet<string>;
   private readonly ignoreDenied: boolean;
 
@@ -52,17 +52,13 @@ class CrossTenantDetector implements Detector<AccessEvent, { version: 1 }> {
         resource: event.resource,
         action: event.action,
         outcome: event.outcome,
+        // Where the call came from: the correlator places consoles in zones by address.
+        ...(event.client_ip === undefined ? {} : { client_ip: event.client_ip }),
       },
       techniques: ['T1530', 'AML.T0025'],
       episodeKey: owner,
     };
   }
-
-  snapshot(): { version: 1 } {
-    return { version: 1 };
-  }
-
-  restore(): void {}
 }
 
 export const crossTenant = defineDetector({

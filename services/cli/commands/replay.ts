@@ -3,7 +3,10 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { vigilError } from '../../../shared/errors.ts';
 import { replayFile } from '../../../shared/pipeline/replay.ts';
+import { processorOptions } from '../../../shared/runtime/processor-options.ts';
 import type { Alert } from '../../../shared/events/types.ts';
+import { SiteDirectory } from '../../../shared/sites/site-directory.ts';
+import { correlateAlerts } from '../../correlator/incidents.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
 import { boot } from '../boot.ts';
 import type { Command } from '../command.ts';
@@ -11,9 +14,10 @@ import type { Command } from '../command.ts';
 const usage = `Usage: vigil replay --input F.ndjson [--config C] [--alerts-out A.ndjson] [--no-store]
 
 Feeds recorded events (NDJSON, one event per line, in time order) through the same
-detectors as the live services, on event time. Every alert, in its final state, is
-written as one JSON line to --alerts-out. Invalid lines are counted and reported on
-stderr; they never stop the replay.
+detectors as the live services, on event time, then the correlator over the alerts they
+raised, in time order. Every alert and incident, in its final state, is written as one
+JSON line to --alerts-out. Invalid lines are counted and reported on stderr; they never
+stop the replay.
 
 Options:
   --input F        NDJSON file of events (required)
@@ -44,15 +48,30 @@ export const replay: Command = {
     });
     const input = requireOption(values.input, '--input');
     if (!existsSync(input)) throw vigilError('VGL_ERR_INPUT_FILE', [input, 'no such file']);
-    const { config, detectors } = boot(values.config);
+    const { config, detectors, environment, rules, incident } = boot(values.config);
 
-    const summary = await replayFile(input, { detectors });
+    const summary = await replayFile(input, {
+      detectors,
+      partitions: config.topics.partitions,
+      ...processorOptions(config.pipeline),
+      environment,
+      rules,
+    });
 
-    for (const bad of summary.invalidSamples) io.stderr.write(`line ${bad.line}: ${bad.reason}\n`);
+    // The correlator, as live: over the alerts the detectors raised, in time order.
+    const incidents = correlateAlerts(summary.alerts, incident, new SiteDirectory(config.sites), Date.now());
+    summary.alerts.push(...incidents);
+
+    for (const bad of summary.invalidSamples) {
+      io.stderr.write(bad.line > 0 ? `line ${bad.line}: ${bad.reason}\n` : `${bad.reason}\n`);
+    }
     if (summary.invalid > summary.invalidSamples.length) {
       io.stderr.write(`… and ${summary.invalid - summary.invalidSamples.length} more invalid lines\n`);
     }
-    if (summary.invalid > 0) io.stderr.write(`${summary.invalid} invalid lines skipped\n`);
+    if (summary.invalid > 0) {
+      const late = summary.late > 0 ? ` (${summary.late} of them late events)` : '';
+      io.stderr.write(`${summary.invalid} invalid lines skipped${late}\n`);
+    }
 
     if (values['alerts-out'] !== undefined) await writeNdjson(values['alerts-out'], summary.alerts);
     if (!values['no-store'] && summary.alerts.length > 0) {
@@ -71,7 +90,8 @@ export const replay: Command = {
     const rate = Math.round(summary.eventsPerSecond).toLocaleString('en-US');
     io.stdout.write(
       `replayed ${summary.events} events from ${summary.lines} lines in ${summary.seconds.toFixed(2)} s ` +
-        `(${rate} events/s); ${summary.invalid} invalid lines; ${summary.alerts.length} alerts` +
+        `(${rate} events/s); ${summary.invalid} invalid lines; ${summary.alerts.length - incidents.length} alerts; ` +
+        `${incidents.length} incidents` +
         `${summary.detectorFailures > 0 ? `; ${summary.detectorFailures} detector failures` : ''}\n`,
     );
     return 0;

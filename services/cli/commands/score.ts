@@ -1,5 +1,5 @@
 /**
- * `vigil score --input S.csv --output O.csv` (DESIGN.md §6): anomaly scores for one series
+ * `vigil score --input S.csv --output O.csv` (docs/architecture.md, "Command line"): anomaly scores for one series
  * (`timestamp` and `value` columns) or for one device's metrics (`timestamp` and several
  * numeric columns; score-rows.ts says what is written for each). O has a line for every
  * input row, in the same order. Causal: rows are streamed through the detectors one at a

@@ -7,12 +7,21 @@
  * own tail, with one finding per anomalous episode. Assumes each device reports its
  * metrics in event-time order; irregular intervals and gaps are fine. The first
  * `probation_points` readings of a series only teach it.
- * Cost per event: O(1) per metric present (≈ 4.5 µs); memory ≈ 3 KB per series, at most
- * `max_series` series (the least recently updated is forgotten first).
+ * State: one keyed value per series (`series` store, key `<device>|<metric>`), ≈ 5 KB as
+ * JSON; the pipeline evicts idle series under its budget and forgets ones silent for the
+ * store's time to live. Cost per event: O(1) per metric present (≈ 4.5 µs).
  */
 import { z } from 'zod';
-import type { CoolingMetrics, FacilityEvent, Severity, UpsMetrics } from '../../../shared/events/types.ts';
+import type {
+  CoolingEvent,
+  CoolingMetrics,
+  FacilityEvent,
+  Severity,
+  UpsEvent,
+  UpsMetrics,
+} from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
+import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import {
   UnivariateDetector,
   type UnivariateOptions,
@@ -48,34 +57,20 @@ interface MetricConfig {
   season_period_hours: number;
   season_bins: number;
   gap_factor: number;
-  max_series: number;
-}
-
-interface SeriesEntry {
-  device: string;
-  metric: string;
-  kind: 'ups' | 'cooling';
-  detector: UnivariateDetector;
-}
-
-export interface MetricState {
-  version: 1;
-  series: { device: string; metric: string; kind: 'ups' | 'cooling'; state: UnivariateState }[];
 }
 
 const HOUR_MS = 3_600_000;
 
-class MetricDetector implements Detector<FacilityEvent, MetricState> {
-  private readonly options: Partial<UnivariateOptions>;
+class MetricDetector implements Detector<FacilityEvent> {
   private readonly watched: ReadonlySet<string>;
-  private readonly maxSeries: number;
-  /** Insertion order = least recently updated first (a Map re-inserted on each update). */
-  private series = new Map<string, SeriesEntry>();
+  private readonly series: KeyedState<UnivariateDetector>;
 
-  constructor(private readonly config: MetricConfig) {
+  constructor(
+    private readonly config: MetricConfig,
+    state: DetectorState,
+  ) {
     this.watched = new Set(config.metrics);
-    this.maxSeries = config.max_series;
-    this.options = {
+    const options: Partial<UnivariateOptions> = {
       probationPoints: config.probation_points,
       threshold: config.threshold,
       exitThreshold: config.exit_threshold,
@@ -84,7 +79,19 @@ class MetricDetector implements Detector<FacilityEvent, MetricState> {
       seasonBins: config.season_bins,
       gapFactor: config.gap_factor,
     };
+    // A restored series takes today's thresholds, so a config change applies to old series.
+    const codec: StateCodec<UnivariateDetector> = {
+      encode: (d) => d.snapshot(),
+      decode: (json) => {
+        const s = json as UnivariateState;
+        return UnivariateDetector.restore({ ...s, options: { ...s.options, ...options } });
+      },
+    };
+    this.series = state.keyed('series', { codec });
+    this.create = () => new UnivariateDetector(options);
   }
+
+  private readonly create: () => UnivariateDetector;
 
   update(event: FacilityEvent): Finding | null {
     if (event.kind === 'badge' || event.metrics === undefined) return null;
@@ -92,29 +99,17 @@ class MetricDetector implements Detector<FacilityEvent, MetricState> {
     let best: Finding | null = null;
     for (const [metric, value] of Object.entries(metrics) as [MetricName, number | undefined][]) {
       if (value === undefined || !this.watched.has(metric)) continue;
-      const entry = this.touch(event.device_id, metric, event.kind);
-      const r = entry.detector.update(event.ts, value);
-      if (r.alert && (best === null || r.score * 100 > best.score)) best = this.finding(entry, r, event);
+      const detector = this.series.getOrCreate(`${event.device_id}|${metric}`, this.create);
+      const r = detector.update(event.ts, value);
+      if (r.alert && (best === null || r.score * 100 > best.score)) best = this.finding(metric, r, event);
     }
     return best;
   }
 
-  private touch(device: string, metric: string, kind: 'ups' | 'cooling'): SeriesEntry {
-    const key = `${device}\u0000${metric}`;
-    let entry = this.series.get(key);
-    if (entry !== undefined) this.series.delete(key);
-    else entry = { device, metric, kind, detector: new UnivariateDetector(this.options) };
-    this.series.set(key, entry);
-    if (this.series.size > this.maxSeries) {
-      const stalest = this.series.keys().next();
-      if (stalest.done !== true) this.series.delete(stalest.value);
-    }
-    return entry;
-  }
-
-  private finding(e: SeriesEntry, r: UnivariateResult, event: FacilityEvent): Finding {
+  private finding(metric: string, r: UnivariateResult, event: UpsEvent | CoolingEvent): Finding {
     const severity: Severity = r.score >= 0.95 ? 'high' : r.score >= 0.75 ? 'medium' : 'low';
-    const device = e.kind === 'ups' ? 'UPS' : 'cooling unit';
+    const device = event.kind === 'ups' ? 'UPS' : 'cooling unit';
+    const e = { metric, device: event.device_id };
     const range = r.statistic === 'stuck' ? 'changing values' : `${fmt(r.lower)} to ${fmt(r.upper)}`;
     const window =
       `robust smoother, CUSUM and drift test over recent points` +
@@ -141,38 +136,11 @@ class MetricDetector implements Detector<FacilityEvent, MetricState> {
         surprise_log10: r.surprise,
         metric: e.metric,
         episode: r.episode,
+        site: event.site,
+        zone: event.zone,
       },
       episodeKey: e.metric,
     };
-  }
-
-  snapshot(): MetricState {
-    return {
-      version: 1,
-      series: [...this.series.values()].map((e) => ({
-        device: e.device,
-        metric: e.metric,
-        kind: e.kind,
-        state: e.detector.snapshot(),
-      })),
-    };
-  }
-
-  restore(state: MetricState): void {
-    if (state.version !== 1) throw new TypeError(`facility.metric state version ${String(state.version)}`);
-    this.series = new Map();
-    for (const s of state.series.slice(-this.maxSeries)) {
-      const detector = UnivariateDetector.restore({
-        ...s.state,
-        options: { ...s.state.options, ...this.options },
-      });
-      this.series.set(`${s.device}\u0000${s.metric}`, {
-        device: s.device,
-        metric: s.metric,
-        kind: s.kind,
-        detector,
-      });
-    }
   }
 }
 
@@ -247,12 +215,6 @@ export const facilityMetric = defineDetector({
       .describe(
         'A silence longer than this many typical reporting intervals restarts the short-term models.',
       ),
-    max_series: z
-      .number()
-      .int()
-      .min(1)
-      .default(10_000)
-      .describe('Most (device, metric) series kept; the least recently updated is forgotten first.'),
   },
-  create: (config) => new MetricDetector(config),
+  create: (config, state) => new MetricDetector(config, state),
 });

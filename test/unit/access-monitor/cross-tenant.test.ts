@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { crossTenant } from '../../../services/access-monitor/detectors/cross-tenant.ts';
 import type { AccessEvent } from '../../../shared/events/types.ts';
+import { EMPTY_ENVIRONMENT } from '../../../shared/pipeline/environment.ts';
+import { PartitionState } from '../../../shared/pipeline/partition-state.ts';
 import { Processor } from '../../../shared/pipeline/processor.ts';
 import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
 import type { Alert } from '../../../shared/events/types.ts';
@@ -8,8 +10,13 @@ import { EventClock, accessEvent } from '../../harness/events.ts';
 
 const detector = (section: Record<string, unknown> = {}) => {
   const [resolved] = resolveDetectors([crossTenant], { 'access.cross_tenant': section });
-  return crossTenant.create(resolved!.config);
+  return crossTenant.create(
+    resolved!.config,
+    new PartitionState().namespace('access.cross_tenant'),
+    EMPTY_ENVIRONMENT,
+  );
 };
+const at = (ts: number) => ({ eventTime: ts, watermark: ts, emit: () => undefined });
 
 function quietTraffic(clock: EventClock, n: number): AccessEvent[] {
   return Array.from({ length: n }, (_, i) =>
@@ -21,10 +28,8 @@ describe('access.cross_tenant', () => {
   it('stays quiet on same-tenant traffic and on events without an owner tenant', () => {
     const d = detector();
     const clock = new EventClock();
-    for (const e of quietTraffic(clock, 500)) expect(d.update(e, { eventTime: e.ts })).toBeNull();
-    expect(
-      d.update(accessEvent(clock, { resource_tenant: undefined }), { eventTime: clock.nowMs }),
-    ).toBeNull();
+    for (const e of quietTraffic(clock, 500)) expect(d.update(e, at(e.ts))).toBeNull();
+    expect(d.update(accessEvent(clock, { resource_tenant: undefined }), at(clock.nowMs))).toBeNull();
   });
 
   it('alerts on a crossing with an explanation built from what was observed', () => {
@@ -35,7 +40,7 @@ describe('access.cross_tenant', () => {
       resource: 'globex/vectors/support',
       sensitivity: 'restricted',
     });
-    const f = d.update(e, { eventTime: e.ts });
+    const f = d.update(e, at(e.ts));
     expect(f).not.toBeNull();
     expect(f!.severity).toBe('critical');
     expect(f!.entity).toEqual({ type: 'principal', id: 'svc-etl' });
@@ -51,12 +56,10 @@ describe('access.cross_tenant', () => {
   it('grades a denied crossing high rather than critical, and honours allowed pairs and ignore_denied', () => {
     const clock = new EventClock();
     const denied = accessEvent(clock, { resource_tenant: 'globex', outcome: 'denied' });
-    expect(detector().update(denied, { eventTime: denied.ts })!.severity).toBe('high');
-    expect(detector({ ignore_denied: true }).update(denied, { eventTime: denied.ts })).toBeNull();
+    expect(detector().update(denied, at(denied.ts))!.severity).toBe('high');
+    expect(detector({ ignore_denied: true }).update(denied, at(denied.ts))).toBeNull();
     const allowed = accessEvent(clock, { resource_tenant: 'shared' });
-    expect(
-      detector({ allowed_pairs: ['acme->shared'] }).update(allowed, { eventTime: allowed.ts }),
-    ).toBeNull();
+    expect(detector({ allowed_pairs: ['acme->shared'] }).update(allowed, at(allowed.ts))).toBeNull();
   });
 
   it('rejects a malformed allowed pair at config time, naming the key', () => {
@@ -79,7 +82,7 @@ describe('access.cross_tenant', () => {
     const first = new Processor(resolved);
     first.process(events.slice(0, 100), 0, split);
     const second = new Processor(resolved);
-    second.restore(JSON.parse(JSON.stringify(first.snapshot())));
+    second.load(JSON.parse(JSON.stringify(first.exportState())) as ReturnType<Processor['exportState']>);
     second.process(events.slice(100), 0, split);
 
     expect(straight.size).toBe(2);

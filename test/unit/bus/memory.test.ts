@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryBus, type MemoryBusOptions } from '../../../shared/bus/memory.ts';
-import { partitionForKey } from '../../../shared/bus/partitioner.ts';
+import { partitionForKey } from '../../../shared/events/partitioner.ts';
 import { VigilError } from '../../../shared/errors.ts';
 import type { Bus, SourceBatch, TopicPartition } from '../../../shared/pipeline/ports.ts';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FacilityEvent, UpsEvent } from '../../../shared/events/types.ts';
-import type { Detector, Finding } from '../../../shared/pipeline/detector.ts';
+import type { Finding } from '../../../shared/pipeline/detector.ts';
 import { FACILITY_DETECTORS } from '../../../services/facility-monitor/detectors/index.ts';
 import { facilityMetric } from '../../../services/facility-monitor/detectors/metric.ts';
+import { DetectorRunner } from '../../harness/detector-runner.ts';
 import { gaussians } from '../stats/helpers.ts';
 
 const MIN = 60_000;
@@ -36,12 +37,12 @@ function stream(inject?: (i: number, device: string, load: number) => number): F
   return out;
 }
 
-function create(overrides: Record<string, unknown> = {}): Detector<FacilityEvent, unknown> {
-  return facilityMetric.create(facilityMetric.config.parse(overrides));
+function create(overrides: Record<string, unknown> = {}): DetectorRunner<'facility'> {
+  return new DetectorRunner(facilityMetric, overrides);
 }
 
-function run(d: Detector<FacilityEvent, unknown>, events: FacilityEvent[]): (Finding | null)[] {
-  return events.map((e) => d.update(e, { eventTime: e.ts }));
+function run(d: DetectorRunner<'facility'>, events: FacilityEvent[]): (Finding | null)[] {
+  return d.run(events);
 }
 
 describe('facility.metric', () => {
@@ -51,7 +52,6 @@ describe('facility.metric', () => {
     expect(c).toMatchObject({
       probation_points: 150,
       threshold: 0.7,
-      max_series: 10_000,
       season_period_hours: 24,
     });
     expect(() => facilityMetric.config.parse({ nope: 1 })).toThrow();
@@ -94,27 +94,24 @@ describe('facility.metric', () => {
     expect(findings.some((f) => f.explanation.statistic === 'univariate.stuck')).toBe(true);
   });
 
-  it('snapshot → JSON → restore mid-stream equals an uninterrupted run', () => {
+  it('state through its changelog records mid-stream equals an uninterrupted run', () => {
     const events = stream((i, device, load) => (device === 'ups-1' && i >= 1200 ? load + 12 : load));
     const expected = run(create(), events);
-    const first = create();
-    const a = run(first, events.slice(0, 1400));
-    const second = create();
-    second.restore(JSON.parse(JSON.stringify(first.snapshot())));
-    const b = run(second, events.slice(1400));
+    const d = create();
+    const a = run(d, events.slice(0, 1400));
+    d.restart();
+    const b = run(d, events.slice(1400));
     expect([...a, ...b]).toEqual(expected);
     expect(expected.some((f) => f !== null)).toBe(true);
   });
 
-  it('keeps at most max_series series, forgetting the least recently updated', () => {
-    const d = create({ max_series: 3 });
-    for (let i = 0; i < 5; i++) d.update(ups(0, `ups-${i}`, 40, 30), { eventTime: T0 });
-    const state = d.snapshot() as { series: { device: string; metric: string }[] };
-    expect(state.series).toHaveLength(3);
-    expect(state.series.map((s) => `${s.device}/${s.metric}`)).toEqual([
-      'ups-3/temp_c',
-      'ups-4/load_pct',
-      'ups-4/temp_c',
-    ]);
+  it('keeps one keyed value per device and metric, about 5 KB each as a record', () => {
+    const d = create();
+    run(d, stream().slice(0, 800));
+    const [series] = d.stats().filter((s) => s.store === 'facility.metric/series');
+    expect(series!.keys).toBe(4);
+    const perSeries = d.stateBytes() / 4;
+    expect(perSeries).toBeGreaterThan(500);
+    expect(perSeries).toBeLessThan(8_000);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoveltyCodebook } from '../../../shared/stats/novelty-codebook.ts';
 import { Novelty } from '../../../shared/stats/novelty.ts';
-import { packFloat32, packUint16, unpackFloat32, unpackUint16 } from '../../../shared/stats/packed.ts';
+import { packArray, unpackF32, unpackU16 } from '../../../shared/stats/packed.ts';
 import { PhaseProfile } from '../../../shared/stats/phase-profile.ts';
 import { Recurrence } from '../../../shared/stats/recurrence.ts';
 import { RunLength } from '../../../shared/stats/run-length.ts';
@@ -14,10 +14,10 @@ const DAY = 86_400_000;
 describe('packed arrays', () => {
   it('round-trip float32 and uint16 arrays exactly, and reject a wrong length', () => {
     const f = Float32Array.from([0, -1.5, 3.14159, 1e30, Number.NaN]);
-    expect(Array.from(unpackFloat32(packFloat32(f), 5))).toEqual(Array.from(f));
+    expect(Array.from(unpackF32(packArray(f), 5))).toEqual(Array.from(f));
     const u = Uint16Array.from([0, 1, 65_535]);
-    expect(Array.from(unpackUint16(packUint16(u), 3))).toEqual([0, 1, 65_535]);
-    expect(() => unpackFloat32(packFloat32(f), 4)).toThrow(TypeError);
+    expect(Array.from(unpackU16(packArray(u), 3))).toEqual([0, 1, 65_535]);
+    expect(() => unpackF32(packArray(f), 4)).toThrow(TypeError);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { murmur2, partitionForKey } from '../../../shared/bus/partitioner.ts';
+import { murmur2, partitionForKey } from '../../../shared/events/partitioner.ts';
 
 // kafkajs' murmur2 is a port of the Java client's; ours must agree with it so a key lands
 // on the same partition in the embedded bus and on Kafka.
