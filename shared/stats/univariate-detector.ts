@@ -1,159 +1,73 @@
 /**
  * The univariate detector behind `vigil score` and `facility.metric`: one numeric series
- * in event-time order, one anomaly score in [0, 1] per point, causal.
+ * in event-time order, one anomaly score in [0, 1] per point, causal. docs/univariate.md
+ * explains the design and how it was measured.
  *
  * An ensemble of cheap models, each asking one question of the newest point and
- * answering with a tail probability p (how often a point this surprising occurs under the
- * learned normal); surprise = −log10 p of the component that is most sure:
- *  - spike: residual of a robust damped-trend smoother (robust-holt.ts) — sudden jumps,
- *    spikes, dips, the onset of a level shift;
- *  - seasonal: residual against a slow level plus a learned daily profile
- *    (seasonal-profile.ts), used once a profile explains the series better than the
- *    level alone — a value that is normal at noon but not at 3 a.m.; plus an hour-of-week
- *    correction once two weeks are learned — a holiday Monday that looks like a Sunday;
- *  - shift: two-sided CUSUM (cusum.ts) of the seasonal residual — level shifts, drifts,
- *    changes in the shape of the daily curve. On an alarm the level moves by the CUSUM's
- *    own estimate of the shift, so the new level becomes the normal;
- *  - drift: a short (10-point) against a long (400-point) average of the deseasonalised
- *    value, standardised by the difference's own learned spread; the long baseline holds
- *    while the difference is large, so a slow ramp keeps growing against it;
- *  - variance: an exponentially weighted mean of squared standardised residuals against
- *    its χ² law (Wilson–Hilferty) — noise that grows or collapses;
- *  - stuck: the run of identical values against the learned probability of a repeat
- *    (geometric tail) — a frozen sensor, without flagging naturally quantised series.
- * The surprise is scaled to [0, 1] and gated by an episode state machine with
- * hysteresis: one alert when the score crosses `threshold`, then quiet until the score
- * has stayed under `exitThreshold` for `cooldownPoints` points.
+ * answering with a surprise −log10 p, calibrated against how surprising this series has
+ * actually been (tail-calibrator.ts):
+ *  - spike: residual of a robust damped-trend smoother (robust-holt.ts), discounted when
+ *    spikes recur at this time of day (recurrence.ts: scheduled jobs);
+ *  - seasonal: residual against a slow level plus a learned daily profile (phase-profile.ts)
+ *    and an hour-of-week correction, each used once it explains the series;
+ *  - shift: two-sided CUSUM (cusum.ts) of the smoother's residual — level shifts;
+ *  - drift: a short against a long average of the deseasonalised value, standardised by
+ *    the difference's own learned spread — slow drifts;
+ *  - variance: an EWMA of squared standardised residuals against its χ² law;
+ *  - stuck: a run of identical values longer than this series makes (run-length.ts);
+ *  - novelty: a level or volatility unlike anything in the series' history (novelty.ts).
+ * The largest calibrated surprise, less a Bonferroni term, is mapped to [0, 1] and gated by
+ * an episode state machine with hysteresis: one alert when the score crosses `threshold`,
+ * then quiet until the score has stayed under `exitThreshold` for `cooldownPoints` points.
  *
- * Time: sampling may be irregular. The typical interval is a running median (P²) of the
- * gaps between points; a gap of more than `gapFactor` intervals restarts the short-term
- * models instead of scoring the jump across it. Slow components use time-based rates.
- *
- * Cost: O(1) per point, no allocation (the result object is reused); state ≈ 100 numbers
- * plus the daily profile (3 × bins).
+ * Cost: O(1) per point, no allocation (the result object is reused); state ≈ 4–5 KB.
  */
-import { Cusum } from './cusum.ts';
-import { Ewma, alphaForInterval } from './ewma.ts';
-import { normalTail } from './normal.ts';
-import { P2Quantile } from './p2-quantile.ts';
-import { RobustHolt } from './robust-holt.ts';
-import { SeasonalProfile } from './seasonal-profile.ts';
-import { TailCalibrator } from './tail-calibrator.ts';
+import { scoreOf } from './episode-gate.ts';
+import { alphaForInterval } from './ewma.ts';
 import {
-  DRIFT_MAX_EXCESS,
-  DRIFT_SPREAD_ALPHA,
-  SEASON_UPPER,
+  DEFAULT_UNIVARIATE_OPTIONS,
+  newCore,
   SPIKE_UPPER,
-  UPPER_MAX_EXCESS,
-} from './univariate-calibration.ts';
-import {
-  newWeek,
-  restoreDetector,
-  snapshotDetector,
+  VAR_ALPHA,
   WEEK_MS,
-  type UnivariateState,
-} from './univariate-state.ts';
+  type DetectorCore,
+  type UnivariateOptions,
+  type UnivariateResult,
+  type UnivariateStatistic,
+} from './univariate-core.ts';
+import { restoreDetector, snapshotDetector, type UnivariateState } from './univariate-state.ts';
+import {
+  clamp,
+  CLIPPED_Z2_MEAN,
+  gaussSurprise,
+  newStep,
+  varianceSurprise,
+  type Step,
+} from './univariate-step.ts';
 
-export type UnivariateStatistic = 'spike' | 'seasonal' | 'shift' | 'drift' | 'variance' | 'stuck';
-
-export interface UnivariateOptions {
-  /** Points learned before any score above 0 (the probation period). */
-  probationPoints: number;
-  /** Score that opens an episode (one alert). */
-  threshold: number;
-  /** Score under which an open episode starts to close. */
-  exitThreshold: number;
-  /** Consecutive points under `exitThreshold` that close an episode. */
-  cooldownPoints: number;
-  /** Length of the seasonal period in ms (a day); 0 disables the seasonal model. */
-  seasonPeriodMs: number;
-  /** Bins of the seasonal profile. */
-  seasonBins: number;
-  /**
-   * Bins of the hour-of-week correction on top of the daily profile (84 = 2-hour bins);
-   * 0 disables it. Used once two weeks are learned and it explains the series better.
-   */
-  weekBins: number;
-  /** A gap longer than this many typical intervals restarts the short-term models. */
-  gapFactor: number;
-  /** Surprise (−log10 p) that maps to score 1. */
-  surpriseAtOne: number;
-}
-
-export const DEFAULT_UNIVARIATE_OPTIONS: Readonly<UnivariateOptions> = Object.freeze({
-  probationPoints: 150,
-  threshold: 0.5,
-  exitThreshold: 0.3,
-  cooldownPoints: 48,
-  seasonPeriodMs: 86_400_000,
-  seasonBins: 24,
-  weekBins: 84,
-  gapFactor: 10,
-  surpriseAtOne: 8,
-});
-
-/** What one point scored and why; one object per detector, overwritten by each update. */
-export interface UnivariateResult {
-  /** Anomaly score in [0, 1]. */
-  score: number;
-  /** Surprise, −log10 of the tail probability of the firing component. */
-  surprise: number;
-  statistic: UnivariateStatistic;
-  observed: number;
-  /** Forecast of the firing component and the range it considered normal. */
-  expected: number;
-  lower: number;
-  upper: number;
-  /** True on the point that opens an episode: raise one alert here. */
-  alert: boolean;
-  inEpisode: boolean;
-  /** Number of the current or last episode (1-based; 0 = none yet). */
-  episode: number;
-}
+export { DEFAULT_UNIVARIATE_OPTIONS };
+export type { UnivariateOptions, UnivariateResult, UnivariateStatistic };
 
 /** z beyond which a residual is "outside the expected range" in explanations (p ≈ 1e-4). */
 const RANGE_Z = 3.9;
 const LOG10E = Math.LOG10E;
-/** Weight of the variance component's short window (≈ 2/α − 1 = 39 points of dof). */
-const VAR_ALPHA = 0.05;
-const VAR_DOF = 2 / VAR_ALPHA - 1;
-/** Per-period learning rate of the seasonal profile (half-life ≈ 4 periods). */
+/** Per-period learning rate of the seasonal profiles (half-life ≈ 4 periods). */
 const SEASON_RATE = 0.15;
 const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
-const BONFERRONI = Math.log10(6);
-/** Span in points of the drift component's long baseline. */
-const LONG_SPAN = 400;
+/** Bonferroni over the seven components: the best of seven p-values is not a p-value. */
+const BONFERRONI = Math.log10(7);
 /** |drift z| beyond which the long baseline stops learning. */
 const DRIFT_HOLD_Z = 2;
-/** Points after which a held baseline follows again: the moved level is the new normal. */
+/** Points after which a held baseline (or a refused spread) follows again. */
 const DRIFT_HOLD_POINTS = 150;
+/** Points before the novelty component speaks (its codebook needs a history). */
+const NOVELTY_AFTER = 200;
 
 export class UnivariateDetector {
   readonly options: Readonly<UnivariateOptions>;
   /** The learned state (see univariate-state.ts for its snapshot form). */
   s: DetectorCore;
-  private readonly st: Step = {
-    dt: 0,
-    typical: 0,
-    gap: false,
-    floor: 0,
-    slowPred: 0,
-    useSeason: false,
-    season: 0,
-    seasonalPred: 0,
-    daily: 0,
-    rs: 0,
-    dz: 0,
-    sigmaS: 0,
-    fastPred: 0,
-    sigmaF: 0,
-    rf: 0,
-    best: 0,
-    stat: 'spike',
-    expected: 0,
-    half: 0,
-    frozen: false,
-  };
+  private readonly st: Step = newStep();
   private readonly out: UnivariateResult = {
     score: 0,
     surprise: 0,
@@ -188,8 +102,9 @@ export class UnivariateDetector {
     const s = this.s;
     s.n++;
     if (s.n === 1) s.firstT = t;
+    s.novelty.clear();
     this.predict(t, x);
-    this.judge(x);
+    this.judge(t, x);
     if (!this.st.frozen) this.learn(t, x);
     return this.finish();
   }
@@ -210,8 +125,9 @@ export class UnivariateDetector {
     // Slow level plus daily profile, used once the profile explains the series, plus an
     // hour-of-week correction (weekends, a weekday rush hour) once two weeks are learned
     // and it explains the series better than the daily profile alone.
-    const warm = o.seasonPeriodMs > 0 && t - s.firstT >= 2 * o.seasonPeriodMs && s.profile.countAt(t) >= 2;
-    const season = warm ? s.profile.expected(t, 2) : 0;
+    const p = s.profile;
+    const warm = p !== null && t - s.firstT >= 2 * o.seasonPeriodMs && p.countAt(t) >= 2;
+    const season = warm ? p.expected(t, 2) : 0;
     const warmWeek = o.weekBins > 0 && t - s.firstT >= 2 * WEEK_MS && s.week.countAt(t) >= 2;
     const week = warmWeek ? s.week.expected(t, 2) : 0;
     st.daily = season;
@@ -237,7 +153,7 @@ export class UnivariateDetector {
   }
 
   /** Each component's calibrated surprise; the largest one is kept with its explanation. */
-  private judge(x: number): void {
+  private judge(t: number, x: number): void {
     const s = this.s;
     const st = this.st;
     const zf = st.rf / st.sigmaF;
@@ -250,7 +166,19 @@ export class UnivariateDetector {
     // from the start is its own normal.
     const varies = s.fast.scale > 10 * st.floor;
     if (learned) {
-      this.consider('spike', s.calSpike.update(gaussSurprise(zf)), st.fastPred, st.sigmaF);
+      const novelty = s.calNovelty.update(s.novelty.score(x, st.floor));
+      if (s.novelty.count > NOVELTY_AFTER) {
+        const stat = Math.abs(zf) > RANGE_Z ? 'spike' : 'shift';
+        this.consider(stat, novelty, s.novelty.nearestLevel(), 0.5 * s.novelty.unit);
+      }
+      const raw = gaussSurprise(zf);
+      let spike = s.calSpike.update(raw);
+      // A spike at a time of day when this series spiked on earlier days is scheduled work.
+      if (s.recurrence !== null) {
+        spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
+        s.recurrence.learn(t, raw > SPIKE_UPPER);
+      }
+      this.consider('spike', spike, st.fastPred, st.sigmaF);
       if (st.useSeason && s.n > 50) {
         const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
         this.consider('seasonal', pSeason, st.seasonalPred, st.sigmaS);
@@ -274,16 +202,12 @@ export class UnivariateDetector {
       const pVar = s.calVariance.update(varianceSurprise(ratio));
       if (s.n > 60 && varies) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
     }
-    // Stuck: a run of identical values against the learned probability of a repeat.
-    const repeat = x === s.lastX;
-    s.run = repeat ? s.run + 1 : 0;
-    if (s.run < 3) s.repeat.pushWithAlpha(repeat ? 1 : 0, 0.01);
-    const pStuck = varies ? -s.run * Math.log10(Math.min(0.95, Math.max(0.02, s.repeat.mean))) : 0;
+    const pStuck = s.stuck.update(x === s.lastX, varies);
     if (learned) this.consider('stuck', pStuck, x, 0);
     s.lastX = x;
     // A frozen sensor teaches nothing: learning its repeats would shrink every scale and
     // make the return to normal look like an anomaly.
-    st.frozen = s.run >= 2 && pStuck > 2;
+    st.frozen = s.stuck.run >= 2 && pStuck > 2;
   }
 
   private consider(stat: UnivariateStatistic, surprise: number, expected: number, sigma: number): void {
@@ -303,24 +227,26 @@ export class UnivariateDetector {
     if (st.gap) {
       s.fast.rebase(x);
       s.cusum.reset();
-      s.run = 0;
+      s.stuck.reset();
     } else s.fast.update(x, st.floor);
     if (s.cusum.statistic > s.cusum.h) s.cusum.reset();
 
     const clipped = st.seasonalPred + clamp(st.rs, 3 * st.sigmaS);
-    const aSlow = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+    if (st.typical !== st.ratesTypical) this.rates();
+    if (st.dt !== st.slowDt) {
+      st.slowDt = st.dt;
+      st.slowRate = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+    }
+    const aSlow = st.slowRate;
     s.slow.pushWithAlpha(clipped - st.season, Number.isNaN(s.slow.mean) ? 1 : aSlow);
-    if (o.seasonPeriodMs > 0) {
-      // Per-sample rate such that each bin forgets at SEASON_RATE per period.
-      const binMs = o.seasonPeriodMs / o.seasonBins;
-      const share = st.typical > 0 ? Math.min(1, st.typical / binMs) : 1;
-      s.profile.update(t, clipped - st.slowPred, 1 - Math.pow(1 - SEASON_RATE, share));
+    if (s.profile !== null) {
+      s.profile.update(t, clipped - st.slowPred, st.dayRate);
     }
     if (o.weekBins > 0) {
       // The week learns what the daily profile leaves, at the same per-period rate.
-      const share = st.typical > 0 ? Math.min(1, st.typical / (WEEK_MS / o.weekBins)) : 1;
-      s.week.update(t, clipped - st.slowPred - st.daily, 1 - Math.pow(1 - SEASON_RATE, share));
+      s.week.update(t, clipped - st.slowPred - st.daily, st.weekRate);
     }
+    s.novelty.learn(x);
     s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(st.rs) : Math.min(Math.abs(st.rs), 3 * st.sigmaS), 0.02);
 
     const xc = Number.isNaN(st.fastPred) ? x : st.fastPred + clamp(st.rf, 3 * st.sigmaF);
@@ -332,8 +258,28 @@ export class UnivariateDetector {
     s.held = away ? s.held + 1 : 0;
     if (!away || s.held > DRIFT_HOLD_POINTS) s.long.push(xc - st.season);
     const d = s.short.mean - s.long.mean;
-    // Learn the difference's spread only while it looks normal: a drift must not widen it.
-    if (s.dStat.count < 50 || Math.abs(d - s.dStat.mean) < 3 * s.dStat.std) s.dStat.push(d);
+    // Learn the difference's spread only while it looks normal, so a drift does not widen
+    // it — but a difference that keeps looking abnormal is this series' own spread (a
+    // profile that cannot follow a square wave exactly): after DRIFT_HOLD_POINTS net
+    // refusals it is learned, instead of the spread staying too narrow for ever.
+    const normal = s.dStat.count < 50 || Math.abs(d - s.dStat.mean) < 3 * s.dStat.std;
+    s.rejects = normal ? Math.max(0, s.rejects - 1) : s.rejects + 1;
+    if (normal || s.rejects > DRIFT_HOLD_POINTS) s.dStat.push(d);
+  }
+
+  /**
+   * Learning rates for this sampling interval (recomputed only when it changes): per-sample
+   * profile rates such that each bin forgets at SEASON_RATE per period; and the slow
+   * level's time-based rate, which depends on it.
+   */
+  private rates(): void {
+    const o = this.options;
+    const s = this.s;
+    const st = this.st;
+    st.ratesTypical = st.typical;
+    st.slowDt = Number.NaN;
+    st.dayRate = s.profile === null ? 0 : perSampleRate(st.typical, o.seasonPeriodMs / s.profile.bins);
+    st.weekRate = perSampleRate(st.typical, WEEK_MS / s.week.bins);
   }
 
   /** Score, explanation and the episode state machine. */
@@ -342,28 +288,17 @@ export class UnivariateDetector {
     const s = this.s;
     const st = this.st;
     const r = this.out;
-    // Bonferroni over the six components: the best of six p-values is not a p-value.
     const surprise = Math.max(0, st.best - BONFERRONI);
-    const score = s.n <= o.probationPoints ? 0 : Math.min(1, surprise / o.surpriseAtOne);
+    const score = s.n <= o.probationPoints ? 0 : scoreOf(surprise, o.surpriseAtOne);
     r.surprise = surprise;
     r.statistic = st.stat;
     r.expected = st.expected;
     r.lower = st.expected - st.half;
     r.upper = st.expected + st.half;
-    if (!s.inEpisode) {
-      if (score >= o.threshold) {
-        s.inEpisode = true;
-        s.episode++;
-        s.quiet = 0;
-        r.alert = true;
-      }
-    } else if (score < o.exitThreshold) {
-      if (++s.quiet >= o.cooldownPoints) s.inEpisode = false;
-    } else s.quiet = 0;
-    // Inside an episode only the opening point carries the full score.
-    r.score = s.inEpisode && !r.alert ? Math.min(score, o.exitThreshold) : score;
-    r.inEpisode = s.inEpisode;
-    r.episode = s.episode;
+    r.score = s.episodes.step(score, surprise, o);
+    r.alert = s.episodes.alert;
+    r.inEpisode = s.episodes.inEpisode;
+    r.episode = s.episodes.episode;
     return r;
   }
 
@@ -378,118 +313,7 @@ export class UnivariateDetector {
   }
 }
 
-/** Per-point intermediates, reused (not part of the state). */
-interface Step {
-  dt: number;
-  typical: number;
-  gap: boolean;
-  floor: number;
-  slowPred: number;
-  useSeason: boolean;
-  season: number;
-  seasonalPred: number;
-  /** The daily profile's expectation (whether or not it is used). */
-  daily: number;
-  rs: number;
-  /** The drift statistic (standardised short − long difference). */
-  dz: number;
-  sigmaS: number;
-  fastPred: number;
-  sigmaF: number;
-  rf: number;
-  best: number;
-  stat: UnivariateStatistic;
-  expected: number;
-  half: number;
-  frozen: boolean;
-}
-
-/** −log10 of the two-sided Gaussian tail of z. */
-function gaussSurprise(z: number): number {
-  return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
-}
-
-/** Mean of min(Z², 9) for Z ~ N(0, 1): what the clipped variance statistic averages to. */
-const CLIPPED_Z2_MEAN = 0.9707;
-
-/** −log10 of the two-sided χ²_ν tail of a variance ratio (Wilson–Hilferty 1931). */
-function varianceSurprise(ratio: number): number {
-  const v = 2 / (9 * VAR_DOF);
-  const z = (Math.cbrt(Math.max(ratio, 0)) - (1 - v)) / Math.sqrt(v);
-  return -Math.log10(Math.max(2 * normalTail(Math.abs(z)), 1e-300));
-}
-
-function clamp(r: number, b: number): number {
-  return r > b ? b : r < -b ? -b : r;
-}
-
-/** Mutable state of one detector; plain fields so snapshots are cheap. */
-export interface DetectorCore {
-  n: number;
-  firstT: number;
-  lastT: number;
-  lastX: number;
-  run: number;
-  /** Points in a row the drift baseline has been held. */
-  held: number;
-  inEpisode: boolean;
-  quiet: number;
-  episode: number;
-  interval: P2Quantile;
-  fast: RobustHolt;
-  slow: Ewma;
-  profile: SeasonalProfile;
-  errSeason: Ewma;
-  errNoSeason: Ewma;
-  week: SeasonalProfile;
-  errWeek: Ewma;
-  seasonScale: Ewma;
-  cusum: Cusum;
-  varRatio: Ewma;
-  repeat: Ewma;
-  calSpike: TailCalibrator;
-  calSeason: TailCalibrator;
-  calVariance: TailCalibrator;
-  calShift: TailCalibrator;
-  calDrift: TailCalibrator;
-  short: Ewma;
-  long: Ewma;
-  dStat: Ewma;
-}
-
-export function newCore(o: Readonly<UnivariateOptions>): DetectorCore {
-  return {
-    n: 0,
-    firstT: Number.NaN,
-    lastT: Number.NaN,
-    lastX: Number.NaN,
-    run: 0,
-    held: 0,
-    inEpisode: false,
-    quiet: 0,
-    episode: 0,
-    interval: new P2Quantile(0.5),
-    fast: new RobustHolt(),
-    slow: new Ewma(0.01),
-    profile: new SeasonalProfile({
-      periodMs: o.seasonPeriodMs > 0 ? o.seasonPeriodMs : 1,
-      bins: o.seasonBins,
-    }),
-    errSeason: new Ewma(0.01),
-    errNoSeason: new Ewma(0.01),
-    week: newWeek(o),
-    errWeek: new Ewma(0.01),
-    seasonScale: new Ewma(0.02),
-    cusum: new Cusum(0.5, 20),
-    varRatio: new Ewma(VAR_ALPHA),
-    repeat: new Ewma(0.01),
-    calSpike: new TailCalibrator().withUpper(SPIKE_UPPER, UPPER_MAX_EXCESS),
-    calSeason: new TailCalibrator().withUpper(SEASON_UPPER, UPPER_MAX_EXCESS),
-    calVariance: new TailCalibrator(),
-    calShift: new TailCalibrator(),
-    calDrift: new TailCalibrator(2, 500, 1 / 5000, DRIFT_MAX_EXCESS),
-    short: new Ewma(2 / 11),
-    long: new Ewma(2 / (LONG_SPAN + 1)),
-    dStat: new Ewma(DRIFT_SPREAD_ALPHA),
-  };
+/** Per-sample rate at which a bin of `binMs` forgets SEASON_RATE per period. */
+function perSampleRate(typical: number, binMs: number): number {
+  return 1 - Math.pow(1 - SEASON_RATE, typical > 0 ? Math.min(1, typical / binMs) : 1);
 }

@@ -1,48 +1,71 @@
 /**
  * Snapshot and restore of the univariate detector: every component's own versioned
- * state, gathered into one plain JSON object.
+ * state, gathered into one plain JSON object. Restores versions 1 to 4; an older state
+ * keeps what it learned and starts what it lacks from scratch.
  */
 import { Cusum, type CusumState } from './cusum.ts';
+import { EpisodeGate } from './episode-gate.ts';
 import { Ewma, type EwmaState } from './ewma.ts';
+import { Novelty, type NoveltyState } from './novelty.ts';
 import { P2Quantile, type P2QuantileState } from './p2-quantile.ts';
-import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
-import { SeasonalProfile, type SeasonalProfileState } from './seasonal-profile.ts';
-import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
+import { PhaseProfile, type PhaseProfileState } from './phase-profile.ts';
+import { Recurrence, type RecurrenceState } from './recurrence.ts';
 import { checkVersion } from './ring-buffer.ts';
+import { RobustHolt, type RobustHoltState } from './robust-holt.ts';
+import { RunLength, type RunLengthState } from './run-length.ts';
+import type { SeasonalProfileState } from './seasonal-profile.ts';
+import {
+  TailCalibrator,
+  type ExcessFrom,
+  type TailCalibratorState,
+  type TailCalibratorStateV2,
+} from './tail-calibrator.ts';
 import {
   DRIFT_MAX_EXCESS,
   DRIFT_SPREAD_ALPHA,
+  newWeek,
+  pointCalibrator,
   SEASON_UPPER,
   SPIKE_UPPER,
-  UPPER_MAX_EXCESS,
-} from './univariate-calibration.ts';
-import type { DetectorCore, UnivariateOptions } from './univariate-detector.ts';
+  UPPER_MAX_LOG_EXCESS,
+  type DetectorCore,
+  type UnivariateOptions,
+} from './univariate-core.ts';
 
 /**
- * Version 2 added the hour-of-week correction (`week`, `errWeek`, `options.weekBins`); a
- * version-1 state restores with that correction still to learn. Version 3 added the upper
- * calibration level of the spike and seasonal components (their calibrators' state
- * version 2), a lower cap on the drift calibrator's excesses and a slower drift spread; an
- * older state restores with the upper levels still to learn and the new drift rates.
+ * Version 2 added the hour-of-week correction, version 3 the upper calibration levels.
+ * Version 4: packed profiles (phase-profile.ts), runs-declustered calibrators with power-law upper levels, the
+ * run-length stuck test (`stuck` replaces `repeat` and the run scalar), the novelty and
+ * recurrence components, and the `rejects` and `peak` scalars.
  */
 export interface UnivariateState {
-  v: 1 | 2 | 3;
+  v: 1 | 2 | 3 | 4;
   options: UnivariateOptions;
-  /** n, firstT, lastT, lastX, run, inEpisode (0/1), quiet, episode, held (v2); NaN as null. */
+  /**
+   * n, firstT, lastT, lastX, run (before v4; 0 after), inEpisode (0/1), quiet, episode,
+   * held (v2+), rejects and peak (v4); NaN as null.
+   */
   scalars: (number | null)[];
   interval: P2QuantileState;
   fast: RobustHoltState;
   slow: EwmaState;
-  profile: SeasonalProfileState;
+  /** SeasonalProfileState before version 4. */
+  profile: PhaseProfileState | SeasonalProfileState | null;
   errSeason: EwmaState;
   errNoSeason: EwmaState;
-  /** Absent in version 1. */
-  week?: SeasonalProfileState;
+  /** Absent in version 1; SeasonalProfileState before version 4. */
+  week?: PhaseProfileState | SeasonalProfileState;
   errWeek?: EwmaState;
   seasonScale: EwmaState;
   cusum: CusumState;
   varRatio: EwmaState;
-  repeat: EwmaState;
+  /** Before version 4. */
+  repeat?: EwmaState;
+  /** Version 4. */
+  stuck?: RunLengthState;
+  novelty?: NoveltyState;
+  recurrence?: RecurrenceState | null;
+  calNovelty?: TailCalibratorState;
   calSpike: TailCalibratorState;
   calSeason: TailCalibratorState;
   calVariance: TailCalibratorState;
@@ -53,33 +76,20 @@ export interface UnivariateState {
   dStat: EwmaState;
 }
 
-export const WEEK_MS = 7 * 86_400_000;
-/** Monday 00:00 UTC as the start of the week (1970-01-01 was a Thursday). */
-const MONDAY_OFFSET_MS = -4 * 86_400_000;
-
-/** The hour-of-week correction profile (one per detector). */
-export function newWeek(o: Readonly<UnivariateOptions>): SeasonalProfile {
-  return new SeasonalProfile({
-    periodMs: WEEK_MS,
-    bins: Math.max(1, o.weekBins),
-    offsetMs: MONDAY_OFFSET_MS,
-  });
-}
-
 const nan = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const num = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
 
 export function snapshotDetector(options: Readonly<UnivariateOptions>, c: DetectorCore): UnivariateState {
+  const e = c.episodes;
+  const flags = [e.inEpisode ? 1 : 0, e.quiet, e.episode, c.held, c.rejects, e.peak];
   return {
-    v: 3,
+    v: 4,
     options: { ...options },
-    scalars: [c.n, c.firstT, c.lastT, c.lastX, c.run, c.inEpisode ? 1 : 0, c.quiet, c.episode, c.held].map(
-      nan,
-    ),
+    scalars: [c.n, c.firstT, c.lastT, c.lastX, 0, ...flags].map(nan),
     interval: c.interval.snapshot(),
     fast: c.fast.snapshot(),
     slow: c.slow.snapshot(),
-    profile: c.profile.snapshot(),
+    profile: c.profile === null ? null : c.profile.snapshot(),
     errSeason: c.errSeason.snapshot(),
     errNoSeason: c.errNoSeason.snapshot(),
     week: c.week.snapshot(),
@@ -87,7 +97,10 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
     seasonScale: c.seasonScale.snapshot(),
     cusum: c.cusum.snapshot(),
     varRatio: c.varRatio.snapshot(),
-    repeat: c.repeat.snapshot(),
+    stuck: c.stuck.snapshot(),
+    novelty: c.novelty.snapshot(),
+    recurrence: c.recurrence === null ? null : c.recurrence.snapshot(),
+    calNovelty: c.calNovelty.snapshot(),
     calSpike: c.calSpike.snapshot(),
     calSeason: c.calSeason.snapshot(),
     calVariance: c.calVariance.snapshot(),
@@ -100,47 +113,97 @@ export function snapshotDetector(options: Readonly<UnivariateOptions>, c: Detect
 }
 
 export function restoreDetector(s: UnivariateState, options: Readonly<UnivariateOptions>): DetectorCore {
-  checkVersion(s.v, 'UnivariateDetector', 3);
+  checkVersion(s.v, 'UnivariateDetector', 4);
   if (s.v >= 2 && (s.week === undefined || s.errWeek === undefined)) {
     throw new TypeError(`UnivariateDetector state version ${s.v} without its week profile`);
   }
-  const old = s.v < 3;
-  const [n, firstT, lastT, lastX, run, inEpisode, quiet, episode, held] = s.scalars.map(num);
+  if (s.v === 4 && (s.stuck === undefined || s.novelty === undefined || s.calNovelty === undefined)) {
+    throw new TypeError('UnivariateDetector state version 4 without its stuck or novelty state');
+  }
+  const [n, firstT, lastT, lastX, run, inEpisode, quiet, episode, held, rejects, peak] = s.scalars.map(num);
+  const orZero = (x: number | undefined): number => (x === undefined || Number.isNaN(x) ? 0 : x);
   return {
     n: num(n),
     firstT: num(firstT),
     lastT: num(lastT),
     lastX: num(lastX),
-    run: num(run),
-    held: Number.isNaN(num(held)) ? 0 : num(held),
-    inEpisode: inEpisode === 1,
-    quiet: num(quiet),
-    episode: num(episode),
+    held: orZero(held),
+    rejects: orZero(rejects),
+    episodes: EpisodeGate.restore({
+      inEpisode: inEpisode === 1,
+      quiet: num(quiet),
+      episode: num(episode),
+      peak: orZero(peak),
+    }),
     interval: P2Quantile.restore(s.interval),
     fast: RobustHolt.restore(s.fast),
     slow: Ewma.restore(s.slow),
-    profile: SeasonalProfile.restore(s.profile),
+    profile: s.profile === null ? null : profileOf(s.v, s.profile),
     errSeason: Ewma.restore(s.errSeason),
     errNoSeason: Ewma.restore(s.errNoSeason),
-    week: s.week === undefined ? newWeek(options) : SeasonalProfile.restore(s.week),
+    week: s.week === undefined ? newWeek(options) : profileOf(s.v, s.week),
     errWeek: s.errWeek === undefined ? new Ewma(0.01) : Ewma.restore(s.errWeek),
     seasonScale: Ewma.restore(s.seasonScale),
     cusum: Cusum.restore(s.cusum),
     varRatio: Ewma.restore(s.varRatio),
-    repeat: Ewma.restore(s.repeat),
-    calSpike: restoreCalibrator(s.calSpike, old ? SPIKE_UPPER : undefined),
-    calSeason: restoreCalibrator(s.calSeason, old ? SEASON_UPPER : undefined),
-    calVariance: TailCalibrator.restore(s.calVariance),
-    calShift: TailCalibrator.restore(s.calShift),
-    calDrift: TailCalibrator.restore(old ? { ...s.calDrift, maxExcess: DRIFT_MAX_EXCESS } : s.calDrift),
+    stuck: s.stuck !== undefined ? RunLength.restore(s.stuck) : RunLength.fromOld(orZero(run), oldRepeat(s)),
+    novelty: s.novelty !== undefined ? Novelty.restore(s.novelty) : new Novelty(),
+    recurrence: recurrenceOf(s, options),
+    calNovelty:
+      s.calNovelty !== undefined ? TailCalibrator.restore(s.calNovelty) : pointCalibrator(SEASON_UPPER),
+    ...calibratorsOf(s),
     short: Ewma.restore(s.short),
     long: Ewma.restore(s.long),
-    dStat: Ewma.restore(old ? { ...s.dStat, alpha: DRIFT_SPREAD_ALPHA } : s.dStat),
+    dStat: Ewma.restore(s.v < 3 ? { ...s.dStat, alpha: DRIFT_SPREAD_ALPHA } : s.dStat),
   };
 }
 
-/** A calibrator from its state; `upper` adds the upper level an older state lacks. */
-function restoreCalibrator(s: TailCalibratorState, upper: number | undefined): TailCalibrator {
-  const c = TailCalibrator.restore(s);
-  return upper === undefined ? c : c.withUpper(upper, UPPER_MAX_EXCESS);
+function profileOf(v: number, p: PhaseProfileState | SeasonalProfileState): PhaseProfile {
+  return v === 4
+    ? PhaseProfile.restore(p as PhaseProfileState)
+    : PhaseProfile.fromSeasonal(p as SeasonalProfileState);
+}
+
+function oldRepeat(s: UnivariateState): EwmaState {
+  if (s.repeat === undefined)
+    throw new TypeError(`UnivariateDetector state version ${s.v} without its repeat rate`);
+  return s.repeat;
+}
+
+function recurrenceOf(s: UnivariateState, o: Readonly<UnivariateOptions>): Recurrence | null {
+  if (s.recurrence !== undefined && s.recurrence !== null) return Recurrence.restore(s.recurrence);
+  return s.v < 4 && o.seasonPeriodMs > 0 ? new Recurrence(o.seasonPeriodMs) : null;
+}
+
+type Calibrators = Pick<DetectorCore, 'calSpike' | 'calSeason' | 'calVariance' | 'calShift' | 'calDrift'>;
+
+/**
+ * Older calibrators counted every exceeding point and fitted their upper levels as
+ * exponentials: they restore with each exceedance as its own run, the smoothed statistics
+ * with their excesses taken from every point, and the upper levels they lacked added.
+ */
+function calibratorsOf(s: UnivariateState): Calibrators {
+  if (s.v === 4) {
+    return {
+      calSpike: TailCalibrator.restore(s.calSpike),
+      calSeason: TailCalibrator.restore(s.calSeason),
+      calVariance: TailCalibrator.restore(s.calVariance),
+      calShift: TailCalibrator.restore(s.calShift),
+      calDrift: TailCalibrator.restore(s.calDrift),
+    };
+  }
+  // Before version 4 every calibrator state was of version 1 or 2.
+  const old = (c: TailCalibratorState): TailCalibratorStateV2 => c as TailCalibratorStateV2;
+  const upper = (c: TailCalibratorState, u2: number, from: ExcessFrom): TailCalibrator => {
+    const r = TailCalibrator.restore(c, from);
+    return typeof old(c).u2 === 'number' ? r : r.withUpper(u2, UPPER_MAX_LOG_EXCESS);
+  };
+  const drift = s.v < 3 ? { ...old(s.calDrift), maxExcess: DRIFT_MAX_EXCESS } : s.calDrift;
+  return {
+    calSpike: upper(s.calSpike, SPIKE_UPPER, 'peak'),
+    calSeason: upper(s.calSeason, SEASON_UPPER, 'peak'),
+    calVariance: upper(s.calVariance, SEASON_UPPER, 'all'),
+    calShift: TailCalibrator.restore(s.calShift, 'all'),
+    calDrift: TailCalibrator.restore(drift, 'all'),
+  };
 }

@@ -41,7 +41,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'score',
-    summary: 'score one CSV series (timestamp,value) with the univariate detector',
+    summary: "score a CSV series (timestamp,value) or a device's metrics (timestamp + numeric columns)",
     load: async () => (await import('./score.ts')).score,
   },
   {

@@ -1,11 +1,11 @@
 /**
- * `vigil score --input S.csv --output O.csv`: univariate anomaly scores for one series
- * (docs/architecture.md, "Command line"). S has a header naming `timestamp` and `value` columns (any order,
- * other columns ignored); O gets `timestamp,value,anomaly_score` for every input row in
- * the same order. Causal: rows are streamed through the detector one at a time, so a
- * row's score depends only on it and the rows before it.
+ * `vigil score --input S.csv --output O.csv` (docs/architecture.md, "Command line"): anomaly scores for one series
+ * (`timestamp` and `value` columns) or for one device's metrics (`timestamp` and several
+ * numeric columns; score-rows.ts says what is written for each). O has a line for every
+ * input row, in the same order. Causal: rows are streamed through the detectors one at a
+ * time, so a row's score depends only on it and the rows before it.
  *
- * Rows whose value is not a number, or whose timestamp does not parse, are kept with
+ * Rows whose values are not numbers, or whose timestamp does not parse, are kept with
  * score 0 and not learned. Timestamps: RFC 3339, `YYYY-MM-DD HH:MM[:SS[.fff]]` (UTC when
  * no offset is given), or epoch seconds / milliseconds.
  */
@@ -13,77 +13,24 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { errorMessage, vigilError } from '../../../shared/errors.ts';
-import { UnivariateDetector } from '../../../shared/stats/univariate-detector.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
 import type { Command } from '../command.ts';
+import { splitCsvLine } from '../csv.ts';
+import { rowScorer, type RowScorer } from './score-rows.ts';
 
 const usage = `Usage: vigil score --input S.csv --output O.csv
 
-Scores one numeric series with Vigil's univariate detector (the detector behind
-facility.metric). S.csv needs a header with "timestamp" and "value" columns; O.csv gets
-"timestamp,value,anomaly_score" for every input row in the same order, with the score in
-[0, 1]. Scoring is causal. Non-numeric values score 0 and are kept.
+Scores a CSV with Vigil's univariate detector (the detector behind facility.metric).
+With "timestamp" and "value" columns, O.csv gets "timestamp,value,anomaly_score" for
+every input row in the same order, the score in [0, 1]. With "timestamp" and several
+numeric columns instead (one device's metrics), O.csv keeps them and adds one combined
+"anomaly_score" and an "anomaly_score_<column>" per column. Scoring is causal. Rows
+without numbers score 0 and are kept.
 
 Options:
   --input S     CSV file to score (required)
   --output O    CSV file to write (required)
 `;
-
-/** Epoch ms of a timestamp cell, or NaN. */
-export function parseTimestamp(text: string): number {
-  const s = text.trim();
-  if (s === '') return Number.NaN;
-  if (/^-?\d+(\.\d+)?$/.test(s)) {
-    const n = Number(s);
-    // Ten-digit epochs are seconds (until 2286); longer ones milliseconds.
-    return Math.abs(n) < 1e11 ? n * 1000 : n;
-  }
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(s);
-  if (m !== null) {
-    const time = (m[2] as string).length === 5 ? `${m[2]}:00` : (m[2] as string);
-    return Date.parse(`${m[1]}T${time}${m[3] ?? 'Z'}`);
-  }
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : Number.NaN;
-}
-
-/** Splits one CSV line (RFC 4180 quoting, no embedded newlines). */
-export function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** A cell's number, or NaN for empty or non-numeric text (Number('') would be 0). */
-function parseValue(text: string): number {
-  const s = text.trim();
-  return s === '' ? Number.NaN : Number(s);
-}
-
-function formatScore(x: number): string {
-  const v = Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0));
-  return v === 0 ? '0' : v === 1 ? '1' : v.toFixed(6);
-}
 
 export interface ScoreSummary {
   rows: number;
@@ -110,47 +57,38 @@ export async function scoreCsv(input: string, output: string): Promise<ScoreSumm
   // lines emitted before the `for await` loop starts would be lost.
   try {
     await Promise.race([once(out, 'open'), failed]);
-    await write('timestamp,value,anomaly_score\n');
   } catch (err) {
     out.destroy();
     throw err;
   }
   const source = createReadStream(input, { encoding: 'utf8' });
   const lines = createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
-  const detector = new UnivariateDetector();
   const summary: ScoreSummary = { rows: 0, scored: 0, skipped: 0, alerts: 0 };
-  let tsCol = -1;
-  let valueCol = -1;
-  let header = true;
+  // The header is written once the first data row shows which columns are numeric.
+  let names: string[] | null = null;
+  let scorer: RowScorer | null = null;
   try {
     for await (const raw of lines) {
-      const line = header ? raw.replace(/^\uFEFF/, '') : raw;
+      const line = names === null ? raw.replace(/^\uFEFF/, '') : raw;
       if (line.trim() === '') continue;
       const cells = splitCsvLine(line);
-      if (header) {
-        const names = cells.map((c) => c.trim().toLowerCase());
-        tsCol = names.indexOf('timestamp');
-        valueCol = names.indexOf('value');
-        if (tsCol < 0 || valueCol < 0) {
-          throw vigilError('VGL_ERR_INPUT_FILE', [input, 'the header needs "timestamp" and "value" columns']);
-        }
-        header = false;
+      if (names === null) {
+        names = cells;
         continue;
       }
+      if (scorer === null) {
+        scorer = rowScorer(input, names, cells);
+        await write(`${scorer.header}\n`);
+      }
       summary.rows++;
-      const tsText = cells[tsCol] ?? '';
-      const valueText = cells[valueCol] ?? '';
-      const t = parseTimestamp(tsText);
-      const x = parseValue(valueText);
-      let score = 0;
-      if (Number.isFinite(t) && Number.isFinite(x)) {
-        const r = detector.update(t, x);
-        score = r.score;
-        summary.scored++;
-        if (r.alert) summary.alerts++;
-      } else summary.skipped++;
-      await write(`${csvField(tsText)},${csvField(valueText)},${formatScore(score)}\n`);
+      const r = scorer.score(cells);
+      if (r.scored) summary.scored++;
+      else summary.skipped++;
+      if (r.alert) summary.alerts++;
+      await write(`${r.line}\n`);
     }
+    if (scorer === null)
+      await write(`${names === null ? 'timestamp,value,anomaly_score' : rowScorer(input, names).header}\n`);
   } catch (err) {
     if (err instanceof Error && 'code' in err && (err as NodeJS.ErrnoException).syscall === 'read') {
       throw vigilError('VGL_ERR_INPUT_FILE', [input, errorMessage(err)], { cause: err });
@@ -167,7 +105,7 @@ export async function scoreCsv(input: string, output: string): Promise<ScoreSumm
 
 export const score: Command = {
   name: 'score',
-  summary: 'score one CSV series (timestamp,value) with the univariate detector',
+  summary: "score a CSV series (timestamp,value) or a device's metrics (timestamp + numeric columns)",
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { input: { type: 'string' }, output: { type: 'string' } });

@@ -21,7 +21,7 @@ const T = Float64Array.from(ts);
 const V = Float64Array.from(vs);
 const len = T.length;
 
-const { opsPerSec } = opsPerSecond((n) => {
+const { opsPerSec, cpuOpsPerSec } = opsPerSecond((n) => {
   // One detector per pass over the corpus: every update is a real, learning update.
   let d = new UnivariateDetector();
   let s = 0;
@@ -56,6 +56,7 @@ console.log(
     results: {
       updatesPerSec: opsPerSec,
       microsecondsPerUpdate: Math.round((1e6 / opsPerSec) * 1000) / 1000,
+      cpuMicrosecondsPerUpdate: Math.round((1e6 / cpuOpsPerSec) * 1000) / 1000,
       snapshotBytesPerSeries: snapshotBytes,
       heapBytesPerSeries: heapPerSeries,
       heapMeasured: global.gc === undefined ? 'without --expose-gc (approximate)' : 'after gc',

@@ -9,8 +9,11 @@ import { DecayedTopK } from '../../../shared/stats/decayed-top-k.ts';
 import { Ewma } from '../../../shared/stats/ewma.ts';
 import { FirstSeenSet } from '../../../shared/stats/first-seen-set.ts';
 import { Histogram } from '../../../shared/stats/histogram.ts';
+import { MultivariateCombiner } from '../../../shared/stats/multivariate-combiner.ts';
+import { NoveltyCodebook } from '../../../shared/stats/novelty-codebook.ts';
 import { P2Quantile } from '../../../shared/stats/p2-quantile.ts';
 import { PageHinkley } from '../../../shared/stats/page-hinkley.ts';
+import { PhaseProfile } from '../../../shared/stats/phase-profile.ts';
 import { RobustHolt } from '../../../shared/stats/robust-holt.ts';
 import { RollingMedian } from '../../../shared/stats/rolling-median.ts';
 import { RunningMoments } from '../../../shared/stats/running-moments.ts';
@@ -142,6 +145,44 @@ const prims: Record<string, Prim> = {
     run: (p: TailCalibrator, n) => {
       let s = 0;
       for (let i = 0; i < n; i++) s += p.update(Math.abs((xs[i & MASK] as number) - 50) / 5);
+      return s;
+    },
+  },
+  'phase-profile(144 bins)': {
+    make: () => new PhaseProfile(86_400_000, 144),
+    run: (p: PhaseProfile, n) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        p.update(i * 60_000, xs[i & MASK] as number, 0.02);
+        s += p.expected(i * 60_000, 1);
+      }
+      return s;
+    },
+  },
+  'novelty-codebook(24×2)': {
+    make: () => new NoveltyCodebook(24, 2, 0.5),
+    run: (p: NoveltyCodebook, n) => {
+      const f = new Float64Array(2);
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        f[0] = ((xs[i & MASK] as number) - 50) / 5;
+        f[1] = ((xs[(i + 1) & MASK] as number) - 50) / 5;
+        const d = p.distance(f);
+        if (Number.isFinite(d)) s += d; // +∞ only while the codebook is empty
+        p.learn(f);
+      }
+      return s;
+    },
+  },
+  'multivariate-combiner(6 metrics)': {
+    make: () => new MultivariateCombiner(),
+    run: (p: MultivariateCombiner, n) => {
+      const row = new Float64Array(6);
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < 6; j++) row[j] = Math.abs((xs[(i + j * 101) & MASK] as number) - 50) / 5;
+        s += p.update(row).score;
+      }
       return s;
     },
   },

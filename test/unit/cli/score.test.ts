@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../../shared/errors.ts';
-import { parseTimestamp, score } from '../../../services/cli/commands/score.ts';
+import { score } from '../../../services/cli/commands/score.ts';
+import { parseTimestamp } from '../../../services/cli/csv.ts';
 import { buildCorpus } from '../../fixtures/univariate/corpus.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-score-'));
@@ -104,13 +105,78 @@ describe('vigil score', () => {
     await expect(score.run(['--input', join(dir, 'x.csv')], io)).rejects.toMatchObject({
       code: 'VGL_ERR_CLI_USAGE',
     });
-    const noValue = join(dir, 'novalue.csv');
-    writeFileSync(noValue, 'timestamp,reading\n2024-01-01,3\n');
-    await expect(score.run(['--input', noValue, '--output', join(dir, 'o.csv')], io)).rejects.toBeInstanceOf(
-      VigilError,
-    );
+    const noNumbers = join(dir, 'nonumbers.csv');
+    writeFileSync(noNumbers, 'timestamp,site\n2024-01-01,fra1\n');
     await expect(
-      score.run(['--input', noValue, '--output', join(dir, 'no', 'such', 'dir.csv')], io),
+      score.run(['--input', noNumbers, '--output', join(dir, 'o.csv')], io),
+    ).rejects.toBeInstanceOf(VigilError);
+    const noTime = join(dir, 'notime.csv');
+    writeFileSync(noTime, 'when,value\n2024-01-01,3\n');
+    await expect(score.run(['--input', noTime, '--output', join(dir, 'o.csv')], io)).rejects.toMatchObject({
+      code: 'VGL_ERR_INPUT_FILE',
+    });
+    await expect(
+      score.run(['--input', noNumbers, '--output', join(dir, 'no', 'such', 'dir.csv')], io),
     ).rejects.toMatchObject({ code: 'VGL_ERR_OUTPUT_FILE' });
+  });
+});
+
+describe('vigil score with several numeric columns (one device)', () => {
+  // A cooling unit every 5 minutes: supply temperature and fan speed with a daily cycle; from
+  // row 4,420 the supply temperature creeps up while the fan slows.
+  const ONSET = 4420;
+  const device = Array.from({ length: 5000 }, (_, i) => {
+    const day = Math.sin((2 * Math.PI * i) / 288);
+    const k = Math.max(0, i - ONSET);
+    const supply = 18 + 0.5 * day + 0.15 * Math.sin(i * 1.7) + 0.004 * k;
+    const fan = 1200 + 30 * day + 15 * Math.cos(i * 2.3) - 0.25 * k;
+    return `${stamp(Date.UTC(2024, 0, 1) + i * 300_000)},${supply.toFixed(3)},unit-7,${fan.toFixed(1)}`;
+  });
+  const deviceCsv = (r: string[]): string => `timestamp,supply_c,device,fan_rpm\n${r.join('\n')}\n`;
+
+  it('keeps the numeric columns and adds a combined and a per-column score to every row', async () => {
+    const out = await run(deviceCsv(device));
+    expect(out[0]).toEqual([
+      'timestamp',
+      'supply_c',
+      'fan_rpm',
+      'anomaly_score',
+      'anomaly_score_supply_c',
+      'anomaly_score_fan_rpm',
+    ]);
+    expect(out).toHaveLength(device.length + 1);
+    out.slice(1).forEach((r, i) => {
+      const cells = (device[i] as string).split(',');
+      expect(r.slice(0, 3)).toEqual([cells[0], cells[1], cells[3]]);
+      for (const s of r.slice(3).map(Number)) {
+        expect(s).toBeGreaterThanOrEqual(0);
+        expect(s).toBeLessThanOrEqual(1);
+      }
+    });
+    // The joint creep is one alert within a few hours of its onset.
+    const after = out.slice(1 + ONSET, 1 + ONSET + 200).map((r) => Number(r[3]));
+    expect(Math.max(...after)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('is causal, and scores a missing metric 0 while the others go on', async () => {
+    const cut = 3000;
+    const a = await run(deviceCsv(device));
+    const altered = device.map((r, i) => (i < cut ? r : r.replace(/,(\d+\.\d)$/, ',9999.0')));
+    const b = await run(deviceCsv(altered));
+    expect(b.slice(0, cut + 1)).toEqual(a.slice(0, cut + 1));
+    const gaps = device.map((r, i) =>
+      i === 2500 ? r.replace(/,[\d.]+$/, ',') : i === 2501 ? r.replace(/,[\d.]+,/, ',,') : r,
+    );
+    const c = await run(deviceCsv(gaps));
+    expect(c[2501]?.[2]).toBe('');
+    expect(c[2501]?.[5]).toBe('0');
+    expect(c[2502]?.[1]).toBe('');
+    expect(c[2502]?.[4]).toBe('0');
+    const none = await run('timestamp,a,b\n2024-01-01T00:00:00Z,,\n2024-01-01T00:01:00Z,1,2\n');
+    expect(none).toEqual([
+      ['timestamp', 'a', 'b', 'anomaly_score', 'anomaly_score_a', 'anomaly_score_b'],
+      ['2024-01-01T00:00:00Z', '', '', '0', '0', '0'],
+      ['2024-01-01T00:01:00Z', '1', '2', '0', '0', '0'],
+    ]);
   });
 });

@@ -115,9 +115,9 @@ describe('TailCalibrator', () => {
 
   it('an upper level discounts recurring far outliers, not calibrated surprises or rare ones', () => {
     const u = rng(19);
-    const calm = new TailCalibrator().withUpper(8, 20);
-    const rare = new TailCalibrator().withUpper(8, 20);
-    const outliers = new TailCalibrator().withUpper(8, 20);
+    const calm = new TailCalibrator().withUpper(8, 7);
+    const rare = new TailCalibrator().withUpper(8, 7);
+    const outliers = new TailCalibrator().withUpper(8, 7);
     const single = new TailCalibrator();
     for (let i = 0; i < 20_000; i++) {
       const s = -Math.log10(u());
@@ -130,8 +130,36 @@ describe('TailCalibrator', () => {
     }
     expect(calm.calibrate(12)).toBeGreaterThan(11);
     expect(rare.calibrate(30)).toBeGreaterThan(8);
-    expect(outliers.calibrate(30)).toBeLessThan(6);
+    expect(outliers.calibrate(30)).toBeLessThan(3);
     expect(single.calibrate(30)).toBeGreaterThan(8);
-    expect(outliers.calibrate(300)).toBeGreaterThan(8); // a 20× spike still saturates
+    // Power-law tail: ten times the surprise is more surprising, by the fitted tail index.
+    expect(outliers.calibrate(300)).toBeGreaterThan(outliers.calibrate(30) + 0.5);
+  });
+
+  it('counts a run of exceedances as one event (runs declustering)', () => {
+    const u = rng(20);
+    const points = new TailCalibrator(2, 500, 1 / 5000, 3, 'peak');
+    const bursts = new TailCalibrator(2, 500, 1 / 5000, 3, 'peak');
+    for (let i = 0; i < 20_000; i++) {
+      const s = -Math.log10(u());
+      // The same exceedances, once spread out and once in runs of ten.
+      points.learn(i % 500 === 0 ? 4 : s);
+      bursts.learn(i % 5000 < 50 && i % 5000 >= 40 ? 4 : s);
+    }
+    // Spread out: 40 events; in runs: 4 events of ten points — much rarer as events.
+    expect(bursts.calibrate(4)).toBeGreaterThan(points.calibrate(4) + 0.5);
+  });
+
+  it('restores its state exactly, and older versions with every exceedance as a run', () => {
+    const c = new TailCalibrator(2, 500, 1 / 5000, 3, 'all').withUpper(6, 7);
+    const u = rng(21);
+    for (let i = 0; i < 3000; i++) c.learn(-2 * Math.log10(u()));
+    const r = TailCalibrator.restore(JSON.parse(JSON.stringify(c.snapshot())));
+    expect(r.calibrate(9)).toBe(c.calibrate(9));
+    const v2 = { v: 2 as const, u: 2, forget: 1 / 5000, maxExcess: 3, n: 600, exceed: 12, excess: 8 };
+    expect(
+      TailCalibrator.restore({ ...v2, u2: 8, maxExcess2: 20, exceed2: 3, excess2: 30 }).calibrate(20),
+    ).toBeGreaterThan(0);
+    expect(() => TailCalibrator.restore({ ...v2, v: 4 as unknown as 2 })).toThrow(/version 4/);
   });
 });

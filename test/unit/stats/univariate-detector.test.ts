@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UnivariateDetector } from '../../../shared/stats/univariate-detector.ts';
 import { buildCorpus, TUNING_SEED, type LabelledSeries } from '../../fixtures/univariate/corpus.ts';
@@ -32,8 +33,9 @@ function kindTotals(kind: string): { recall: number; fpPer1000: number } {
 }
 
 describe('univariate detector on the labelled corpus', () => {
-  // Today 77.0, 73.4 and 76.7; the issue's bar is 65, the detector before the upper tail
-  // levels reached 75.3, 69.2 and 74.5 — which these floors would reject.
+  // Today 77.4, 74.1 and 74.6 (version 3 of the detector: 77.0, 73.4 and 76.7); the
+  // detector before the upper tail levels reached 75.3, 69.2 and 74.5 — which these floors
+  // would reject.
   it('reaches a NAB score of 74 on average over seeds and 70 on each (standard profile)', () => {
     const scores = results.map((r) => r.score);
     expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(74);
@@ -44,12 +46,16 @@ describe('univariate detector on the labelled corpus', () => {
   // one component shows up by name. Drift is the hard case: a slow ramp is often still
   // inside the noise when the window around its onset closes. The NAB-like families
   // carry harmless spikes and bursts by design, hence their higher false-positive limits.
+  // Periodic-shape changes: 1.5, not 1 — since the drift test's calibration counts runs
+  // (issue 14), it flags the days a changed daily curve takes to relearn (≈ 1.1–1.4 a
+  // thousand on these seeds, 0.3 on the held-out ones), the price of catching drifts on
+  // real telemetry that the point-counting calibration discounted.
   const floors: Record<string, { recall: number; fpPer1000: number }> = {
     spike: { recall: 0.8, fpPer1000: 0.6 },
     dip: { recall: 0.75, fpPer1000: 1 },
     level_shift: { recall: 0.85, fpPer1000: 1 },
     variance: { recall: 0.65, fpPer1000: 0.8 },
-    periodic_shape: { recall: 0.85, fpPer1000: 1 },
+    periodic_shape: { recall: 0.85, fpPer1000: 1.5 },
     stuck: { recall: 0.95, fpPer1000: 1 },
     drift: { recall: 0.3, fpPer1000: 0.8 },
     normal: { recall: Number.NaN, fpPer1000: 0.6 },
@@ -121,34 +127,38 @@ describe('univariate detector behaviour', () => {
     });
     expect(got).toEqual(expected);
   });
-  it('restores version-1 and -2 states (no week profile, no upper tails yet) and rejects unknown versions', () => {
-    const d = new UnivariateDetector();
-    const xs = gaussians(400, 34, 10, 1);
-    xs.forEach((x, i) => d.update(i * MIN, x));
-    const snap = viaJson(d.snapshot());
-    expect(snap.v).toBe(3);
-    // A version-2 state: calibrators of state version 1 (no upper level).
-    const v1Cal = (c: typeof snap.calSpike) => {
+  it('restores states of versions 1 to 3 (written by earlier releases) and rejects unknown versions', () => {
+    // A version-3 state as the previous release wrote it (400 Gaussian points, 1 min apart).
+    const v3 = JSON.parse(
+      readFileSync(new URL('../../fixtures/univariate/state-v3.json', import.meta.url), 'utf8'),
+    );
+    const v1Cal = (c: Record<string, unknown>) => {
       const { u2: _u2, maxExcess2: _m2, exceed2: _e2, excess2: _x2, ...rest } = c;
-      return { ...rest, v: 1 as const };
+      return { ...rest, v: 1 };
     };
-    const cals = {
-      calSpike: v1Cal(snap.calSpike),
-      calSeason: v1Cal(snap.calSeason),
-      calVariance: v1Cal(snap.calVariance),
-      calShift: v1Cal(snap.calShift),
-      calDrift: v1Cal(snap.calDrift),
-    };
-    const v2 = { ...snap, ...cals, v: 2 as const };
-    const r2 = UnivariateDetector.restore(v2);
-    expect(r2.update(400 * MIN, 10).score).toBeGreaterThanOrEqual(0);
-    expect(r2.snapshot().v).toBe(3);
-    expect(r2.snapshot().calSpike.u2).toBe(8);
+    const cals = Object.fromEntries(
+      ['calSpike', 'calSeason', 'calVariance', 'calShift', 'calDrift'].map((k) => [k, v1Cal(v3[k])]),
+    );
+    const v2 = { ...v3, ...cals, v: 2 };
     const { week: _week, errWeek: _errWeek, ...rest } = v2;
-    const v1 = { ...rest, v: 1 as const, scalars: snap.scalars.slice(0, 8) };
-    const r = UnivariateDetector.restore(v1);
-    expect(r.update(400 * MIN, 10).score).toBeGreaterThanOrEqual(0);
-    expect(r.snapshot().v).toBe(3);
-    expect(() => UnivariateDetector.restore({ ...snap, v: 4 as unknown as 3 })).toThrow(/version 4/);
+    const v1 = { ...rest, v: 1, scalars: v3.scalars.slice(0, 8) };
+    for (const old of [v3, v2, v1]) {
+      const r = UnivariateDetector.restore(old);
+      const xs = gaussians(200, 35, 10, 1);
+      const scores = xs.map((x, i) => r.update((400 + i) * MIN, x).score);
+      expect(scores.every((x) => x >= 0 && x < 0.5)).toBe(true);
+      const snap = viaJson(r.snapshot());
+      expect(snap.v).toBe(4);
+      expect(JSON.stringify(snap.calSpike)).toContain('"hi":[8,');
+      expect(UnivariateDetector.restore(snap).snapshot()).toEqual(snap);
+    }
+    const snap = viaJson(new UnivariateDetector().snapshot());
+    expect(() => UnivariateDetector.restore({ ...snap, v: 5 as unknown as 4 })).toThrow(/version 5/);
+  });
+  it('keeps its state under 6 KB of JSON on a long seasonal series', () => {
+    const d = new UnivariateDetector();
+    const xs = gaussians(20_000, 36, 50, 5);
+    xs.forEach((x, i) => d.update(i * 5 * MIN, x + 10 * Math.sin((2 * Math.PI * i) / 288)));
+    expect(JSON.stringify(d.snapshot()).length).toBeLessThan(6000);
   });
 });
