@@ -1,4 +1,5 @@
 /** The inference-monitor's detectors, in catalogue order (DESIGN.md §4). */
 import type { DetectorDefinition } from '../../../shared/pipeline/detector.ts';
+import { extractionPrada } from './extraction-prada.ts';
 
-export const INFERENCE_DETECTORS: readonly DetectorDefinition<'inference'>[] = [];
+export const INFERENCE_DETECTORS: readonly DetectorDefinition<'inference'>[] = [extractionPrada];
