@@ -1,14 +1,12 @@
 /**
- * Seeded random projections of vectors, and the SimHash sketch built on them.
+ * Seeded random projections of vectors, and the p-stable LSH sketch built on them.
  * - A projection to k dimensions preserves Euclidean distances up to a small relative
  *   error (Johnson–Lindenstrauss; Achlioptas 2003). Up to 64 input dimensions the
  *   entries are Gaussian N(0, 1/k); beyond, they are "very sparse" (Li, Hastie & Church
  *   2006, KDD): ±√(s/k) with probability 1/(2s) each, s = √d, so a projection costs
  *   about k·√d multiply-adds instead of k·d.
- * - SimHash (Charikar 2002, "Similarity estimation techniques from rounding
- *   algorithms", STOC): the signs of 64 projections of (x − centre); two vectors at
- *   angle θ disagree on each bit with probability θ/π, so near-duplicates have signatures
- *   a few bits apart, and counting near-duplicates needs no pairwise pass over history.
+ * - A p-stable LSH signature of 16 quantised projections (below): near-duplicates share
+ *   nearly all buckets, so counting them needs no pairwise pass over history.
  * Matrices depend only on (input dims, output dims, seed) and are cached.
  */
 
@@ -102,40 +100,58 @@ export class RandomProjection {
   }
 }
 
-const scratch = new Float64Array(64);
-
 /**
- * 64-bit SimHash of (x − centre) as two unsigned 32-bit halves written to `out[0..1]`.
- * Bit j is set when the j-th random projection is positive.
+ * p-stable LSH signature (Datar, Immorlica, Indyk & Mirrokni 2004, "Locality-sensitive
+ * hashing scheme based on p-stable distributions", SoCG): each of 16 projections p_j is
+ * cut into buckets ⌊p_j / w_j + u_j⌋ of width w_j with a fixed random offset u_j, and the
+ * bucket indices (mod 16) are packed as nibbles into two 32-bit halves `out[0..1]`. Two
+ * points a Euclidean distance d apart land in the same bucket of projection j with
+ * probability about 1 − |Δp_j| / w_j, so near-duplicates (d ≪ w) agree on nearly every
+ * nibble and ordinary neighbours on few. Unlike SimHash, whose bits only see angles,
+ * this sees distances: queries clustered far from the centre are not near-duplicates
+ * just because they point the same way.
  */
-export function simHash64(
-  x: ArrayLike<number>,
+export const SIGNATURE_PROJECTIONS = 16;
+
+export function pStableSignature(
+  projected: ArrayLike<number>,
+  widths: ArrayLike<number>,
   out: Uint32Array,
-  offset = 0,
-  centre?: ArrayLike<number>,
-  seed = 0x51a4,
 ): void {
-  RandomProjection.of(Math.max(1, x.length), 64, seed).apply(x, scratch, centre);
   let lo = 0;
   let hi = 0;
-  for (let j = 0; j < 32; j++) {
-    if ((scratch[j] as number) > 0) lo |= 1 << j;
-    if ((scratch[j + 32] as number) > 0) hi |= 1 << j;
+  for (let j = 0; j < SIGNATURE_PROJECTIONS; j++) {
+    const w = widths[j] as number;
+    const bucket = w > 0 ? Math.floor((projected[j] as number) / w + (OFFSETS[j] as number)) : 0;
+    const nibble = bucket & 15;
+    if (j < 8) lo |= nibble << (4 * j);
+    else hi |= nibble << (4 * (j - 8));
   }
-  out[offset] = lo >>> 0;
-  out[offset + 1] = hi >>> 0;
+  out[0] = lo >>> 0;
+  out[1] = hi >>> 0;
 }
+
+/** Number of the 16 nibbles on which two signatures agree. */
+export function equalNibbles64(aLo: number, aHi: number, bLo: number, bHi: number): number {
+  return 16 - nonZeroNibbles((aLo ^ bLo) >>> 0) - nonZeroNibbles((aHi ^ bHi) >>> 0);
+}
+
+function nonZeroNibbles(x: number): number {
+  let t = x | (x >>> 1);
+  t |= t >>> 2;
+  return popCount32(t & 0x11111111);
+}
+
+const OFFSETS = (() => {
+  const next = mulberry32(0x0ff5e7);
+  return Float64Array.from({ length: SIGNATURE_PROJECTIONS }, () => next());
+})();
 
 /** Number of set bits of a 32-bit integer. */
 export function popCount32(v: number): number {
   v = v - ((v >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
-
-/** Hamming distance of two 64-bit signatures held as (lo, hi) pairs. */
-export function hamming64(aLo: number, aHi: number, bLo: number, bHi: number): number {
-  return popCount32((aLo ^ bLo) >>> 0) + popCount32((aHi ^ bHi) >>> 0);
 }
 
 function mulberry32(seed: number): () => number {

@@ -1,5 +1,11 @@
 /** The inference-monitor's detectors, in catalogue order (DESIGN.md §4). */
 import type { DetectorDefinition } from '../../../shared/pipeline/detector.ts';
 import { extractionPrada } from './extraction-prada.ts';
+import { extractionProbing } from './extraction-probing.ts';
+import { extractionRate } from './extraction-rate.ts';
 
-export const INFERENCE_DETECTORS: readonly DetectorDefinition<'inference'>[] = [extractionPrada];
+export const INFERENCE_DETECTORS: readonly DetectorDefinition<'inference'>[] = [
+  extractionRate,
+  extractionPrada,
+  extractionProbing,
+];

@@ -1,0 +1,490 @@
+/**
+ * inference.extraction.probing — systematic probing of a model by one principal: many
+ * near-identical queries, one-feature-at-a-time sweeps of `input_features`, and many
+ * requests for full probability vectors, per principal × model.
+ *
+ * Statistics, each over the principal's last 32 queries on the model:
+ *  - near-duplicates: a p-stable LSH signature (Datar et al. 2004; shared/stats) of the
+ *    query — 16 random projections of its embedding (or of its features standardised by
+ *    the model's running mean and spread), each cut into buckets `near_width` × the
+ *    model's spread of that projection wide — is a near-duplicate when it shares at
+ *    least `near_buckets` of 16 buckets with one of the previous 32 signatures (no
+ *    pairwise pass over history; SimHash, which only sees angles, calls every query of a
+ *    tight topic cluster a near-duplicate). The count of near-duplicates among the last
+ *    32 queries is tested against the principal's own long-run near-duplicate rate
+ *    (floored at `rate_floor`) with a binomial tail;
+ *  - sweeps: a query that changes exactly one feature of the previous query and keeps
+ *    every other one is a one-feature step; their count is tested the same way;
+ *  - full probability vectors: `logprobs_requested` requests in the last hour against
+ *    `logprobs_factor` × the principal's own hourly level (learned over active hours), at
+ *    least `min_logprobs_per_hour` — a client that always asks for them stays quiet.
+ * A finding needs a share of at least `min_share` (near-duplicates, sweeps) and a tail
+ * probability ≤ 10^−`min_surprise`, and is raised only by a query that is itself part
+ * of the pattern (so a probe that ended does not accuse the next ordinary queries); the
+ * strongest signal names the finding and every signal is in the evidence.
+ *
+ * State: store `principals` (key principal × model): 32 signatures, two 32-bit flag
+ * masks, the previous query's features (float32) and a few rates — ≈ 0.6 kB of changelog
+ * JSON with 6 features; store `models` (key model): running mean and spread of the 16
+ * projections and of each feature. Cost per event: 16 × d multiply-adds, 32 XOR-popcounts,
+ * one pass over the features.
+ */
+import { z } from 'zod';
+import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
+import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
+import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
+import { binomialSurprise } from '../../../shared/stats/count-tests.ts';
+import {
+  equalNibbles64,
+  popCount32,
+  pStableSignature,
+  RandomProjection,
+  SIGNATURE_PROJECTIONS,
+} from '../../../shared/stats/random-projection.ts';
+import { fmt, hash32, packF32, packU32, principalModelKey, round, unpackF32, unpackU32 } from '../packed.ts';
+
+interface ProbingConfig {
+  near_width: number;
+  near_buckets: number;
+  min_share: number;
+  rate_floor: number;
+  min_surprise: number;
+  min_logprobs_per_hour: number;
+  logprobs_factor: number;
+  own_learning_hours: number;
+}
+
+const RING = 32;
+const HOUR_MS = 3_600_000;
+const SLOT_MS = 10 * 60_000;
+const SLOTS = 6;
+/** Weight of the newest flag in the long-run near-duplicate and sweep rates (≈ 500 queries). */
+const RATE_ALPHA = 0.002;
+/** Weight of the newest active hour in the own hourly logprobs level. */
+const HOURLY_ALPHA = 0.1;
+
+interface ProbeState {
+  v: 1;
+  first: number;
+  n: number;
+  sigs: Uint32Array;
+  head: number;
+  /** Bit i: the query i places back was a near-duplicate / a one-feature step. */
+  dupBits: number;
+  sweepBits: number;
+  dupRate: number;
+  sweepRate: number;
+  /** Hash of the previous query's feature names, its values, and the last swept feature. */
+  namesHash: number;
+  prev: Float32Array;
+  sweptFeature: string;
+  sweptRun: number;
+  /** Logprobs requests: 10-minute slots of the last hour; the current hour; own level. */
+  slot: number;
+  lp: number[];
+  hour: number;
+  hourLp: number;
+  hourActive: boolean;
+  lpLevel: number;
+  lpHours: number;
+}
+
+interface ProbeJson extends Omit<ProbeState, 'sigs' | 'prev'> {
+  sigs: string;
+  prev: string;
+  prevLength: number;
+}
+
+/** A model's running spread: of the 16 projections (bucket widths) and of each feature. */
+interface ModelCentre {
+  v: 1;
+  /** Dimension of the projected vectors (embedding length, or feature count). */
+  dims: number;
+  pn: number;
+  pmean: number[];
+  pvar: number[];
+  names: string[];
+  mean: number[];
+  sd: number[];
+  n: number;
+}
+
+/** Projected queries a model needs before its bucket widths are trusted. */
+const MIN_MODEL_QUERIES = 200;
+const PROJECTION_SEED = 0x5eed;
+
+class ProbingDetector implements Detector<InferenceEvent> {
+  private readonly principals: KeyedState<ProbeState>;
+  private readonly models: KeyedState<ModelCentre>;
+  private readonly sig = new Uint32Array(2);
+  private readonly scratch: number[] = [];
+  private readonly proj = new Float64Array(SIGNATURE_PROJECTIONS);
+  private readonly widths = new Float64Array(SIGNATURE_PROJECTIONS);
+
+  constructor(
+    private readonly config: ProbingConfig,
+    state: DetectorState,
+  ) {
+    const codec: StateCodec<ProbeState> = {
+      encode: (s): ProbeJson => ({
+        ...s,
+        sigs: packU32(s.sigs),
+        prev: packF32(s.prev),
+        prevLength: s.prev.length,
+      }),
+      decode: (json) => {
+        const j = json as ProbeJson;
+        if (j.v !== 1) throw new TypeError(`probing state version ${String(j.v)}`);
+        const { prevLength, ...rest } = j;
+        return { ...rest, sigs: unpackU32(j.sigs, 2 * RING), prev: unpackF32(j.prev, prevLength) };
+      },
+    };
+    this.principals = state.keyed('principals', { codec });
+    this.models = state.keyed('models', { pinned: true });
+  }
+
+  update(event: InferenceEvent): Finding | null {
+    const t = event.ts;
+    const key = principalModelKey(event.principal, event.model_id);
+    let s = this.principals.get(key);
+    if (s === undefined) {
+      s = newState(t);
+      this.principals.put(key, s);
+    }
+    const centre = this.centre(event);
+
+    // Near-duplicates by p-stable LSH signatures.
+    let dup = false;
+    if (this.signature(event, centre)) {
+      const lo = this.sig[0] as number;
+      const hi = this.sig[1] as number;
+      const filled = Math.min(s.n, RING);
+      for (let i = 0; i < filled; i++) {
+        const same = equalNibbles64(lo, hi, s.sigs[2 * i] as number, s.sigs[2 * i + 1] as number);
+        if (same >= this.config.near_buckets) {
+          dup = true;
+          break;
+        }
+      }
+      s.sigs[2 * s.head] = lo;
+      s.sigs[2 * s.head + 1] = hi;
+      s.head = (s.head + 1) % RING;
+    }
+
+    // One-feature steps.
+    let sweep = false;
+    const feats = event.input_features;
+    if (feats !== undefined) {
+      const names = Object.keys(feats);
+      const nh = hash32(names.join('\u001f'));
+      if (nh === s.namesHash && s.prev.length === names.length) {
+        let changed = -1;
+        let many = false;
+        for (let i = 0; i < names.length; i++) {
+          if (Math.fround(feats[names[i] as string] as number) !== s.prev[i]) {
+            if (changed >= 0) {
+              many = true;
+              break;
+            }
+            changed = i;
+          }
+        }
+        if (!many && changed >= 0) {
+          sweep = true;
+          const f = names[changed] as string;
+          s.sweptRun = f === s.sweptFeature ? s.sweptRun + 1 : 1;
+          s.sweptFeature = f;
+        }
+      }
+      if (s.prev.length !== names.length) s.prev = new Float32Array(names.length);
+      for (let i = 0; i < names.length; i++) s.prev[i] = feats[names[i] as string] as number;
+      s.namesHash = nh;
+    }
+
+    s.dupBits = ((s.dupBits << 1) | (dup ? 1 : 0)) >>> 0;
+    s.sweepBits = ((s.sweepBits << 1) | (sweep ? 1 : 0)) >>> 0;
+    s.n++;
+
+    // Logprobs per hour.
+    const lpNow = this.countLogprobs(s, event);
+
+    // Only a query that is itself part of the pattern raises a finding, so the last 32
+    // queries of a probe that ended do not accuse the principal's next ordinary ones.
+    const finding =
+      dup || sweep || event.logprobs_requested === true ? this.judge(s, event, lpNow, dup, sweep) : null;
+    // Long-run rates learn after judging, so the present is tested against the past.
+    s.dupRate += RATE_ALPHA * ((dup ? 1 : 0) - s.dupRate);
+    s.sweepRate += RATE_ALPHA * ((sweep ? 1 : 0) - s.sweepRate);
+    return finding;
+  }
+
+  /** The model's running feature statistics (for standardising), learned from this event. */
+  private centre(event: InferenceEvent): ModelCentre {
+    let c = this.models.get(event.model_id);
+    if (c === undefined) {
+      c = { v: 1, dims: 0, pn: 0, pmean: [], pvar: [], names: [], mean: [], sd: [], n: 0 };
+      this.models.put(event.model_id, c);
+    }
+    c.n++;
+    const feats = event.input_features;
+    if (feats !== undefined && (event.input_embedding === undefined || event.input_embedding.length === 0)) {
+      const a = Math.max(0.001, 1 / c.n);
+      for (const [name, v] of Object.entries(feats)) {
+        let i = c.names.indexOf(name);
+        if (i < 0) {
+          if (c.names.length >= 64) continue;
+          i = c.names.push(name) - 1;
+          c.mean.push(v);
+          c.sd.push(0);
+        }
+        const d = v - (c.mean[i] as number);
+        c.mean[i] = (c.mean[i] as number) + a * d;
+        c.sd[i] = Math.sqrt((1 - a) * ((c.sd[i] as number) ** 2 + a * d * d));
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Writes the query's signature into `this.sig`; false when the query has nothing to
+   * project or the model's bucket widths are not learned yet.
+   */
+  private signature(event: InferenceEvent, c: ModelCentre): boolean {
+    let x: ArrayLike<number>;
+    const emb = event.input_embedding;
+    if (emb !== undefined && emb.length > 0) x = emb;
+    else {
+      const feats = event.input_features;
+      if (feats === undefined || c.names.length === 0) return false;
+      const z = this.scratch;
+      z.length = c.names.length;
+      z.fill(0);
+      for (const [name, v] of Object.entries(feats)) {
+        const i = c.names.indexOf(name);
+        if (i < 0) continue;
+        const sd = c.sd[i] as number;
+        z[i] = sd > 0 ? (v - (c.mean[i] as number)) / sd : 0;
+      }
+      x = z;
+    }
+    if (c.dims !== x.length) {
+      c.dims = x.length;
+      c.pn = 0;
+      c.pmean = new Array<number>(SIGNATURE_PROJECTIONS).fill(0);
+      c.pvar = new Array<number>(SIGNATURE_PROJECTIONS).fill(0);
+    }
+    RandomProjection.of(x.length, SIGNATURE_PROJECTIONS, PROJECTION_SEED).apply(x, this.proj);
+    c.pn++;
+    const a = Math.max(0.001, 1 / c.pn);
+    for (let j = 0; j < SIGNATURE_PROJECTIONS; j++) {
+      const d = (this.proj[j] as number) - (c.pmean[j] as number);
+      c.pmean[j] = (c.pmean[j] as number) + a * d;
+      c.pvar[j] = (1 - a) * ((c.pvar[j] as number) + a * d * d);
+      this.widths[j] = this.config.near_width * Math.sqrt(c.pvar[j] as number);
+    }
+    if (c.pn < MIN_MODEL_QUERIES) return false;
+    pStableSignature(this.proj, this.widths, this.sig);
+    return true;
+  }
+
+  private countLogprobs(s: ProbeState, event: InferenceEvent): number {
+    const t = event.ts;
+    const hour = Math.floor(t / HOUR_MS);
+    if (hour > s.hour) {
+      if (s.hourActive) {
+        s.lpHours++;
+        s.lpLevel += Math.max(HOURLY_ALPHA, 1 / s.lpHours) * (s.hourLp - s.lpLevel);
+      }
+      s.hour = hour;
+      s.hourLp = 0;
+      s.hourActive = false;
+    }
+    s.hourActive = true;
+    const slot = Math.floor(t / SLOT_MS);
+    if (slot > s.slot) {
+      for (let i = s.slot + 1; i <= Math.min(slot, s.slot + SLOTS); i++) s.lp[i % SLOTS] = 0;
+      s.slot = slot;
+    }
+    if (event.logprobs_requested === true) {
+      if (hour === s.hour) s.hourLp++;
+      if (slot > s.slot - SLOTS) {
+        const i = ((slot % SLOTS) + SLOTS) % SLOTS;
+        s.lp[i] = (s.lp[i] as number) + 1;
+      }
+    }
+    let lp = 0;
+    for (let i = 0; i < SLOTS; i++) lp += s.lp[i] as number;
+    return lp;
+  }
+
+  private judge(
+    s: ProbeState,
+    event: InferenceEvent,
+    lp: number,
+    dup: boolean,
+    sweep: boolean,
+  ): Finding | null {
+    const cfg = this.config;
+    const minCount = Math.ceil(cfg.min_share * RING);
+    let dupSurprise = 0;
+    let sweepSurprise = 0;
+    let lpSurprise = 0;
+    const dups = popCount32(s.dupBits);
+    const sweeps = popCount32(s.sweepBits);
+    if (s.n >= RING) {
+      if (dup && dups >= minCount)
+        dupSurprise = binomialSurprise(dups, RING, Math.max(cfg.rate_floor, s.dupRate));
+      if (sweep && sweeps >= minCount)
+        sweepSurprise = binomialSurprise(sweeps, RING, Math.max(cfg.rate_floor, s.sweepRate));
+    }
+    const learned = event.ts - s.first >= cfg.own_learning_hours * HOUR_MS;
+    const lpLevel = learned ? s.lpLevel : 0;
+    const lpBar = Math.max(cfg.min_logprobs_per_hour, cfg.logprobs_factor * lpLevel);
+    if (event.logprobs_requested === true && lp >= lpBar)
+      lpSurprise = Math.min(30, 6 + 10 * Math.log10(lp / lpBar + 1));
+    const best = Math.max(dupSurprise, sweepSurprise, lpSurprise);
+    if (best < cfg.min_surprise) return null;
+
+    const signals: string[] = [];
+    if (dupSurprise >= cfg.min_surprise)
+      signals.push(`${dups} of its last ${RING} queries were near-duplicates`);
+    if (sweepSurprise >= cfg.min_surprise)
+      signals.push(
+        `${sweeps} of its last ${RING} queries changed one feature only (${s.sweptFeature}, ${s.sweptRun} in a row)`,
+      );
+    if (lpSurprise >= cfg.min_surprise)
+      signals.push(`${lp} full-probability requests in the last hour (own level ${fmt(lpLevel)} an hour)`);
+    const kind = best === sweepSurprise ? 'sweep' : best === dupSurprise ? 'near_duplicates' : 'logprobs';
+    const statistic =
+      kind === 'sweep'
+        ? 'one-feature-step count, binomial tail vs own rate'
+        : kind === 'near_duplicates'
+          ? 'SimHash near-duplicate count, binomial tail vs own rate'
+          : 'full-probability requests per hour vs own level';
+    const observed = kind === 'sweep' ? sweeps : kind === 'near_duplicates' ? dups : lp;
+    const expected =
+      kind === 'sweep'
+        ? round(RING * Math.max(cfg.rate_floor, s.sweepRate), 3)
+        : kind === 'near_duplicates'
+          ? round(RING * Math.max(cfg.rate_floor, s.dupRate), 3)
+          : round(lpLevel, 3);
+    const score = Math.min(100, 50 + 2 * best + 5 * (signals.length - 1));
+    const severity: Severity = score >= 85 ? 'high' : 'medium';
+    return {
+      entity: { type: 'principal', id: event.principal },
+      severity,
+      score,
+      title: `Systematic probing of ${event.model_id} by ${event.principal}`,
+      description: `${event.principal} is probing ${event.model_id}: ${signals.join('; ')}.`,
+      explanation: {
+        statistic,
+        observed,
+        expected,
+        threshold:
+          kind === 'logprobs'
+            ? round(lpBar, 3)
+            : `≥ ${minCount} of ${RING} and tail ≤ 1e-${cfg.min_surprise}`,
+        expected_range: [0, kind === 'logprobs' ? round(lpBar, 3) : minCount - 1],
+        window: `last ${RING} queries of the principal on the model; logprobs over the last 60 min`,
+        near_duplicates: dups,
+        near_duplicate_rate_own: round(s.dupRate, 4),
+        one_feature_steps: sweeps,
+        swept_feature: sweeps > 0 ? s.sweptFeature : null,
+        one_feature_step_rate_own: round(s.sweepRate, 4),
+        logprobs_last_hour: lp,
+        logprobs_level_own: round(lpLevel, 3),
+        surprise_log10: round(best, 2),
+        model: event.model_id,
+      },
+      techniques: ['AML.T0024.002', 'AML.T0040'],
+      episodeKey: event.model_id,
+    };
+  }
+}
+
+function newState(t: number): ProbeState {
+  return {
+    v: 1,
+    first: t,
+    n: 0,
+    sigs: new Uint32Array(2 * RING),
+    head: 0,
+    dupBits: 0,
+    sweepBits: 0,
+    dupRate: 0,
+    sweepRate: 0,
+    namesHash: 0,
+    prev: new Float32Array(0),
+    sweptFeature: '',
+    sweptRun: 0,
+    slot: Math.floor(t / SLOT_MS),
+    lp: new Array<number>(SLOTS).fill(0),
+    hour: Math.floor(t / HOUR_MS),
+    hourLp: 0,
+    hourActive: false,
+    lpLevel: 0,
+    lpHours: 0,
+  };
+}
+
+export const extractionProbing = defineDetector({
+  id: 'inference.extraction.probing',
+  eventType: 'inference',
+  category: 'extraction',
+  description:
+    'Systematic probing: many near-identical queries (SimHash), one-feature-at-a-time sweeps, many full-probability requests.',
+  config: {
+    near_width: z
+      .number()
+      .gt(0)
+      .default(0.3)
+      .describe(
+        'Bucket width of each LSH projection, as a multiple of the model’s spread of that projection: queries much closer than this are near-duplicates.',
+      ),
+    near_buckets: z
+      .number()
+      .int()
+      .min(8)
+      .max(16)
+      .default(14)
+      .describe('Buckets (of 16) two queries must share to count as near-duplicates.'),
+    min_share: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe(
+        'Share of the last 32 queries that must be near-duplicates (or one-feature steps) for a finding.',
+      ),
+    rate_floor: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.02)
+      .describe('Lowest own near-duplicate / one-feature-step rate assumed in the binomial test.'),
+    min_surprise: z
+      .number()
+      .min(0)
+      .default(6)
+      .describe('−log10 of the tail probability a signal needs (6 = one in a million).'),
+    min_logprobs_per_hour: z
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe('Full-probability requests in the last hour below which that signal is quiet.'),
+    logprobs_factor: z
+      .number()
+      .gt(1)
+      .default(5)
+      .describe('… and the multiple of the principal’s own hourly level they must exceed.'),
+    own_learning_hours: z
+      .number()
+      .min(0)
+      .default(24)
+      .describe(
+        'Hours after a principal’s first request before its own logprobs level is trusted (before, it counts as 0).',
+      ),
+  },
+  create: (config, state) => new ProbingDetector(config, state),
+});
