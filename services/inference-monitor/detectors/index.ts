@@ -1,5 +1,8 @@
 /** The inference-monitor's detectors, in catalogue order (DESIGN.md §4). */
 import type { DetectorDefinition } from '../../../shared/pipeline/detector.ts';
+import { behavior } from './behavior.ts';
+import { driftInput } from './drift-input.ts';
+import { driftOutput } from './drift-output.ts';
 import { extractionPrada } from './extraction-prada.ts';
 import { extractionProbing } from './extraction-probing.ts';
 import { extractionRate } from './extraction-rate.ts';
@@ -8,4 +11,7 @@ export const INFERENCE_DETECTORS: readonly DetectorDefinition<'inference'>[] = [
   extractionRate,
   extractionPrada,
   extractionProbing,
+  driftOutput,
+  driftInput,
+  behavior,
 ];

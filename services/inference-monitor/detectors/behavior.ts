@@ -1,0 +1,670 @@
+/**
+ * inference.behavior — abuse and misbehaviour of principals and models: refusal and
+ * policy-flag rates above their own baseline, bursts of errors and rate limits, spikes of
+ * tokens and latency, and, for agents, tools and destinations never seen before.
+ *
+ * Statistics:
+ *  - rates (per principal × model, and per model): the last hour's count k of refusals
+ *    (`status: refused`), policy-flagged requests (`policy_flags` non-empty), errors and
+ *    `rate_limited` among n requests against a baseline rate p₀ — the principal's own
+ *    long-run rate (counts with a 7-day half-life) shrunk towards the model's rate with a
+ *    weight of `prior_requests` requests, so a newcomer is judged against the model and a
+ *    principal that always hits guardrails against itself — by the binomial tail
+ *    P(X ≥ k | n, p₀) ≤ 10^−`min_surprise`, with k ≥ `min_count` and k ≥ `min_ratio` × n·p₀.
+ *    Per model the same test finds model-wide error and rate-limit bursts (an outage).
+ *  - tokens and latency (per model): every `bucket_minutes` (once it holds
+ *    `bucket_min_requests`) the geometric means per request of output tokens, input
+ *    tokens and latency (means of log values: one long answer does not make a bucket
+ *    look like a spike) feed the univariate detector of `vigil score` (shared/stats; daily
+ *    profile, spike, shift and drift components, calibrated to the series' own tail). A
+ *    spike is attributed to the principal that sent most of the bucket's tokens when it
+ *    sent at least half of them, else to the model.
+ *  - tools (principals whose requests carry `tool_calls`): each tool and each destination
+ *    is remembered per principal (30 days); after `tool_learning_hours` and
+ *    `tool_learning_calls`, a first-seen one raises a finding — higher when the
+ *    destination is external (not under `internal_domains`, not a private address, not a
+ *    bare resource path) and higher again when no agent on the model has used it.
+ * Each kind of finding has its own episode on the entity.
+ *
+ * State: store `principals` (key principal × model): six 10-minute slots of five counts,
+ * five long-run counts and up to `max_known_tools` tools and destinations — ≈ 0.4 kB of
+ * JSON, ≈ 1 kB for an agent with a few tools; store `models` (key model): the same
+ * counts, the open bucket and the destinations seen on the model; store `series` (key
+ * model|metric): one univariate detector per series (≈ 5 kB). Cost per event: O(1) plus a
+ * binomial tail when a counted event arrives.
+ */
+import { z } from 'zod';
+import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
+import {
+  defineDetector,
+  type Detector,
+  type DetectorContext,
+  type Finding,
+} from '../../../shared/pipeline/detector.ts';
+import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
+import { binomialSurprise } from '../../../shared/stats/count-tests.ts';
+import {
+  UnivariateDetector,
+  type UnivariateOptions,
+  type UnivariateResult,
+} from '../../../shared/stats/univariate-detector.ts';
+import type { UnivariateState } from '../../../shared/stats/univariate-state.ts';
+import { fmt, principalModelKey, round } from '../packed.ts';
+
+interface BehaviorConfig {
+  min_surprise: number;
+  min_count: number;
+  min_ratio: number;
+  prior_requests: number;
+  baseline_half_life_days: number;
+  bucket_minutes: number;
+  bucket_min_requests: number;
+  series_threshold: number;
+  series_probation_points: number;
+  tool_learning_hours: number;
+  tool_learning_calls: number;
+  max_known_tools: number;
+  internal_domains: string[];
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const SLOT_MS = 10 * MINUTE_MS;
+const SLOTS = 6;
+const TOOL_TTL_MS = 30 * DAY_MS;
+/** Kinds counted: index into the count arrays (0 = all requests). */
+const KINDS = ['requests', 'refused', 'flagged', 'error', 'rate_limited'] as const;
+type Kind = (typeof KINDS)[number];
+const K = KINDS.length;
+
+/** Counts of the last hour (SLOTS × K, slot-major) and decayed long-run counts (K). */
+interface Counts {
+  slot: number;
+  recent: number[];
+  long: number[];
+  longAt: number;
+}
+
+interface PrincipalBehavior {
+  v: 1;
+  first: number;
+  counts: Counts;
+  /** Flags seen in the last hour (for the description). */
+  flags: string[];
+  /** First tool call (ms) and tool calls seen; known tools/destinations → last seen. */
+  toolsSince: number;
+  toolCalls: number;
+  known: Record<string, number>;
+}
+
+interface ModelBehavior {
+  v: 1;
+  counts: Counts;
+  /** Open bucket of the token and latency series. */
+  bucketStart: number;
+  bucketN: number;
+  outSum: number;
+  outN: number;
+  inSum: number;
+  inN: number;
+  latSum: number;
+  /** Output tokens per principal in the bucket (at most 16 principals, then "(others)"). */
+  outBy: Record<string, number>;
+  /** Destinations any principal used on this model → last seen. */
+  destinations: Record<string, number>;
+}
+
+type Metric = 'output_tokens' | 'input_tokens' | 'latency_ms';
+
+const TECHNIQUES: Record<string, readonly string[]> = {
+  refused: ['AML.T0054'],
+  flagged: ['AML.T0051', 'AML.T0054'],
+  error: ['AML.T0029'],
+  rate_limited: ['AML.T0029', 'AML.T0034'],
+  tokens: ['AML.T0034'],
+};
+
+class BehaviorDetector implements Detector<InferenceEvent> {
+  private readonly principals: KeyedState<PrincipalBehavior>;
+  private readonly models: KeyedState<ModelBehavior>;
+  private readonly series: KeyedState<UnivariateDetector>;
+  private readonly newSeries: () => UnivariateDetector;
+  private readonly decayPerMs: number;
+  private readonly internal: readonly string[];
+
+  constructor(
+    private readonly config: BehaviorConfig,
+    state: DetectorState,
+  ) {
+    const options: Partial<UnivariateOptions> = {
+      threshold: config.series_threshold,
+      probationPoints: config.series_probation_points,
+      seasonPeriodMs: DAY_MS,
+      seasonBins: 24,
+    };
+    const codec: StateCodec<UnivariateDetector> = {
+      encode: (d) => d.snapshot(),
+      decode: (json) => {
+        const s = json as UnivariateState;
+        return UnivariateDetector.restore({ ...s, options: { ...s.options, ...options } });
+      },
+    };
+    this.principals = state.keyed('principals');
+    this.models = state.keyed('models', { pinned: true });
+    this.series = state.keyed('series', { codec });
+    this.newSeries = () => new UnivariateDetector(options);
+    this.decayPerMs = Math.LN2 / (config.baseline_half_life_days * DAY_MS);
+    this.internal = config.internal_domains.map((d) => d.toLowerCase().replace(/^\./, ''));
+  }
+
+  update(event: InferenceEvent, ctx: DetectorContext): Finding | null {
+    const t = event.ts;
+    const kinds = kindsOf(event);
+    const m = this.model(event);
+    const key = principalModelKey(event.principal, event.model_id);
+    let p = this.principals.get(key);
+    if (p === undefined) {
+      p = { v: 1, first: t, counts: newCounts(t), flags: [], toolsSince: 0, toolCalls: 0, known: {} };
+      this.principals.put(key, p);
+    }
+    const findings: Finding[] = [];
+    // Principal and model rates: test, then learn.
+    this.count(p.counts, t, kinds);
+    this.count(m.counts, t, kinds);
+    if (event.policy_flags !== undefined && event.policy_flags.length > 0) {
+      for (const f of event.policy_flags) if (!p.flags.includes(f) && p.flags.length < 8) p.flags.push(f);
+    }
+    for (let k = 1; k < K; k++) {
+      if (!kinds[k]) continue;
+      const kind = KINDS[k] as Kind;
+      const f = this.rateTest(p.counts, m.counts, kind, k, event, 'principal', p.flags);
+      if (f !== null) findings.push(f);
+      if (kind === 'error' || kind === 'rate_limited') {
+        const g = this.rateTest(m.counts, null, kind, k, event, 'model', []);
+        if (g !== null) findings.push(g);
+      }
+    }
+    this.learn(p.counts, t, kinds);
+    this.learn(m.counts, t, kinds);
+    if (p.counts.recent.every((x, i) => i % K !== 2 || x === 0)) p.flags = [];
+
+    // Tools and destinations.
+    if (event.tool_calls !== undefined && event.tool_calls.length > 0)
+      findings.push(...this.tools(p, m, event));
+
+    // Token and latency series, per model.
+    findings.push(...this.bucket(m, event));
+
+    if (findings.length === 0) return null;
+    findings.sort((a, b) => b.score - a.score);
+    for (let i = 1; i < findings.length; i++) ctx.emit(findings[i] as Finding);
+    return findings[0] as Finding;
+  }
+
+  private model(event: InferenceEvent): ModelBehavior {
+    let m = this.models.get(event.model_id);
+    if (m === undefined) {
+      m = {
+        v: 1,
+        counts: newCounts(event.ts),
+        bucketStart: event.ts,
+        bucketN: 0,
+        outSum: 0,
+        outN: 0,
+        inSum: 0,
+        inN: 0,
+        latSum: 0,
+        outBy: {},
+        destinations: {},
+      };
+      this.models.put(event.model_id, m);
+    }
+    return m;
+  }
+
+  /** Adds the event to the last hour's slots. */
+  private count(c: Counts, t: number, kinds: readonly boolean[]): void {
+    const slot = Math.floor(t / SLOT_MS);
+    if (slot > c.slot) {
+      for (let s = c.slot + 1; s <= Math.min(slot, c.slot + SLOTS); s++) {
+        const base = (s % SLOTS) * K;
+        for (let k = 0; k < K; k++) c.recent[base + k] = 0;
+      }
+      c.slot = slot;
+    }
+    if (slot <= c.slot - SLOTS) return; // older than the hour: long-run counts only
+    const base = (((slot % SLOTS) + SLOTS) % SLOTS) * K;
+    for (let k = 0; k < K; k++) if (kinds[k]) c.recent[base + k] = (c.recent[base + k] as number) + 1;
+  }
+
+  /** Decays the long-run counts to `t` and adds the event. */
+  private learn(c: Counts, t: number, kinds: readonly boolean[]): void {
+    if (t > c.longAt) {
+      const f = Math.exp(-(t - c.longAt) * this.decayPerMs);
+      for (let k = 0; k < K; k++) c.long[k] = (c.long[k] as number) * f;
+      c.longAt = t;
+    }
+    for (let k = 0; k < K; k++) if (kinds[k]) c.long[k] = (c.long[k] as number) + 1;
+  }
+
+  private recent(c: Counts, k: number): number {
+    let s = 0;
+    for (let i = 0; i < SLOTS; i++) s += c.recent[i * K + k] as number;
+    return s;
+  }
+
+  private rateTest(
+    c: Counts,
+    prior: Counts | null,
+    kind: Kind,
+    k: number,
+    event: InferenceEvent,
+    scope: 'principal' | 'model',
+    flags: readonly string[],
+  ): Finding | null {
+    const cfg = this.config;
+    const hits = this.recent(c, k);
+    if (hits < cfg.min_count) return null;
+    const n = this.recent(c, 0);
+    // Baseline rate: own long-run counts, shrunk towards the model's rate.
+    const ownN = c.long[0] as number;
+    const ownK = c.long[k] as number;
+    const modelRate =
+      prior !== null && (prior.long[0] as number) > 0
+        ? (prior.long[k] as number) / (prior.long[0] as number)
+        : ownN > 0
+          ? ownK / ownN
+          : 0;
+    const a = prior !== null ? cfg.prior_requests : 0;
+    const p0 = Math.min(0.999, Math.max(1e-4, (ownK + a * modelRate) / Math.max(1, ownN + a)));
+    if (hits < cfg.min_ratio * n * p0) return null;
+    const surprise = binomialSurprise(hits, n, p0);
+    if (surprise < cfg.min_surprise) return null;
+    const entity =
+      scope === 'principal'
+        ? { type: 'principal' as const, id: event.principal }
+        : { type: 'model' as const, id: event.model_id };
+    const who =
+      scope === 'principal' ? `${event.principal} on ${event.model_id}` : `${event.model_id} (all callers)`;
+    const label: Record<Kind, string> = {
+      requests: 'requests',
+      refused: 'refused requests',
+      flagged: 'policy-flagged requests',
+      error: 'errors',
+      rate_limited: 'rate-limited requests',
+    };
+    const flagText = kind === 'flagged' && flags.length > 0 ? ` (${flags.join(', ')})` : '';
+    const score = Math.min(100, 45 + 2.5 * surprise);
+    const severity: Severity =
+      kind === 'flagged' && flags.includes('prompt_injection')
+        ? score >= 70
+          ? 'high'
+          : 'medium'
+        : score >= 85
+          ? 'high'
+          : 'medium';
+    return {
+      entity,
+      severity,
+      score,
+      title: `${capital(label[kind])} rate of ${who} far above its baseline`,
+      description:
+        `${who}: ${hits} ${label[kind]}${flagText} among ${n} requests in the last hour (${fmt((100 * hits) / n)} %), against a baseline ` +
+        `rate of ${fmt(100 * p0)} % (${fmt(n * p0)} expected); binomial tail 10^-${surprise.toFixed(1)}.`,
+      explanation: {
+        statistic: `binomial tail of the hourly ${kind} count vs own long-run rate (shrunk to the model's)`,
+        observed: hits,
+        expected: round(n * p0, 3),
+        threshold: `tail ≤ 1e-${cfg.min_surprise}, ≥ ${cfg.min_count} and ≥ ${cfg.min_ratio}× expected`,
+        expected_range: [0, Math.max(cfg.min_count - 1, Math.ceil(cfg.min_ratio * n * p0))],
+        window: `60 min sliding (10-min slots); baseline: long-run counts, half-life ${cfg.baseline_half_life_days} d`,
+        requests: n,
+        rate_observed: round(hits / n, 4),
+        rate_baseline: round(p0, 5),
+        surprise_log10: round(surprise, 2),
+        flags: kind === 'flagged' ? [...flags] : undefined,
+        model: event.model_id,
+      },
+      techniques:
+        kind === 'flagged' && !flags.includes('prompt_injection') ? ['AML.T0054'] : (TECHNIQUES[kind] ?? []),
+      episodeKey: `${kind}|${event.model_id}`,
+    };
+  }
+
+  private tools(p: PrincipalBehavior, m: ModelBehavior, event: InferenceEvent): Finding[] {
+    const cfg = this.config;
+    const t = event.ts;
+    if (p.toolCalls === 0) p.toolsSince = t;
+    const learning =
+      t - p.toolsSince < cfg.tool_learning_hours * HOUR_MS || p.toolCalls < cfg.tool_learning_calls;
+    const out: Finding[] = [];
+    for (const call of event.tool_calls ?? []) {
+      p.toolCalls++;
+      const items: Array<['tool' | 'destination', string]> = [['tool', call.tool]];
+      if (call.destination !== undefined) items.push(['destination', call.destination]);
+      for (const [what, value] of items) {
+        const id = `${what === 'tool' ? 't' : 'd'}:${value}`;
+        const seen = p.known[id];
+        const fresh = seen === undefined || t - seen > TOOL_TTL_MS;
+        remember(p.known, id, t, cfg.max_known_tools);
+        let peerNew = false;
+        if (what === 'destination') {
+          const d = m.destinations[value];
+          peerNew = d === undefined || t - d > TOOL_TTL_MS;
+          remember(m.destinations, value, t, 256);
+        }
+        if (!fresh || learning) continue;
+        const external = what === 'destination' && this.isExternal(value);
+        const score = what === 'tool' ? 60 : external ? (peerNew ? 95 : 85) : peerNew ? 65 : 55;
+        const severity: Severity = score >= 90 ? 'critical' : score >= 80 ? 'high' : 'medium';
+        out.push({
+          entity: { type: 'principal', id: event.principal },
+          severity,
+          score,
+          title:
+            what === 'tool'
+              ? `First-seen tool ${value} for ${event.principal}`
+              : `First-seen ${external ? 'external ' : ''}destination for ${event.principal}: ${value}`,
+          description:
+            `${event.principal} called ${call.tool}${call.destination === undefined ? '' : ` → ${call.destination}`} through ${event.model_id}; ` +
+            `this ${what} is new for it after ${p.toolCalls - 1} tool calls since ${new Date(p.toolsSince).toISOString()}` +
+            (what === 'destination'
+              ? `, ${external ? 'outside the internal domains' : 'internal'}${peerNew ? ', and no principal on the model used it before' : ''}.`
+              : '.'),
+          explanation: {
+            statistic: `first-seen ${what} after learning`,
+            observed: value,
+            expected: `one of ${Object.keys(p.known).filter((x) => x.startsWith(what === 'tool' ? 't:' : 'd:')).length - 1} known ${what}s`,
+            threshold: 'never seen in the last 30 days',
+            window: `known ${what}s of the principal (30 d), learned from ${cfg.tool_learning_calls} calls and ${cfg.tool_learning_hours} h`,
+            tool: call.tool,
+            destination: call.destination ?? null,
+            external,
+            new_to_model_peers: peerNew,
+            model: event.model_id,
+          },
+          techniques: external ? ['AML.T0086', 'AML.T0051'] : ['AML.T0051'],
+          episodeKey: what,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** External: a host not under an internal domain and not a private address; bare resource paths are internal. */
+  isExternal(destination: string): boolean {
+    const d = destination.trim().toLowerCase();
+    let host: string;
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/.exec(d);
+    if (scheme !== null) host = (scheme[1] ?? '').replace(/^[^@]*@/, '');
+    else {
+      const first = d.split(/[/?#]/)[0] ?? '';
+      if (!first.includes('.') && !first.includes(':')) return false; // a resource path or bare name
+      host = first;
+    }
+    host = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    if (host === '' || host === 'localhost') return false;
+    if (isPrivateAddress(host)) return false;
+    const labels = host.split('.');
+    for (const dom of this.internal) {
+      if (host === dom || host.endsWith(`.${dom}`)) return false;
+      if (!dom.includes('.') && labels.includes(dom)) return false;
+    }
+    return true;
+  }
+
+  private bucket(m: ModelBehavior, event: InferenceEvent): Finding[] {
+    const cfg = this.config;
+    const out: Finding[] = [];
+    if (event.ts - m.bucketStart >= cfg.bucket_minutes * MINUTE_MS && m.bucketN >= cfg.bucket_min_requests) {
+      out.push(...this.closeBucket(m, event));
+      m.bucketStart = event.ts;
+      m.bucketN = 0;
+      m.outSum = m.outN = m.inSum = m.inN = m.latSum = 0;
+      m.outBy = {};
+    } else if (
+      event.ts - m.bucketStart >= 8 * cfg.bucket_minutes * MINUTE_MS &&
+      m.bucketN < cfg.bucket_min_requests
+    ) {
+      // A quiet bucket too small to judge: start afresh rather than span the night.
+      m.bucketStart = event.ts;
+      m.bucketN = 0;
+      m.outSum = m.outN = m.inSum = m.inN = m.latSum = 0;
+      m.outBy = {};
+    }
+    m.bucketN++;
+    m.latSum += Math.log1p(Math.max(0, event.latency_ms));
+    if (event.output_tokens !== undefined) {
+      m.outSum += Math.log1p(event.output_tokens);
+      m.outN++;
+      const who =
+        event.principal in m.outBy || Object.keys(m.outBy).length < 16 ? event.principal : '(others)';
+      m.outBy[who] = (m.outBy[who] ?? 0) + event.output_tokens;
+    }
+    if (event.input_tokens !== undefined) {
+      m.inSum += Math.log1p(event.input_tokens);
+      m.inN++;
+    }
+    return out;
+  }
+
+  private closeBucket(m: ModelBehavior, event: InferenceEvent): Finding[] {
+    const out: Finding[] = [];
+    const t = m.bucketStart + (event.ts - m.bucketStart) / 2;
+    const points: Array<[Metric, number, number]> = [['latency_ms', m.latSum / m.bucketN, m.bucketN]];
+    if (m.outN >= this.config.bucket_min_requests) points.push(['output_tokens', m.outSum / m.outN, m.outN]);
+    if (m.inN >= this.config.bucket_min_requests) points.push(['input_tokens', m.inSum / m.inN, m.inN]);
+    for (const [metric, value, n] of points) {
+      const s = this.series.getOrCreate(`${event.model_id}|${metric}`, this.newSeries);
+      const r = s.update(t, value);
+      // Spikes upwards only: more tokens or slower answers is the abuse (or the outage).
+      if (r.alert && r.observed > r.expected) out.push(this.seriesFinding(m, event, metric, r, n));
+    }
+    return out;
+  }
+
+  private seriesFinding(
+    m: ModelBehavior,
+    event: InferenceEvent,
+    metric: Metric,
+    r: UnivariateResult,
+    n: number,
+  ): Finding {
+    // Attribution: one principal behind most of a token spike is the entity.
+    let top = '';
+    let topTokens = 0;
+    let allTokens = 0;
+    for (const [who, tokens] of Object.entries(m.outBy)) {
+      allTokens += tokens;
+      if (tokens > topTokens) {
+        top = who;
+        topTokens = tokens;
+      }
+    }
+    const share = allTokens > 0 ? topTokens / allTokens : 0;
+    const attributed = metric !== 'latency_ms' && top !== '(others)' && share >= 0.5;
+    // Series are means of log(1 + x): report them back as geometric means.
+    const observed = Math.expm1(r.observed);
+    const expected = Math.expm1(r.expected);
+    const lo = Math.max(0, Math.expm1(r.lower));
+    const hi = Math.expm1(r.upper);
+    const what = `${metric === 'latency_ms' ? 'latency' : metric.replace('_', ' ')} (geometric mean per request)`;
+    const score = Math.round(r.score * 100);
+    return {
+      entity: attributed ? { type: 'principal', id: top } : { type: 'model', id: event.model_id },
+      severity: r.score >= 0.95 ? 'high' : 'medium',
+      score,
+      title: `${capital(what)} of ${event.model_id}: ${r.statistic}${attributed ? ` (from ${top})` : ''}`,
+      description:
+        `${capital(what)} of ${event.model_id} was ${fmt(observed)} over ${n} requests in the ${this.config.bucket_minutes}-minute bucket from ` +
+        `${new Date(m.bucketStart).toISOString()}, against an expected ${fmt(expected)} (range ${fmt(lo)}–${fmt(hi)}); ` +
+        `${r.statistic} surprise ${r.surprise.toFixed(1)}` +
+        (attributed ? `; ${Math.round(share * 100)} % of the bucket's output tokens came from ${top}.` : '.'),
+      explanation: {
+        statistic: `univariate.${r.statistic} of ${metric} per ${this.config.bucket_minutes}-min bucket`,
+        observed: round(observed, 3),
+        expected: round(expected, 3),
+        expected_range: [round(lo, 3), round(hi, 3)],
+        threshold: this.config.series_threshold,
+        window: `${this.config.bucket_minutes}-min buckets of ≥ ${this.config.bucket_min_requests} requests; daily profile and smoothed level learned over ${this.config.series_probation_points} buckets`,
+        metric,
+        requests: n,
+        top_principal: top === '' ? null : top,
+        top_principal_token_share: round(share, 3),
+        model: event.model_id,
+      },
+      techniques: metric === 'latency_ms' ? [] : TECHNIQUES['tokens'],
+      episodeKey: metric,
+    };
+  }
+}
+
+function kindsOf(e: InferenceEvent): boolean[] {
+  return [
+    true,
+    e.status === 'refused',
+    e.policy_flags !== undefined && e.policy_flags.length > 0,
+    e.status === 'error',
+    e.status === 'rate_limited',
+  ];
+}
+
+function newCounts(t: number): Counts {
+  return {
+    slot: Math.floor(t / SLOT_MS),
+    recent: new Array<number>(SLOTS * K).fill(0),
+    long: new Array<number>(K).fill(0),
+    longAt: t,
+  };
+}
+
+/** Records `key` at `t`, forgetting the stalest entry beyond `capacity`. */
+function remember(known: Record<string, number>, key: string, t: number, capacity: number): void {
+  known[key] = Math.max(known[key] ?? t, t);
+  const keys = Object.keys(known);
+  if (keys.length <= capacity) return;
+  let stalest = keys[0] as string;
+  for (const k of keys) if ((known[k] as number) < (known[stalest] as number)) stalest = k;
+  delete known[stalest];
+}
+
+function isPrivateAddress(host: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4 !== null) {
+    const a = Number(v4[1]);
+    const b = Number(v4[2]);
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254)
+    );
+  }
+  return host === '::1' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe80:/.test(host);
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export const behavior = defineDetector({
+  id: 'inference.behavior',
+  eventType: 'inference',
+  category: 'abuse',
+  description:
+    'Refusal and policy-flag rates above their baseline, error and rate-limit bursts, token and latency spikes, first-seen tools and destinations of agents.',
+  config: {
+    min_surprise: z
+      .number()
+      .min(0)
+      .default(7)
+      .describe('−log10 of the binomial tail a rate finding needs (7: one in ten million per test).'),
+    min_count: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe('Fewest counted events in the last hour for a rate finding.'),
+    min_ratio: z
+      .number()
+      .min(1)
+      .default(3)
+      .describe('The hour’s count must also be at least this multiple of the expected count.'),
+    prior_requests: z
+      .number()
+      .min(0)
+      .default(50)
+      .describe(
+        'Weight (in requests) of the model’s rate in a principal’s baseline: a newcomer is judged against the model.',
+      ),
+    baseline_half_life_days: z
+      .number()
+      .gt(0)
+      .default(7)
+      .describe('Half-life of the long-run counts behind the baselines.'),
+    bucket_minutes: z
+      .number()
+      .gt(0)
+      .default(15)
+      .describe('Length of a bucket of the per-model token and latency series.'),
+    bucket_min_requests: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe('Requests a bucket needs before it closes (a quiet model’s buckets are longer).'),
+    series_threshold: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.7)
+      .describe('Score of the univariate detector (0–1) that raises a token or latency finding.'),
+    series_probation_points: z
+      .number()
+      .int()
+      .min(0)
+      .default(200)
+      .describe('Buckets a token or latency series learns before it may alert.'),
+    tool_learning_hours: z
+      .number()
+      .min(0)
+      .default(24)
+      .describe(
+        'Hours after a principal’s first tool call during which its tools and destinations are only learned.',
+      ),
+    tool_learning_calls: z
+      .number()
+      .int()
+      .min(0)
+      .default(20)
+      .describe('… and tool calls it must have made before a first-seen one alerts.'),
+    max_known_tools: z
+      .number()
+      .int()
+      .min(4)
+      .max(256)
+      .default(32)
+      .describe(
+        'Tools plus destinations remembered per principal × model (the stalest is forgotten beyond).',
+      ),
+    internal_domains: z
+      .array(z.string().min(1))
+      .default([
+        'internal',
+        'local',
+        'localhost',
+        'corp',
+        'lan',
+        'intranet',
+        'svc',
+        'cluster.local',
+        'home.arpa',
+      ])
+      .describe(
+        'A destination is internal when its host is, or ends with, one of these domains, or (for single labels) contains it as a label; private addresses and bare resource paths are internal too.',
+      ),
+  },
+  create: (config, state) => new BehaviorDetector(config, state),
+});
