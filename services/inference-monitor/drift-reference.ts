@@ -239,3 +239,39 @@ export const referenceConfig = {
     .default(1000)
     .describe('The reference counts as at most this many observations in the tests’ p-values.'),
 };
+
+/** Most principals tracked per window (Misra–Gries summary). */
+const CALLERS = 8;
+
+/**
+ * Counts `principal` in a window's heavy-hitter summary (Misra & Gries 1982): at most
+ * `CALLERS` counters; each count under-estimates by at most window / (CALLERS + 1). It
+ * tells an analyst when one caller's traffic is behind a drifted window.
+ */
+export function countCaller(callers: Record<string, number>, principal: string): void {
+  if (principal in callers) {
+    callers[principal] = (callers[principal] as number) + 1;
+    return;
+  }
+  const keys = Object.keys(callers);
+  if (keys.length < CALLERS) {
+    callers[principal] = 1;
+    return;
+  }
+  for (const k of keys) {
+    const c = (callers[k] as number) - 1;
+    if (c <= 0) delete callers[k];
+    else callers[k] = c;
+  }
+}
+
+/** The window's largest callers with their (lower-bound) share of its requests. */
+export function topCallers(
+  callers: Record<string, number>,
+  total: number,
+): Array<{ principal: string; share: number }> {
+  return Object.entries(callers)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([principal, n]) => ({ principal, share: total > 0 ? Math.round((1000 * n) / total) / 1000 : 0 }));
+}

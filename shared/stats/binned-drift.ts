@@ -8,7 +8,7 @@
  *   well under 0.1 for windows of a few hundred), and the two-sample Kolmogorov–Smirnov
  *   test over the fine bins, with the reference counted as at most `referenceCap`
  *   observations in the p-value (a reference of a day's traffic would otherwise make
- *   every shift "significant");
+ *   every shift "significant"), and the PSI a window would show by chance alone;
  * - `benjaminiHochberg`: the step-up procedure controlling the false discovery rate
  *   across many columns tested at once (Benjamini & Hochberg 1995).
  */
@@ -46,6 +46,12 @@ export function binIndex(edges: readonly number[], x: number): number {
 
 export interface BinnedComparison {
   psi: number;
+  /**
+   * PSI expected with no drift at all, from sampling alone: (B − 1)(1/n + 1/m) for B bins
+   * (Yurdakul 2018: n·m/(n + m)·PSI is asymptotically χ² with B − 1 degrees of freedom).
+   * Small windows have a PSI of a few hundredths by chance; judge `psi − psiNull`.
+   */
+  psiNull: number;
   ks: TestResult;
   /** Observations in each sample (the reference as counted, before any cap). */
   referenceN: number;
@@ -70,10 +76,18 @@ export function compareBinned(
 ): BinnedComparison {
   const referenceN = total(reference);
   const currentN = total(current);
-  const p = psi(mergeBins(reference, psiBins), mergeBins(current, psiBins));
+  const ref = mergeBins(reference, psiBins);
+  const p = psi(ref, mergeBins(current, psiBins));
   const scale = referenceN > referenceCap ? referenceCap / referenceN : 1;
   const capped = Array.from(reference as ArrayLike<number>, (c) => c * scale);
-  return { psi: p, ks: ksBinned(capped, current), referenceN, currentN };
+  const bins = ref.filter((c) => c > 0).length;
+  return {
+    psi: p,
+    psiNull: psiNull(bins, currentN, referenceN),
+    ks: ksBinned(capped, current),
+    referenceN,
+    currentN,
+  };
 }
 
 /** Chi-squared homogeneity test of category counts, the reference capped like `compareBinned`. */
@@ -81,11 +95,24 @@ export function compareCategories(
   reference: ArrayLike<number>,
   current: ArrayLike<number>,
   referenceCap = 1000,
-): { psi: number; chi: TestResult & { dof: number } } {
+): { psi: number; psiNull: number; chi: TestResult & { dof: number } } {
   const referenceN = total(reference);
   const scale = referenceN > referenceCap ? referenceCap / referenceN : 1;
   const capped = Array.from(reference as ArrayLike<number>, (c) => c * scale);
-  return { psi: psi(reference, current), chi: chiSquaredBinned(capped, current) };
+  const bins = Array.from(reference as ArrayLike<number>).filter(
+    (c, i) => c + ((current[i] as number) ?? 0) > 0,
+  ).length;
+  return {
+    psi: psi(reference, current),
+    psiNull: psiNull(bins, total(current), referenceN),
+    chi: chiSquaredBinned(capped, current),
+  };
+}
+
+/** Expected PSI of two samples of sizes n and m from one distribution over `bins` bins. */
+export function psiNull(bins: number, n: number, m: number): number {
+  if (!(n > 0) || !(m > 0) || bins < 2) return 0;
+  return (bins - 1) * (1 / n + 1 / m);
 }
 
 /**

@@ -9,7 +9,8 @@
  * `fdr_q` (0.05): among the columns reported as drifted, at most 5 % are expected to be
  * false on average — it keeps its power when several columns drift together, where
  * Bonferroni's family-wise bound would demand p < 0.05 / columns of each. A column
- * drifts when BH rejects it and its PSI reaches `psi_threshold`; the finding ranks the
+ * drifts when BH rejects it and its PSI exceeds its chance level by `psi_threshold` (as in
+ * drift.output); the finding ranks the
  * drifted columns by PSI (the effect size) and names the top ones.
  *
  * Reference: per model (inputs are the callers' data, not the version's), learned over
@@ -30,12 +31,14 @@ import { benjaminiHochberg, compareBinned } from '../../../shared/stats/binned-d
 import {
   addNumeric,
   advance,
+  countCaller,
   iso,
   newLifecycle,
   newNumeric,
   referenceConfig,
   resetWindow,
   tokenFor,
+  topCallers,
   type Lifecycle,
   type NumericColumn,
   type ReferenceSettings,
@@ -58,11 +61,14 @@ interface InputReference {
   columns: NumericColumn[];
   /** Values of each column in the current window (columns may be missing from events). */
   seen: number[];
+  /** Heavy hitters among the window's callers. */
+  callers: Record<string, number>;
 }
 
 interface ColumnResult {
   column: string;
   psi: number;
+  psiNull: number;
   ks_d: number;
   ks_p: number;
   n: number;
@@ -84,7 +90,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
     const token = tokenFor(this.config.rebaseline, event.model_id);
     let r = this.refs.get(event.model_id);
     if (r === undefined || r.life.token !== token) {
-      r = { v: 1, life: newLifecycle(token, event.ts), names: [], columns: [], seen: [] };
+      r = { v: 1, life: newLifecycle(token, event.ts), names: [], columns: [], seen: [], callers: {} };
       this.refs.put(event.model_id, r);
     }
     const phase = r.life.phase;
@@ -100,10 +106,12 @@ class InputDriftDetector implements Detector<InferenceEvent> {
       addNumeric(r.columns[i] as NumericColumn, phase, x);
       if (phase === 'monitor') r.seen[i] = (r.seen[i] as number) + 1;
     }
+    if (phase === 'monitor') countCaller(r.callers, event.principal);
     if (!advance(r.life, event.ts, this.config, r.columns)) return null;
     const finding = this.compare(r, event);
     resetWindow(r.life, event.ts, r.columns, []);
     r.seen.fill(0);
+    r.callers = {};
     return finding;
   }
 
@@ -117,6 +125,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
       results.push({
         column: r.names[i] as string,
         psi: c.psi,
+        psiNull: c.psiNull,
         ks_d: c.ks.statistic,
         ks_p: c.ks.pValue,
         n: c.currentN,
@@ -128,7 +137,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
       cfg.fdr_q,
     );
     const drifted = results
-      .filter((x, i) => rejected[i] === true && x.psi >= cfg.psi_threshold)
+      .filter((x, i) => rejected[i] === true && x.psi - x.psiNull >= cfg.psi_threshold)
       .sort((a, b) => b.psi - a.psi);
     if (drifted.length === 0) return null;
     const top = drifted[0] as ColumnResult;
@@ -154,24 +163,26 @@ class InputDriftDetector implements Detector<InferenceEvent> {
       description:
         `${drifted.length} of ${results.length} input columns of ${event.model_id} drifted over the ${window} against the ` +
         `reference of ${r.life.refN} requests (${iso(r.life.refStart)} – ${iso(frozen)}), largest first: ${named}; ` +
-        `Benjamini–Hochberg at FDR ${cfg.fdr_q} over the KS p-values, and PSI ≥ ${cfg.psi_threshold}.`,
+        `Benjamini–Hochberg at FDR ${cfg.fdr_q} over the KS p-values, and PSI ≥ ${cfg.psi_threshold} above chance (${top.psiNull.toFixed(3)}).`,
       explanation: {
         statistic: 'per-column PSI on reference deciles + KS, Benjamini–Hochberg across columns',
         observed: round(top.psi, 4),
-        expected: 0,
-        threshold: cfg.psi_threshold,
-        expected_range: [0, cfg.psi_threshold],
+        expected: round(top.psiNull, 4),
+        threshold: round(top.psiNull + cfg.psi_threshold, 4),
+        expected_range: [0, round(top.psiNull + cfg.psi_threshold, 4)],
         window,
         reference: `${r.life.refN} requests, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
         multiple_testing: `Benjamini–Hochberg, FDR ${cfg.fdr_q}, ${results.length} columns`,
         drifted_columns: drifted.map((x) => ({
           column: x.column,
           psi: round(x.psi, 4),
+          psi_by_chance: round(x.psiNull, 4),
           ks_d: round(x.ks_d, 4),
           ks_p: x.ks_p,
           n: x.n,
         })),
         columns_tested: results.length,
+        top_callers: topCallers(r.callers, r.life.winN),
       },
       episodeKey: 'input',
     };

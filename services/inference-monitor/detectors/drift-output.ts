@@ -7,10 +7,11 @@
  * (< 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant) and by the two-sample
  * Kolmogorov–Smirnov test (p < `ks_alpha`, 0.05) on 20 equal-probability bins; the labels
  * by the chi-squared homogeneity test (p < `chi2_alpha`) and their PSI. A window drifts
- * when a test is significant and its PSI reaches `psi_threshold` (0.1, the moderate band)
- * — the test alone would fire on one window in twenty by chance, and a window closes
- * every few hours, so the effect size must also be material. Severity follows the PSI
- * band.
+ * when a test is significant and its PSI exceeds what the window's size gives by chance
+ * ((B − 1)(1/n + 1/m), a few hundredths for a few hundred values) by `psi_threshold`
+ * (0.1, the moderate band) — the test alone would fire on one window in twenty by chance,
+ * and a window closes every few hours, so the effect size must also be material.
+ * Severity follows the PSI band.
  *
  * Reference: learned per model × version from its first `reference_hours` of predictions
  * (at least `reference_min_size`; bin edges from the first `edge_sample` scores), then
@@ -33,6 +34,7 @@ import {
   addCategory,
   addNumeric,
   advance,
+  countCaller,
   iso,
   newCategorical,
   newLifecycle,
@@ -40,6 +42,7 @@ import {
   referenceConfig,
   resetWindow,
   tokenFor,
+  topCallers,
   type CategoricalColumn,
   type Lifecycle,
   type NumericColumn,
@@ -66,11 +69,14 @@ interface OutputReference {
   refScores: number;
   curSum: number;
   curScores: number;
+  /** Heavy hitters among the window's callers. */
+  callers: Record<string, number>;
 }
 
 interface Verdict {
   kind: 'score' | 'labels';
   psi: number;
+  psiNull: number;
   pValue: number;
   statistic: number;
   drifted: boolean;
@@ -103,6 +109,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
         refScores: 0,
         curSum: 0,
         curScores: 0,
+        callers: {},
       };
       this.refs.put(key, r);
     }
@@ -118,11 +125,13 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       }
     }
     if (p.label !== undefined) addCategory(r.labels, phase, p.label);
+    if (phase === 'monitor') countCaller(r.callers, event.principal);
     if (!advance(r.life, event.ts, this.config, [r.score])) return null;
     const finding = this.compare(r, event, version);
     resetWindow(r.life, event.ts, [r.score], [r.labels]);
     r.curSum = 0;
     r.curScores = 0;
+    r.callers = {};
     return finding;
   }
 
@@ -135,9 +144,10 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       verdicts.push({
         kind: 'score',
         psi: c.psi,
+        psiNull: c.psiNull,
         pValue: c.ks.pValue,
         statistic: c.ks.statistic,
-        drifted: c.psi >= cfg.psi_threshold && c.ks.pValue < cfg.ks_alpha,
+        drifted: c.psi - c.psiNull >= cfg.psi_threshold && c.ks.pValue < cfg.ks_alpha,
       });
     }
     const labelN = r.labels.cur.reduce((a, b) => a + b, 0);
@@ -146,9 +156,10 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       verdicts.push({
         kind: 'labels',
         psi: c.psi,
+        psiNull: c.psiNull,
         pValue: c.chi.pValue,
         statistic: c.chi.statistic,
-        drifted: c.psi >= cfg.psi_threshold && c.chi.pValue < cfg.chi2_alpha,
+        drifted: c.psi - c.psiNull >= cfg.psi_threshold && c.chi.pValue < cfg.chi2_alpha,
       });
     }
     const drifted = verdicts.filter((v) => v.drifted);
@@ -188,14 +199,15 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       title: `Output drift on ${event.model_id}${version === '' ? '' : ` ${version}`}`,
       description:
         `${event.model_id}${version === '' ? '' : ` ${version}`}: ${parts.join('; ')} over the ${window} against ` +
-        `the reference of ${r.life.refN} predictions (${iso(r.life.refStart)} – ${iso(frozen)}); PSI ≥ ${cfg.psi_threshold} with p < 0.05 means drift.`,
+        `the reference of ${r.life.refN} predictions (${iso(r.life.refStart)} – ${iso(frozen)}); PSI ≥ ${cfg.psi_threshold} above chance (${top.psiNull.toFixed(3)} for these sizes) with p < 0.05 means drift.`,
       explanation: {
         statistic:
           top.kind === 'score' ? 'PSI on score deciles + two-sample KS' : 'PSI + chi-squared on labels',
         observed: round(top.psi, 4),
-        expected: 0,
-        threshold: cfg.psi_threshold,
-        expected_range: [0, cfg.psi_threshold],
+        expected: round(top.psiNull, 4),
+        threshold: round(top.psiNull + cfg.psi_threshold, 4),
+        expected_range: [0, round(top.psiNull + cfg.psi_threshold, 4)],
+        psi_by_chance: round(top.psiNull, 4),
         window,
         reference: `${r.life.refN} predictions, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
         model_version: version,
@@ -208,6 +220,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
         label_chi2: verdicts.find((v) => v.kind === 'labels')?.statistic ?? null,
         label_chi2_p: verdicts.find((v) => v.kind === 'labels')?.pValue ?? null,
         label_shares: shares,
+        top_callers: topCallers(r.callers, r.life.winN),
       },
       episodeKey: version,
     };
