@@ -63,3 +63,31 @@ export const round = (x: number, digits = 4): number => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 };
+
+/** The first `bytes` (default all) of a state buffer as base64: one copy-free view, one encode. */
+export function packBuffer(buf: ArrayBuffer, bytes = buf.byteLength): string {
+  return Buffer.from(buf, 0, bytes).toString('base64');
+}
+
+let scratch = new ArrayBuffer(8192);
+
+/**
+ * A shared buffer of at least `bytes` bytes for an encoder to fill and `packBuffer`
+ * (encoders run one at a time, and the base64 text is a copy). Its content is stale:
+ * the encoder writes every byte it packs.
+ */
+export function scratchBuffer(bytes: number): ArrayBuffer {
+  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
+  return scratch;
+}
+
+/** A fresh buffer from base64, checked to hold `bytes` bytes when given. */
+export function unpackBuffer(s: unknown, bytes?: number): ArrayBuffer {
+  if (typeof s !== 'string') throw new TypeError('expected a base64 string');
+  const b = Buffer.from(s, 'base64');
+  if (bytes !== undefined && b.byteLength !== bytes)
+    throw new TypeError(`expected ${bytes} bytes, got ${b.byteLength}`);
+  const out = new ArrayBuffer(b.byteLength);
+  new Uint8Array(out).set(b);
+  return out;
+}

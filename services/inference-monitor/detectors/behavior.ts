@@ -49,7 +49,7 @@ import {
   type UnivariateResult,
 } from '../../../shared/stats/univariate-detector.ts';
 import type { UnivariateState } from '../../../shared/stats/univariate-state.ts';
-import { fmt, principalModelKey, round } from '../packed.ts';
+import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
 
 interface BehaviorConfig {
   min_surprise: number;
@@ -78,24 +78,54 @@ const KINDS = ['requests', 'refused', 'flagged', 'error', 'rate_limited'] as con
 type Kind = (typeof KINDS)[number];
 const K = KINDS.length;
 
-/** Counts of the last hour (SLOTS × K, slot-major) and decayed long-run counts (K). */
-interface Counts {
-  slot: number;
-  recent: number[];
-  long: number[];
-  longAt: number;
-}
+/**
+ * Counts, as a float64 array: the newest 10-minute slot, when the long-run counts were
+ * last decayed, the decayed long-run counts (K) and the last hour's slots (SLOTS × K,
+ * slot-major).
+ */
+type Counts = Float64Array;
+const C_SLOT = 0;
+const C_LONG_AT = 1;
+const C_LONG = 2;
+const C_RECENT = C_LONG + K;
+const COUNTS_SIZE = C_RECENT + SLOTS * K;
+
+/** Numeric part of a principal × model: FIRST, TOOLS_SINCE, TOOL_CALLS, then the counts. */
+const P_FIRST = 0;
+const P_TOOLS_SINCE = 1;
+const P_TOOL_CALLS = 2;
+const P_COUNTS = 3;
+const P_SIZE = P_COUNTS + COUNTS_SIZE;
 
 interface PrincipalBehavior {
-  v: 1;
-  first: number;
+  f: Float64Array;
   counts: Counts;
   /** Flags seen in the last hour (for the description). */
   flags: string[];
-  /** First tool call (ms) and tool calls seen; known tools/destinations → last seen. */
-  toolsSince: number;
-  toolCalls: number;
+  /** Known tools (`t:`) and destinations (`d:`) → last seen. */
   known: Record<string, number>;
+}
+
+interface PrincipalJson {
+  v: 1;
+  b: string;
+  flags?: string[];
+  known?: Record<string, number>;
+}
+
+/** The changelog JSON of a principal: its numbers as base64, flags and tools when it has any. */
+function principalText(p: PrincipalBehavior): string {
+  let text = `{"v":1,"b":"${packBuffer(p.f.buffer as ArrayBuffer)}"`;
+  if (p.flags.length > 0) text += `,"flags":${JSON.stringify(p.flags)}`;
+  for (const _ in p.known) {
+    text += `,"known":${JSON.stringify(p.known)}`;
+    break;
+  }
+  return `${text}}`;
+}
+
+function principalState(f = new Float64Array(P_SIZE)): PrincipalBehavior {
+  return { f, counts: f.subarray(P_COUNTS), flags: [], known: {} };
 }
 
 interface ModelBehavior {
@@ -111,6 +141,8 @@ interface ModelBehavior {
   latSum: number;
   /** Output tokens per principal in the bucket (at most 16 principals, then "(others)"). */
   outBy: Record<string, number>;
+  /** Principals in `outBy`. */
+  outByN: number;
   /** Destinations any principal used on this model → last seen. */
   destinations: Record<string, number>;
 }
@@ -150,8 +182,28 @@ class BehaviorDetector implements Detector<InferenceEvent> {
         return UnivariateDetector.restore({ ...s, options: { ...s.options, ...options } });
       },
     };
-    this.principals = state.keyed('principals');
-    this.models = state.keyed('models', { pinned: true });
+    const principalCodec: StateCodec<PrincipalBehavior> = {
+      encodeText: principalText,
+      encode: (p) => JSON.parse(principalText(p)) as PrincipalJson,
+      decode: (json) => {
+        const j = json as PrincipalJson;
+        if (j.v !== 1) throw new TypeError(`behavior state version ${String(j.v)}`);
+        const p = principalState(new Float64Array(unpackBuffer(j.b, P_SIZE * 8)));
+        p.flags = j.flags ?? [];
+        p.known = j.known ?? {};
+        return p;
+      },
+    };
+    const modelCodec: StateCodec<ModelBehavior> = {
+      encode: (m) => ({ ...m, counts: Array.from(m.counts) }),
+      decode: (json) => {
+        const j = json as Omit<ModelBehavior, 'counts'> & { counts: number[] };
+        if (j.v !== 1) throw new TypeError(`behavior model state version ${String(j.v)}`);
+        return { ...j, counts: Float64Array.from(j.counts) };
+      },
+    };
+    this.principals = state.keyed('principals', { codec: principalCodec });
+    this.models = state.keyed('models', { pinned: true, codec: modelCodec });
     this.series = state.keyed('series', { codec });
     this.newSeries = () => new UnivariateDetector(options);
     this.decayPerMs = Math.LN2 / (config.baseline_half_life_days * DAY_MS);
@@ -165,10 +217,12 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     const key = principalModelKey(event.principal, event.model_id);
     let p = this.principals.get(key);
     if (p === undefined) {
-      p = { v: 1, first: t, counts: newCounts(t), flags: [], toolsSince: 0, toolCalls: 0, known: {} };
+      p = principalState();
+      p.f[P_FIRST] = t;
+      initCounts(p.counts, t);
       this.principals.put(key, p);
     }
-    const findings: Finding[] = [];
+    let findings: Finding[] | null = null;
     // Principal and model rates: test, then learn.
     this.count(p.counts, t, kinds);
     this.count(m.counts, t, kinds);
@@ -176,27 +230,30 @@ class BehaviorDetector implements Detector<InferenceEvent> {
       for (const f of event.policy_flags) if (!p.flags.includes(f) && p.flags.length < 8) p.flags.push(f);
     }
     for (let k = 1; k < K; k++) {
-      if (!kinds[k]) continue;
+      if ((kinds & (1 << k)) === 0) continue;
       const kind = KINDS[k] as Kind;
       const f = this.rateTest(p.counts, m.counts, kind, k, event, 'principal', p.flags);
-      if (f !== null) findings.push(f);
+      if (f !== null) (findings ??= []).push(f);
       if (kind === 'error' || kind === 'rate_limited') {
         const g = this.rateTest(m.counts, null, kind, k, event, 'model', []);
-        if (g !== null) findings.push(g);
+        if (g !== null) (findings ??= []).push(g);
       }
     }
     this.learn(p.counts, t, kinds);
     this.learn(m.counts, t, kinds);
-    if (p.counts.recent.every((x, i) => i % K !== 2 || x === 0)) p.flags = [];
+    if (p.flags.length > 0 && this.recent(p.counts, 2) === 0) p.flags = [];
 
     // Tools and destinations.
-    if (event.tool_calls !== undefined && event.tool_calls.length > 0)
-      findings.push(...this.tools(p, m, event));
+    if (event.tool_calls !== undefined && event.tool_calls.length > 0) {
+      const found = this.tools(p, m, event);
+      if (found.length > 0) (findings ??= []).push(...found);
+    }
 
     // Token and latency series, per model.
-    findings.push(...this.bucket(m, event));
+    const spikes = this.bucket(m, event);
+    if (spikes !== null && spikes.length > 0) (findings ??= []).push(...spikes);
 
-    if (findings.length === 0) return null;
+    if (findings === null || findings.length === 0) return null;
     findings.sort((a, b) => b.score - a.score);
     for (let i = 1; i < findings.length; i++) ctx.emit(findings[i] as Finding);
     return findings[0] as Finding;
@@ -207,7 +264,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     if (m === undefined) {
       m = {
         v: 1,
-        counts: newCounts(event.ts),
+        counts: initCounts(new Float64Array(COUNTS_SIZE), event.ts),
         bucketStart: event.ts,
         bucketN: 0,
         outSum: 0,
@@ -216,6 +273,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
         inN: 0,
         latSum: 0,
         outBy: {},
+        outByN: 0,
         destinations: {},
       };
       this.models.put(event.model_id, m);
@@ -224,33 +282,35 @@ class BehaviorDetector implements Detector<InferenceEvent> {
   }
 
   /** Adds the event to the last hour's slots. */
-  private count(c: Counts, t: number, kinds: readonly boolean[]): void {
+  private count(c: Counts, t: number, kinds: number): void {
     const slot = Math.floor(t / SLOT_MS);
-    if (slot > c.slot) {
-      for (let s = c.slot + 1; s <= Math.min(slot, c.slot + SLOTS); s++) {
-        const base = (s % SLOTS) * K;
-        for (let k = 0; k < K; k++) c.recent[base + k] = 0;
+    const last = c[C_SLOT] as number;
+    if (slot > last) {
+      for (let s = last + 1; s <= Math.min(slot, last + SLOTS); s++) {
+        const base = C_RECENT + (s % SLOTS) * K;
+        for (let k = 0; k < K; k++) c[base + k] = 0;
       }
-      c.slot = slot;
+      c[C_SLOT] = slot;
     }
-    if (slot <= c.slot - SLOTS) return; // older than the hour: long-run counts only
-    const base = (((slot % SLOTS) + SLOTS) % SLOTS) * K;
-    for (let k = 0; k < K; k++) if (kinds[k]) c.recent[base + k] = (c.recent[base + k] as number) + 1;
+    if (slot <= (c[C_SLOT] as number) - SLOTS) return; // older than the hour: long-run counts only
+    const base = C_RECENT + (((slot % SLOTS) + SLOTS) % SLOTS) * K;
+    for (let k = 0; k < K; k++) if ((kinds & (1 << k)) !== 0) c[base + k] = (c[base + k] as number) + 1;
   }
 
   /** Decays the long-run counts to `t` and adds the event. */
-  private learn(c: Counts, t: number, kinds: readonly boolean[]): void {
-    if (t > c.longAt) {
-      const f = Math.exp(-(t - c.longAt) * this.decayPerMs);
-      for (let k = 0; k < K; k++) c.long[k] = (c.long[k] as number) * f;
-      c.longAt = t;
+  private learn(c: Counts, t: number, kinds: number): void {
+    const at = c[C_LONG_AT] as number;
+    if (t > at) {
+      const f = Math.exp(-(t - at) * this.decayPerMs);
+      for (let k = 0; k < K; k++) c[C_LONG + k] = (c[C_LONG + k] as number) * f;
+      c[C_LONG_AT] = t;
     }
-    for (let k = 0; k < K; k++) if (kinds[k]) c.long[k] = (c.long[k] as number) + 1;
+    for (let k = 0; k < K; k++) if ((kinds & (1 << k)) !== 0) c[C_LONG + k] = (c[C_LONG + k] as number) + 1;
   }
 
   private recent(c: Counts, k: number): number {
     let s = 0;
-    for (let i = 0; i < SLOTS; i++) s += c.recent[i * K + k] as number;
+    for (let i = 0; i < SLOTS; i++) s += c[C_RECENT + i * K + k] as number;
     return s;
   }
 
@@ -268,11 +328,11 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     if (hits < cfg.min_count) return null;
     const n = this.recent(c, 0);
     // Baseline rate: own long-run counts, shrunk towards the model's rate.
-    const ownN = c.long[0] as number;
-    const ownK = c.long[k] as number;
+    const ownN = c[C_LONG] as number;
+    const ownK = c[C_LONG + k] as number;
     const modelRate =
-      prior !== null && (prior.long[0] as number) > 0
-        ? (prior.long[k] as number) / (prior.long[0] as number)
+      prior !== null && (prior[C_LONG] as number) > 0
+        ? (prior[C_LONG + k] as number) / (prior[C_LONG] as number)
         : ownN > 0
           ? ownK / ownN
           : 0;
@@ -335,12 +395,13 @@ class BehaviorDetector implements Detector<InferenceEvent> {
   private tools(p: PrincipalBehavior, m: ModelBehavior, event: InferenceEvent): Finding[] {
     const cfg = this.config;
     const t = event.ts;
-    if (p.toolCalls === 0) p.toolsSince = t;
+    if (p.f[P_TOOL_CALLS] === 0) p.f[P_TOOLS_SINCE] = t;
     const learning =
-      t - p.toolsSince < cfg.tool_learning_hours * HOUR_MS || p.toolCalls < cfg.tool_learning_calls;
+      t - (p.f[P_TOOLS_SINCE] as number) < cfg.tool_learning_hours * HOUR_MS ||
+      (p.f[P_TOOL_CALLS] as number) < cfg.tool_learning_calls;
     const out: Finding[] = [];
     for (const call of event.tool_calls ?? []) {
-      p.toolCalls++;
+      p.f[P_TOOL_CALLS] = (p.f[P_TOOL_CALLS] as number) + 1;
       const items: Array<['tool' | 'destination', string]> = [['tool', call.tool]];
       if (call.destination !== undefined) items.push(['destination', call.destination]);
       for (const [what, value] of items) {
@@ -368,7 +429,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
               : `First-seen ${external ? 'external ' : ''}destination for ${event.principal}: ${value}`,
           description:
             `${event.principal} called ${call.tool}${call.destination === undefined ? '' : ` → ${call.destination}`} through ${event.model_id}; ` +
-            `this ${what} is new for it after ${p.toolCalls - 1} tool calls since ${new Date(p.toolsSince).toISOString()}` +
+            `this ${what} is new for it after ${(p.f[P_TOOL_CALLS] as number) - 1} tool calls since ${new Date(p.f[P_TOOLS_SINCE] as number).toISOString()}` +
             (what === 'destination'
               ? `, ${external ? 'outside the internal domains' : 'internal'}${peerNew ? ', and no principal on the model used it before' : ''}.`
               : '.'),
@@ -414,15 +475,17 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     return true;
   }
 
-  private bucket(m: ModelBehavior, event: InferenceEvent): Finding[] {
+  /** Adds the event to the model's open bucket; findings when the bucket closed with a spike. */
+  private bucket(m: ModelBehavior, event: InferenceEvent): Finding[] | null {
     const cfg = this.config;
-    const out: Finding[] = [];
+    let out: Finding[] | null = null;
     if (event.ts - m.bucketStart >= cfg.bucket_minutes * MINUTE_MS && m.bucketN >= cfg.bucket_min_requests) {
-      out.push(...this.closeBucket(m, event));
+      out = this.closeBucket(m, event);
       m.bucketStart = event.ts;
       m.bucketN = 0;
       m.outSum = m.outN = m.inSum = m.inN = m.latSum = 0;
       m.outBy = {};
+      m.outByN = 0;
     } else if (
       event.ts - m.bucketStart >= 8 * cfg.bucket_minutes * MINUTE_MS &&
       m.bucketN < cfg.bucket_min_requests
@@ -432,14 +495,16 @@ class BehaviorDetector implements Detector<InferenceEvent> {
       m.bucketN = 0;
       m.outSum = m.outN = m.inSum = m.inN = m.latSum = 0;
       m.outBy = {};
+      m.outByN = 0;
     }
     m.bucketN++;
     m.latSum += Math.log1p(Math.max(0, event.latency_ms));
     if (event.output_tokens !== undefined) {
       m.outSum += Math.log1p(event.output_tokens);
       m.outN++;
-      const who =
-        event.principal in m.outBy || Object.keys(m.outBy).length < 16 ? event.principal : '(others)';
+      const seen = m.outBy[event.principal];
+      const who = seen !== undefined || m.outByN < 16 ? event.principal : '(others)';
+      if (seen === undefined && who === event.principal) m.outByN++;
       m.outBy[who] = (m.outBy[who] ?? 0) + event.output_tokens;
     }
     if (event.input_tokens !== undefined) {
@@ -520,23 +585,20 @@ class BehaviorDetector implements Detector<InferenceEvent> {
   }
 }
 
-function kindsOf(e: InferenceEvent): boolean[] {
-  return [
-    true,
-    e.status === 'refused',
-    e.policy_flags !== undefined && e.policy_flags.length > 0,
-    e.status === 'error',
-    e.status === 'rate_limited',
-  ];
+/** Bit k set when the event counts as KINDS[k] (bit 0: every request). */
+function kindsOf(e: InferenceEvent): number {
+  let bits = 1;
+  if (e.status === 'refused') bits |= 1 << 1;
+  if (e.policy_flags !== undefined && e.policy_flags.length > 0) bits |= 1 << 2;
+  if (e.status === 'error') bits |= 1 << 3;
+  if (e.status === 'rate_limited') bits |= 1 << 4;
+  return bits;
 }
 
-function newCounts(t: number): Counts {
-  return {
-    slot: Math.floor(t / SLOT_MS),
-    recent: new Array<number>(SLOTS * K).fill(0),
-    long: new Array<number>(K).fill(0),
-    longAt: t,
-  };
+function initCounts(c: Counts, t: number): Counts {
+  c[C_SLOT] = Math.floor(t / SLOT_MS);
+  c[C_LONG_AT] = t;
+  return c;
 }
 
 /** Records `key` at `t`, forgetting the stalest entry beyond `capacity`. */
@@ -607,8 +669,10 @@ export const behavior = defineDetector({
     bucket_minutes: z
       .number()
       .gt(0)
-      .default(15)
-      .describe('Length of a bucket of the per-model token and latency series.'),
+      .default(30)
+      .describe(
+        'Length of a bucket of the per-model token and latency series (each closed bucket is one point of three univariate series).',
+      ),
     bucket_min_requests: z
       .number()
       .int()
@@ -625,7 +689,7 @@ export const behavior = defineDetector({
       .number()
       .int()
       .min(0)
-      .default(200)
+      .default(100)
       .describe('Buckets a token or latency series learns before it may alert.'),
     tool_learning_hours: z
       .number()

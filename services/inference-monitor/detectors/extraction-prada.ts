@@ -40,7 +40,7 @@ import { defineDetector, type Detector, type Finding } from '../../../shared/pip
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { RandomProjection } from '../../../shared/stats/random-projection.ts';
 import { shapiroWilkSorted } from '../../../shared/stats/shapiro-wilk.ts';
-import { fmt, hash32, packF32, principalModelKey, round, unpackF32 } from '../packed.ts';
+import { fmt, hash32, packBuffer, principalModelKey, round, scratchBuffer, unpackBuffer } from '../packed.ts';
 
 interface PradaConfig {
   suppression_minutes: number;
@@ -80,24 +80,87 @@ interface Reservoir {
   flagged: number;
 }
 
+/**
+ * Changelog form: every number in one base64 buffer — a float64 header (sizes, clock,
+ * counters, per-class fill), then float32 distances, their times, and per class the
+ * priorities and vectors — and the class labels beside it.
+ */
 interface ReservoirJson {
   v: 1;
-  /** Sizes it was kept under: a reservoir of other sizes restarts after a reconfiguration. */
-  k: number;
-  m: number;
-  dims: number;
-  landmark: number;
-  classes: string[];
-  vecs: string[];
-  prio: string[];
-  size: number[];
-  dist: string;
-  at: string;
-  head: number;
-  count: number;
-  sinceTest: number;
-  lastW: number;
-  flagged: number | null;
+  b: string;
+  c: string[];
+}
+
+const H_K = 0;
+const H_M = 1;
+const H_DIMS = 2;
+const H_LANDMARK = 3;
+const H_HEAD = 4;
+const H_COUNT = 5;
+const H_SINCE = 6;
+const H_LAST_W = 7;
+const H_FLAGGED = 8;
+const H_SIZES = 9;
+
+function encodeReservoir(r: Reservoir, k: number, m: number): string {
+  const c = r.classes.length;
+  const header = H_SIZES + c;
+  const floats = 2 * m + c * k * (1 + r.dims);
+  const bytes = header * 8 + floats * 4;
+  const buf = scratchBuffer(bytes);
+  const h = new Float64Array(buf, 0, header);
+  h[H_K] = k;
+  h[H_M] = m;
+  h[H_DIMS] = r.dims;
+  h[H_LANDMARK] = r.landmark;
+  h[H_HEAD] = r.head;
+  h[H_COUNT] = r.count;
+  h[H_SINCE] = r.sinceTest;
+  h[H_LAST_W] = r.lastW;
+  h[H_FLAGGED] = r.flagged;
+  for (let i = 0; i < c; i++) h[H_SIZES + i] = r.size[i] as number;
+  const f = new Float32Array(buf, header * 8, floats);
+  f.set(r.dist, 0);
+  f.set(r.at, m);
+  let at = 2 * m;
+  for (let i = 0; i < c; i++) {
+    f.set(r.prio[i] as Float32Array, at);
+    at += k;
+    f.set(r.vecs[i] as Float32Array, at);
+    at += k * r.dims;
+  }
+  return `{"v":1,"b":"${packBuffer(buf, bytes)}","c":${JSON.stringify(r.classes)}}`;
+}
+
+function decodeReservoir(json: unknown, k: number, m: number): Reservoir {
+  const j = json as ReservoirJson;
+  if (j.v !== 1) throw new TypeError(`prada reservoir version ${String(j.v)}`);
+  const buf = unpackBuffer(j.b);
+  const c = j.c.length;
+  const header = H_SIZES + c;
+  const h = new Float64Array(buf, 0, header);
+  const dims = h[H_DIMS] as number;
+  // A reservoir kept under other sizes restarts (a reconfiguration changed them).
+  if (h[H_K] !== k || h[H_M] !== m) return emptyReservoir(dims, h[H_LANDMARK] as number, m);
+  const f = new Float32Array(buf, header * 8);
+  const r = emptyReservoir(dims, h[H_LANDMARK] as number, m);
+  r.head = h[H_HEAD] as number;
+  r.count = h[H_COUNT] as number;
+  r.sinceTest = h[H_SINCE] as number;
+  r.lastW = h[H_LAST_W] as number;
+  r.flagged = h[H_FLAGGED] as number;
+  r.dist = f.slice(0, m);
+  r.at = f.slice(m, 2 * m);
+  let at = 2 * m;
+  for (let i = 0; i < c; i++) {
+    r.classes.push(j.c[i] as string);
+    r.size.push(h[H_SIZES + i] as number);
+    r.prio.push(f.slice(at, at + k));
+    at += k;
+    r.vecs.push(f.slice(at, at + k * dims));
+    at += k * dims;
+  }
+  return r;
 }
 
 const HOUR_MS = 3_600_000;
@@ -116,45 +179,9 @@ class PradaDetector implements Detector<InferenceEvent> {
     const k = config.reservoir_per_class;
     const m = config.max_distances;
     const codec: StateCodec<Reservoir> = {
-      encode: (r): ReservoirJson => ({
-        v: 1,
-        k,
-        m,
-        dims: r.dims,
-        landmark: r.landmark,
-        classes: r.classes,
-        vecs: r.vecs.map(packF32),
-        prio: r.prio.map(packF32),
-        size: r.size,
-        dist: packF32(r.dist),
-        at: packF32(r.at),
-        head: r.head,
-        count: r.count,
-        sinceTest: r.sinceTest,
-        lastW: r.lastW,
-        flagged: Number.isFinite(r.flagged) ? r.flagged : null,
-      }),
-      decode: (json) => {
-        const j = json as ReservoirJson;
-        if (j.v !== 1) throw new TypeError(`prada reservoir version ${String(j.v)}`);
-        if (j.k !== k || j.m !== m) return emptyReservoir(j.dims, j.landmark, m);
-        return {
-          v: 1,
-          dims: j.dims,
-          landmark: j.landmark,
-          classes: j.classes,
-          vecs: j.vecs.map((s) => unpackF32(s, k * j.dims)),
-          prio: j.prio.map((s) => unpackF32(s, k)),
-          size: j.size,
-          dist: unpackF32(j.dist, m),
-          at: unpackF32(j.at, m),
-          head: j.head,
-          count: j.count,
-          sinceTest: j.sinceTest,
-          lastW: j.lastW,
-          flagged: j.flagged ?? Number.NEGATIVE_INFINITY,
-        };
-      },
+      encodeText: (r) => encodeReservoir(r, k, m),
+      encode: (r) => JSON.parse(encodeReservoir(r, k, m)) as ReservoirJson,
+      decode: (json) => decodeReservoir(json, k, m),
     };
     this.store = state.keyed('reservoirs', { codec });
     this.decayPerMs = Math.LN2 / (config.reservoir_half_life_hours * HOUR_MS);

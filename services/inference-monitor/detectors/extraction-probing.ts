@@ -41,7 +41,7 @@ import {
   RandomProjection,
   SIGNATURE_PROJECTIONS,
 } from '../../../shared/stats/random-projection.ts';
-import { fmt, hash32, packF32, packU32, principalModelKey, round, unpackF32, unpackU32 } from '../packed.ts';
+import { fmt, packBuffer, principalModelKey, round, scratchBuffer, unpackBuffer } from '../packed.ts';
 
 interface ProbingConfig {
   near_width: number;
@@ -89,10 +89,72 @@ interface ProbeState {
   lpHours: number;
 }
 
-interface ProbeJson extends Omit<ProbeState, 'sigs' | 'prev'> {
-  sigs: string;
-  prev: string;
-  prevLength: number;
+/** Changelog form: the numbers in one base64 buffer, the swept feature's name beside it. */
+interface ProbeJson {
+  v: 1;
+  b: string;
+  f?: string;
+}
+
+/** Float64 header: 14 scalars, hourActive, prev length, the 6 logprobs slots. */
+const HEADER = 16 + SLOTS;
+const SIGS_AT = HEADER * 8;
+const PREV_AT = SIGS_AT + 8 * RING;
+
+function encodeProbeText(s: ProbeState): string {
+  const bytes = PREV_AT + 4 * s.prev.length;
+  const buf = scratchBuffer(bytes);
+  const f = new Float64Array(buf, 0, HEADER);
+  f[0] = s.first;
+  f[1] = s.n;
+  f[2] = s.head;
+  f[3] = s.dupBits;
+  f[4] = s.sweepBits;
+  f[5] = s.dupRate;
+  f[6] = s.sweepRate;
+  f[7] = s.namesHash;
+  f[8] = s.sweptRun;
+  f[9] = s.slot;
+  f[10] = s.hour;
+  f[11] = s.hourLp;
+  f[12] = s.lpLevel;
+  f[13] = s.lpHours;
+  f[14] = s.hourActive ? 1 : 0;
+  f[15] = s.prev.length;
+  for (let i = 0; i < SLOTS; i++) f[16 + i] = s.lp[i] as number;
+  new Uint32Array(buf, SIGS_AT, 2 * RING).set(s.sigs);
+  new Float32Array(buf, PREV_AT, s.prev.length).set(s.prev);
+  const f2 = s.sweptFeature === '' ? '' : `,"f":${JSON.stringify(s.sweptFeature)}`;
+  return `{"v":1,"b":"${packBuffer(buf, bytes)}"${f2}}`;
+}
+
+function decodeProbe(json: unknown): ProbeState {
+  const j = json as ProbeJson;
+  if (j.v !== 1) throw new TypeError(`probing state version ${String(j.v)}`);
+  const buf = unpackBuffer(j.b);
+  const f = new Float64Array(buf, 0, HEADER);
+  const s = newState(0);
+  s.first = f[0] as number;
+  s.n = f[1] as number;
+  s.head = f[2] as number;
+  s.dupBits = f[3] as number;
+  s.sweepBits = f[4] as number;
+  s.dupRate = f[5] as number;
+  s.sweepRate = f[6] as number;
+  s.namesHash = f[7] as number;
+  s.sweptRun = f[8] as number;
+  s.slot = f[9] as number;
+  s.hour = f[10] as number;
+  s.hourLp = f[11] as number;
+  s.lpLevel = f[12] as number;
+  s.lpHours = f[13] as number;
+  s.hourActive = f[14] === 1;
+  const prevLength = f[15] as number;
+  for (let i = 0; i < SLOTS; i++) s.lp[i] = f[16 + i] as number;
+  s.sigs = new Uint32Array(buf, SIGS_AT, 2 * RING).slice();
+  s.prev = new Float32Array(buf, PREV_AT, prevLength).slice();
+  s.sweptFeature = j.f ?? '';
+  return s;
 }
 
 /** A model's running spread: of the 16 projections (bucket widths) and of each feature. */
@@ -120,24 +182,17 @@ class ProbingDetector implements Detector<InferenceEvent> {
   private readonly scratch: number[] = [];
   private readonly proj = new Float64Array(SIGNATURE_PROJECTIONS);
   private readonly widths = new Float64Array(SIGNATURE_PROJECTIONS);
+  /** The last projection used (the matrix depends on the dimension only). */
+  private projection: RandomProjection | null = null;
 
   constructor(
     private readonly config: ProbingConfig,
     state: DetectorState,
   ) {
     const codec: StateCodec<ProbeState> = {
-      encode: (s): ProbeJson => ({
-        ...s,
-        sigs: packU32(s.sigs),
-        prev: packF32(s.prev),
-        prevLength: s.prev.length,
-      }),
-      decode: (json) => {
-        const j = json as ProbeJson;
-        if (j.v !== 1) throw new TypeError(`probing state version ${String(j.v)}`);
-        const { prevLength, ...rest } = j;
-        return { ...rest, sigs: unpackU32(j.sigs, 2 * RING), prev: unpackF32(j.prev, prevLength) };
-      },
+      encodeText: encodeProbeText,
+      encode: (s) => JSON.parse(encodeProbeText(s)) as ProbeJson,
+      decode: decodeProbe,
     };
     this.principals = state.keyed('principals', { codec });
     this.models = state.keyed('models', { pinned: true });
@@ -175,29 +230,32 @@ class ProbingDetector implements Detector<InferenceEvent> {
     let sweep = false;
     const feats = event.input_features;
     if (feats !== undefined) {
-      const names = Object.keys(feats);
-      const nh = hash32(names.join('\u001f'));
-      if (nh === s.namesHash && s.prev.length === names.length) {
-        let changed = -1;
-        let many = false;
-        for (let i = 0; i < names.length; i++) {
-          if (Math.fround(feats[names[i] as string] as number) !== s.prev[i]) {
-            if (changed >= 0) {
-              many = true;
-              break;
-            }
-            changed = i;
-          }
+      // One pass, no allocation: hash the names, compare with the previous query, store.
+      let count = 0;
+      for (const _ in feats) count++;
+      const comparable = s.prev.length === count;
+      if (!comparable) s.prev = new Float32Array(count);
+      let nh = 0x811c9dc5;
+      let changed = -1;
+      let changedName = '';
+      let many = false;
+      let i = 0;
+      for (const name in feats) {
+        nh = hashInto(nh, name);
+        const v = Math.fround(feats[name] as number);
+        if (comparable && v !== s.prev[i]) {
+          if (changed >= 0) many = true;
+          changed = i;
+          changedName = name;
         }
-        if (!many && changed >= 0) {
-          sweep = true;
-          const f = names[changed] as string;
-          s.sweptRun = f === s.sweptFeature ? s.sweptRun + 1 : 1;
-          s.sweptFeature = f;
-        }
+        s.prev[i++] = v;
       }
-      if (s.prev.length !== names.length) s.prev = new Float32Array(names.length);
-      for (let i = 0; i < names.length; i++) s.prev[i] = feats[names[i] as string] as number;
+      nh >>>= 0;
+      if (comparable && nh === s.namesHash && !many && changed >= 0) {
+        sweep = true;
+        s.sweptRun = changedName === s.sweptFeature ? s.sweptRun + 1 : 1;
+        s.sweptFeature = changedName;
+      }
       s.namesHash = nh;
     }
 
@@ -273,7 +331,9 @@ class ProbingDetector implements Detector<InferenceEvent> {
       c.pmean = new Array<number>(SIGNATURE_PROJECTIONS).fill(0);
       c.pvar = new Array<number>(SIGNATURE_PROJECTIONS).fill(0);
     }
-    RandomProjection.of(x.length, SIGNATURE_PROJECTIONS, PROJECTION_SEED).apply(x, this.proj);
+    if (this.projection?.inDims !== x.length)
+      this.projection = RandomProjection.of(x.length, SIGNATURE_PROJECTIONS, PROJECTION_SEED);
+    this.projection.apply(x, this.proj);
     c.pn++;
     const a = Math.max(0.001, 1 / c.pn);
     for (let j = 0; j < SIGNATURE_PROJECTIONS; j++) {
@@ -400,6 +460,12 @@ class ProbingDetector implements Detector<InferenceEvent> {
       episodeKey: event.model_id,
     };
   }
+}
+
+/** FNV-1a over a name and a separator, continuing from `h`. */
+function hashInto(h: number, name: string): number {
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ 0x1f, 0x01000193);
 }
 
 function newState(t: number): ProbeState {

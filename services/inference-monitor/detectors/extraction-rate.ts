@@ -18,7 +18,8 @@
  * so a model's peers are all here).
  *
  * State: store `principals` (key principal × model): the sliding buckets, the current
- * hour's count and the 48-bin profile as float32 — ≈ 0.6 kB of changelog JSON; store
+ * hour's count and the 48-bin profile in one 368-byte buffer — ≈ 0.5 kB of changelog
+ * JSON (base64); store
  * `peers` (key model): 16 histogram weights. Cost per event: O(1); the Poisson tail is
  * computed only when k already passes the ratio tests.
  */
@@ -27,7 +28,7 @@ import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { poissonSurprise } from '../../../shared/stats/count-tests.ts';
-import { fmt, packF32, principalModelKey, round, unpackF32 } from '../packed.ts';
+import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
 
 interface RateConfig {
   own_factor: number;
@@ -49,24 +50,39 @@ const PEER_BINS = 16;
 /** Hours of silence after which no further empty hours are folded into the profile. */
 const MAX_GAP_HOURS = 7 * 24;
 
+/**
+ * One principal × model, in one buffer (so a changelog record is one base64 string):
+ * scalars and the last hour's slots as float64, the profile as float32, the samples per
+ * bin as bytes.
+ */
 interface PrincipalRate {
-  v: 1;
-  /** First event time seen (ms). */
-  first: number;
-  /** Current hour (floor(ts / 1 h)) and its counts. */
-  hour: number;
-  hourCount: number;
-  /** Newest 10-minute slot index and the counts of the last six slots (ring by index). */
-  slot: number;
-  counts: number[];
-  logprobs: number[];
-  /** Hourly-count profile: hour of day × (weekday, weekend); samples per bin. */
+  buf: ArrayBuffer;
+  /** FIRST, HOUR, HOUR_COUNT, SLOT, then COUNTS (6) and LOGPROBS (6). */
+  f: Float64Array;
+  /** Hourly-count profile: hour of day × (weekday, weekend). */
   profile: Float32Array;
-  samples: number[];
+  /** Samples per profile bin (capped at 255). */
+  samples: Uint8Array;
 }
 
-interface PrincipalRateJson extends Omit<PrincipalRate, 'profile'> {
-  profile: string;
+const FIRST = 0;
+const HOUR = 1;
+const HOUR_COUNT = 2;
+const SLOT = 3;
+const COUNTS = 4;
+const LOGPROBS = COUNTS + SLOTS;
+const SCALARS = LOGPROBS + SLOTS;
+const PROFILE_AT = SCALARS * 8;
+const SAMPLES_AT = PROFILE_AT + BINS * 4;
+const BYTES = SAMPLES_AT + BINS;
+
+function rateState(buf = new ArrayBuffer(BYTES)): PrincipalRate {
+  return {
+    buf,
+    f: new Float64Array(buf, 0, SCALARS),
+    profile: new Float32Array(buf, PROFILE_AT, BINS),
+    samples: new Uint8Array(buf, SAMPLES_AT, BINS),
+  };
 }
 
 interface PeerHistogram {
@@ -94,12 +110,14 @@ class RateDetector implements Detector<InferenceEvent> {
     private readonly config: RateConfig,
     state: DetectorState,
   ) {
+    const text = (s: PrincipalRate): string => `{"v":1,"b":"${packBuffer(s.buf)}"}`;
     const codec: StateCodec<PrincipalRate> = {
-      encode: (s): PrincipalRateJson => ({ ...s, profile: packF32(s.profile) }),
+      encodeText: text,
+      encode: (s) => JSON.parse(text(s)) as unknown,
       decode: (json) => {
-        const j = json as PrincipalRateJson;
+        const j = json as { v: unknown; b: unknown };
         if (j.v !== 1) throw new TypeError(`rate state version ${String(j.v)}`);
-        return { ...j, profile: unpackF32(j.profile, BINS) };
+        return rateState(unpackBuffer(j.b, BYTES));
       },
     };
     this.principals = state.keyed('principals', { codec });
@@ -115,34 +133,29 @@ class RateDetector implements Detector<InferenceEvent> {
     const slot = Math.floor(t / SLOT_MS);
     let s = this.principals.get(key);
     if (s === undefined) {
-      s = {
-        v: 1,
-        first: t,
-        hour,
-        hourCount: 0,
-        slot,
-        counts: new Array<number>(SLOTS).fill(0),
-        logprobs: new Array<number>(SLOTS).fill(0),
-        profile: new Float32Array(BINS),
-        samples: new Array<number>(BINS).fill(0),
-      };
+      s = rateState();
+      s.f[FIRST] = t;
+      s.f[HOUR] = hour;
+      s.f[SLOT] = slot;
       this.principals.put(key, s);
     }
-    if (hour > s.hour) this.closeHours(s, hour, event.model_id);
-    if (slot > s.slot) {
-      for (let i = s.slot + 1; i <= Math.min(slot, s.slot + SLOTS); i++) {
-        s.counts[i % SLOTS] = 0;
-        s.logprobs[i % SLOTS] = 0;
+    const f = s.f;
+    if (hour > (f[HOUR] as number)) this.closeHours(s, hour, event.model_id);
+    const last = f[SLOT] as number;
+    if (slot > last) {
+      for (let i = last + 1; i <= Math.min(slot, last + SLOTS); i++) {
+        f[COUNTS + (i % SLOTS)] = 0;
+        f[LOGPROBS + (i % SLOTS)] = 0;
       }
-      s.slot = slot;
+      f[SLOT] = slot;
     }
     // Events up to an hour late still count in their own slot; older ones only in totals.
-    if (slot > s.slot - SLOTS) {
+    if (slot > (f[SLOT] as number) - SLOTS) {
       const i = ((slot % SLOTS) + SLOTS) % SLOTS;
-      s.counts[i] = (s.counts[i] as number) + 1;
-      if (event.logprobs_requested === true) s.logprobs[i] = (s.logprobs[i] as number) + 1;
+      f[COUNTS + i] = (f[COUNTS + i] as number) + 1;
+      if (event.logprobs_requested === true) f[LOGPROBS + i] = (f[LOGPROBS + i] as number) + 1;
     }
-    if (hour === s.hour) s.hourCount++;
+    if (hour === f[HOUR]) f[HOUR_COUNT] = (f[HOUR_COUNT] as number) + 1;
     return this.judge(s, event, hour);
   }
 
@@ -156,12 +169,15 @@ class RateDetector implements Detector<InferenceEvent> {
       const a = Math.max(alpha, 1 / n);
       s.profile[b] = (s.profile[b] as number) + a * (count - (s.profile[b] as number));
     };
-    learn(s.hour, s.hourCount);
-    if (s.hourCount > 0) this.learnPeer(model, s.hourCount);
-    const last = Math.min(hour - 1, s.hour + MAX_GAP_HOURS);
-    for (let h = s.hour + 1; h <= last; h++) learn(h, 0);
-    s.hour = hour;
-    s.hourCount = 0;
+    const f = s.f;
+    const prev = f[HOUR] as number;
+    const count = f[HOUR_COUNT] as number;
+    learn(prev, count);
+    if (count > 0) this.learnPeer(model, count);
+    const last = Math.min(hour - 1, prev + MAX_GAP_HOURS);
+    for (let h = prev + 1; h <= last; h++) learn(h, 0);
+    f[HOUR] = hour;
+    f[HOUR_COUNT] = 0;
   }
 
   private learnPeer(model: string, count: number): void {
@@ -195,13 +211,13 @@ class RateDetector implements Detector<InferenceEvent> {
     let k = 0;
     let lp = 0;
     for (let i = 0; i < SLOTS; i++) {
-      k += s.counts[i] as number;
-      lp += s.logprobs[i] as number;
+      k += s.f[COUNTS + i] as number;
+      lp += s.f[LOGPROBS + i] as number;
     }
     if (k < cfg.min_count) return null;
     const peer = this.peerLevel(event.model_id);
     if (!(k >= cfg.peer_factor * peer)) return null; // NaN (peers not learned) never passes
-    const learned = event.ts - s.first >= cfg.own_learning_hours * HOUR_MS;
+    const learned = event.ts - (s.f[FIRST] as number) >= cfg.own_learning_hours * HOUR_MS;
     let own = Number.NaN;
     let surprise = Number.NaN;
     if (learned) {
