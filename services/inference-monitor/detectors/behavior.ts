@@ -149,6 +149,12 @@ interface ModelBehavior {
 
 type Metric = 'output_tokens' | 'input_tokens' | 'latency_ms';
 
+/**
+ * The univariate components that mean a spike or a jump; slow drift, variance and stuck
+ * values of a per-model average are capacity questions, not abuse, and stay quiet here.
+ */
+const SPIKES: ReadonlySet<string> = new Set(['spike', 'seasonal', 'shift']);
+
 const TECHNIQUES: Record<string, readonly string[]> = {
   refused: ['AML.T0054'],
   flagged: ['AML.T0051', 'AML.T0054'],
@@ -524,7 +530,8 @@ class BehaviorDetector implements Detector<InferenceEvent> {
       const s = this.series.getOrCreate(`${event.model_id}|${metric}`, this.newSeries);
       const r = s.update(t, value);
       // Spikes upwards only: more tokens or slower answers is the abuse (or the outage).
-      if (r.alert && r.observed > r.expected) out.push(this.seriesFinding(m, event, metric, r, n));
+      if (r.alert && r.observed > r.expected && SPIKES.has(r.statistic))
+        out.push(this.seriesFinding(m, event, metric, r, n));
     }
     return out;
   }

@@ -31,7 +31,12 @@
  */
 import { z } from 'zod';
 import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
-import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
+import {
+  defineDetector,
+  type Detector,
+  type DetectorContext,
+  type Finding,
+} from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { binomialSurprise } from '../../../shared/stats/count-tests.ts';
 import {
@@ -198,7 +203,7 @@ class ProbingDetector implements Detector<InferenceEvent> {
     this.models = state.keyed('models', { pinned: true });
   }
 
-  update(event: InferenceEvent): Finding | null {
+  update(event: InferenceEvent, ctx: DetectorContext): Finding | null {
     const t = event.ts;
     const key = principalModelKey(event.principal, event.model_id);
     let s = this.principals.get(key);
@@ -268,8 +273,10 @@ class ProbingDetector implements Detector<InferenceEvent> {
 
     // Only a query that is itself part of the pattern raises a finding, so the last 32
     // queries of a probe that ended do not accuse the principal's next ordinary ones.
-    const finding =
+    const found =
       dup || sweep || event.logprobs_requested === true ? this.judge(s, event, lpNow, dup, sweep) : null;
+    if (found !== null) for (let i = 1; i < found.length; i++) ctx.emit(found[i] as Finding);
+    const finding = found?.[0] ?? null;
     // Long-run rates learn after judging, so the present is tested against the past.
     s.dupRate += RATE_ALPHA * ((dup ? 1 : 0) - s.dupRate);
     s.sweepRate += RATE_ALPHA * ((sweep ? 1 : 0) - s.sweepRate);
@@ -383,7 +390,7 @@ class ProbingDetector implements Detector<InferenceEvent> {
     lp: number,
     dup: boolean,
     sweep: boolean,
-  ): Finding | null {
+  ): Finding[] | null {
     const cfg = this.config;
     const minCount = Math.ceil(cfg.min_share * RING);
     let dupSurprise = 0;
@@ -402,8 +409,11 @@ class ProbingDetector implements Detector<InferenceEvent> {
     const lpBar = Math.max(cfg.min_logprobs_per_hour, cfg.logprobs_factor * lpLevel);
     if (event.logprobs_requested === true && lp >= lpBar)
       lpSurprise = Math.min(30, 6 + 10 * Math.log10(lp / lpBar + 1));
-    const best = Math.max(dupSurprise, sweepSurprise, lpSurprise);
-    if (best < cfg.min_surprise) return null;
+    const kinds: Array<[Signal, number]> = [];
+    if (sweepSurprise >= cfg.min_surprise) kinds.push(['sweep', sweepSurprise]);
+    if (lpSurprise >= cfg.min_surprise) kinds.push(['logprobs', lpSurprise]);
+    if (dupSurprise >= cfg.min_surprise) kinds.push(['near_duplicates', dupSurprise]);
+    if (kinds.length === 0) return null;
 
     const signals: string[] = [];
     if (dupSurprise >= cfg.min_surprise)
@@ -414,53 +424,65 @@ class ProbingDetector implements Detector<InferenceEvent> {
       );
     if (lpSurprise >= cfg.min_surprise)
       signals.push(`${lp} full-probability requests in the last hour (own level ${fmt(lpLevel)} an hour)`);
-    const kind = best === sweepSurprise ? 'sweep' : best === dupSurprise ? 'near_duplicates' : 'logprobs';
-    const statistic =
-      kind === 'sweep'
-        ? 'one-feature-step count, binomial tail vs own rate'
-        : kind === 'near_duplicates'
-          ? 'SimHash near-duplicate count, binomial tail vs own rate'
-          : 'full-probability requests per hour vs own level';
-    const observed = kind === 'sweep' ? sweeps : kind === 'near_duplicates' ? dups : lp;
-    const expected =
-      kind === 'sweep'
-        ? round(RING * Math.max(cfg.rate_floor, s.sweepRate), 3)
-        : kind === 'near_duplicates'
-          ? round(RING * Math.max(cfg.rate_floor, s.dupRate), 3)
-          : round(lpLevel, 3);
-    const score = Math.min(100, 50 + 2 * best + 5 * (signals.length - 1));
-    const severity: Severity = score >= 85 ? 'high' : 'medium';
-    return {
-      entity: { type: 'principal', id: event.principal },
-      severity,
-      score,
-      title: `Systematic probing of ${event.model_id} by ${event.principal}`,
-      description: `${event.principal} is probing ${event.model_id}: ${signals.join('; ')}.`,
-      explanation: {
-        statistic,
-        observed,
-        expected,
-        threshold:
-          kind === 'logprobs'
-            ? round(lpBar, 3)
-            : `≥ ${minCount} of ${RING} and tail ≤ 1e-${cfg.min_surprise}`,
-        expected_range: [0, kind === 'logprobs' ? round(lpBar, 3) : minCount - 1],
-        window: `last ${RING} queries of the principal on the model; logprobs over the last 60 min`,
-        near_duplicates: dups,
-        near_duplicate_rate_own: round(s.dupRate, 4),
-        one_feature_steps: sweeps,
-        swept_feature: sweeps > 0 ? s.sweptFeature : null,
-        one_feature_step_rate_own: round(s.sweepRate, 4),
-        logprobs_last_hour: lp,
-        logprobs_level_own: round(lpLevel, 3),
-        surprise_log10: round(best, 2),
-        model: event.model_id,
-      },
-      techniques: ['AML.T0024.002', 'AML.T0040'],
-      episodeKey: event.model_id,
+    const evidence = {
+      window: `last ${RING} queries of the principal on the model; logprobs over the last 60 min`,
+      near_duplicates: dups,
+      near_duplicate_rate_own: round(s.dupRate, 4),
+      one_feature_steps: sweeps,
+      swept_feature: sweeps > 0 ? s.sweptFeature : null,
+      one_feature_step_rate_own: round(s.sweepRate, 4),
+      logprobs_last_hour: lp,
+      logprobs_level_own: round(lpLevel, 3),
+      model: event.model_id,
     };
+    // One finding per signal, each its own episode: a probe that starts while another
+    // pattern of the same principal is still alerting is a new alert, not an update.
+    return kinds.map(([kind, surprise]) => {
+      const score = Math.min(100, 50 + 2 * surprise + 5 * (signals.length - 1));
+      const severity: Severity = score >= 85 ? 'high' : 'medium';
+      return {
+        entity: { type: 'principal', id: event.principal },
+        severity,
+        score,
+        title: `${SIGNAL_TITLE[kind]}: probing of ${event.model_id} by ${event.principal}`,
+        description: `${event.principal} is probing ${event.model_id}: ${signals.join('; ')}.`,
+        explanation: {
+          statistic: SIGNAL_STATISTIC[kind],
+          observed: kind === 'sweep' ? sweeps : kind === 'near_duplicates' ? dups : lp,
+          expected:
+            kind === 'sweep'
+              ? round(RING * Math.max(cfg.rate_floor, s.sweepRate), 3)
+              : kind === 'near_duplicates'
+                ? round(RING * Math.max(cfg.rate_floor, s.dupRate), 3)
+                : round(lpLevel, 3),
+          threshold:
+            kind === 'logprobs'
+              ? round(lpBar, 3)
+              : `≥ ${minCount} of ${RING} and tail ≤ 1e-${cfg.min_surprise}`,
+          expected_range: [0, kind === 'logprobs' ? round(lpBar, 3) : minCount - 1],
+          surprise_log10: round(surprise, 2),
+          ...evidence,
+        },
+        techniques: ['AML.T0024.002', 'AML.T0040'],
+        episodeKey: `${event.model_id}|${kind}`,
+      };
+    });
   }
 }
+
+type Signal = 'sweep' | 'logprobs' | 'near_duplicates';
+
+const SIGNAL_TITLE: Record<Signal, string> = {
+  sweep: 'One-feature sweep',
+  logprobs: 'Full-probability harvesting',
+  near_duplicates: 'Near-duplicate queries',
+};
+
+const SIGNAL_STATISTIC: Record<Signal, string> = {
+  sweep: 'one-feature-step count among the last 32 queries, binomial tail vs own rate',
+  logprobs: 'full-probability requests in the last hour vs own hourly level',
+  near_duplicates: 'p-stable LSH near-duplicate count among the last 32 queries, binomial tail vs own rate',
+};
 
 /** FNV-1a over a name and a separator, continuing from `h`. */
 function hashInto(h: number, name: string): number {
