@@ -18,6 +18,7 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
 export interface ReferenceSettings {
+  consecutive_windows: number;
   edge_sample: number;
   reference_hours: number;
   reference_min_size: number;
@@ -40,8 +41,10 @@ export interface Lifecycle {
   frozenAt: number | null;
   winStart: number;
   winN: number;
-  /** Windows compared so far, and the last one's end. */
+  /** Windows compared so far. */
   windows: number;
+  /** Consecutive drifted windows up to the last one compared. */
+  streak: number;
 }
 
 export interface NumericColumn {
@@ -60,7 +63,17 @@ export interface CategoricalColumn {
 }
 
 export function newLifecycle(token: string, t: number): Lifecycle {
-  return { token, phase: 'edges', refStart: t, refN: 0, frozenAt: null, winStart: t, winN: 0, windows: 0 };
+  return {
+    token,
+    phase: 'edges',
+    refStart: t,
+    refN: 0,
+    frozenAt: null,
+    winStart: t,
+    winN: 0,
+    windows: 0,
+    streak: 0,
+  };
 }
 
 export function newNumeric(): NumericColumn {
@@ -150,6 +163,12 @@ export function advance(
   );
 }
 
+/** Records a compared window's verdict; true when the drift has lasted long enough to report. */
+export function sustained(life: Lifecycle, drifted: boolean, cfg: ReferenceSettings): boolean {
+  life.streak = drifted ? life.streak + 1 : 0;
+  return life.streak >= cfg.consecutive_windows;
+}
+
 export function resetWindow(
   life: Lifecycle,
   t: number,
@@ -193,6 +212,14 @@ export const referenceConfig = {
     .describe(
       'Re-baseline tokens: {"<model>" | "<model>@<version>" | "*": "<token>"}. When a model’s token changes, its reference is learned again.',
     ),
+  consecutive_windows: z
+    .number()
+    .int()
+    .min(1)
+    .default(2)
+    .describe(
+      'Drifted windows in a row before a finding: a drift is a sustained change, and one window in a few hundred differs by chance.',
+    ),
   edge_sample: z
     .number()
     .int()
@@ -230,7 +257,7 @@ export const referenceConfig = {
   window_max_minutes: z
     .number()
     .gt(0)
-    .default(240)
+    .default(120)
     .describe('A window is compared after this long even if it holds fewer than window_size values.'),
   reference_cap: z
     .number()

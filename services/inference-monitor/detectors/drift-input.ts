@@ -37,6 +37,7 @@ import {
   newNumeric,
   referenceConfig,
   resetWindow,
+  sustained,
   tokenFor,
   topCallers,
   type Lifecycle,
@@ -139,7 +140,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
     const drifted = results
       .filter((x, i) => rejected[i] === true && x.psi - x.psiNull >= cfg.psi_threshold)
       .sort((a, b) => b.psi - a.psi);
-    if (drifted.length === 0) return null;
+    if (!sustained(r.life, drifted.length > 0, cfg)) return null;
     const top = drifted[0] as ColumnResult;
     const severity: Severity = top.psi >= cfg.psi_significant ? 'high' : 'medium';
     const score = Math.min(100, 50 + 120 * top.psi + 2 * (drifted.length - 1));
@@ -172,6 +173,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
         expected_range: [0, round(top.psiNull + cfg.psi_threshold, 4)],
         window,
         reference: `${r.life.refN} requests, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
+        drifted_windows_in_a_row: r.life.streak,
         multiple_testing: `Benjamini–Hochberg, FDR ${cfg.fdr_q}, ${results.length} columns`,
         drifted_columns: drifted.map((x) => ({
           column: x.column,

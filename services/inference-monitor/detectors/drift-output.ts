@@ -41,6 +41,7 @@ import {
   newNumeric,
   referenceConfig,
   resetWindow,
+  sustained,
   tokenFor,
   topCallers,
   type CategoricalColumn,
@@ -163,7 +164,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       });
     }
     const drifted = verdicts.filter((v) => v.drifted);
-    if (drifted.length === 0) return null;
+    if (!sustained(r.life, drifted.length > 0, cfg)) return null;
     const top = drifted.reduce((a, b) => (b.psi > a.psi ? b : a));
     const severity: Severity = top.psi >= cfg.psi_significant ? 'high' : 'medium';
     const score = Math.min(100, 50 + 120 * top.psi);
@@ -210,6 +211,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
         psi_by_chance: round(top.psiNull, 4),
         window,
         reference: `${r.life.refN} predictions, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
+        drifted_windows_in_a_row: r.life.streak,
         model_version: version,
         score_psi: verdicts.find((v) => v.kind === 'score')?.psi ?? null,
         score_ks_d: verdicts.find((v) => v.kind === 'score')?.statistic ?? null,

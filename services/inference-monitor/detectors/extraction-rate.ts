@@ -294,6 +294,13 @@ export const extractionRate = defineDetector({
   description:
     "A principal's query volume on a model far above its own seasonal baseline and its peers'; full probability vectors raise the score.",
   config: {
+    learning_minutes: z
+      .number()
+      .min(0)
+      .default(1440)
+      .describe(
+        'Event-time minutes after a partition first sees data during which findings are dropped: a day, so principals present from the start learn their own baseline before they are judged.',
+      ),
     own_factor: z
       .number()
       .gt(1)
