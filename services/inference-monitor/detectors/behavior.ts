@@ -12,10 +12,13 @@
  *    principal that always hits guardrails against itself — by the binomial tail
  *    P(X ≥ k | n, p₀) ≤ 10^−`min_surprise`, with k ≥ `min_count` and k ≥ `min_ratio` × n·p₀.
  *    Per model the same test finds model-wide error and rate-limit bursts (an outage).
- *  - tokens and latency (per model): every `bucket_minutes` (once it holds
- *    `bucket_min_requests`) the geometric means per request of output tokens, input
- *    tokens and latency (means of log values: one long answer does not make a bucket
- *    look like a spike) feed the univariate detector of `vigil score` (shared/stats; daily
+ *  - tokens (per principal × model): the last hour's mean log(1 + tokens) per request,
+ *    output and input, against the principal's own exponentially weighted mean and
+ *    spread (≈ 200 requests) by a z-test (z ≥ `token_z`, and at least `token_ratio` × the
+ *    usual geometric mean) — a run of long prompts or answers, not one;
+ *  - latency and output tokens (per model): every `bucket_minutes` (once it holds
+ *    `bucket_min_requests`) the geometric means per request (means of log values: one
+ *    long answer does not make a bucket look like a spike) feed the univariate detector of `vigil score` (shared/stats; daily
  *    profile, spike, shift and drift components, calibrated to the series' own tail). A
  *    spike is attributed to the principal that sent most of the bucket's tokens when it
  *    sent at least half of them, else to the model.
@@ -52,6 +55,8 @@ import type { UnivariateState } from '../../../shared/stats/univariate-state.ts'
 import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
 
 interface BehaviorConfig {
+  token_z: number;
+  token_ratio: number;
   min_surprise: number;
   min_count: number;
   min_ratio: number;
@@ -95,7 +100,22 @@ const P_FIRST = 0;
 const P_TOOLS_SINCE = 1;
 const P_TOOL_CALLS = 2;
 const P_COUNTS = 3;
-const P_SIZE = P_COUNTS + COUNTS_SIZE;
+/**
+ * Token usage of the principal: per metric (output, input) the learned requests, mean and
+ * variance of log(1 + tokens); the newest 10-minute slot; per slot and metric the sum of
+ * log(1 + tokens) and the requests carrying it.
+ */
+const P_TOKENS = P_COUNTS + COUNTS_SIZE;
+const T_SLOT = P_TOKENS;
+const T_BASE = T_SLOT + 1; // + metric * 3: n, mean, var
+const T_SLOTS = T_BASE + 6; // + slot * 4 + metric * 2: sum, n
+const P_SIZE = T_SLOTS + SLOTS * 4;
+const TOKEN_METRICS = ['output_tokens', 'input_tokens'] as const;
+/** Weight of the newest request in a principal's token baseline (≈ 200 requests). */
+const TOKEN_ALPHA = 0.005;
+/** Requests a token baseline needs, and a last hour needs, before the hour is judged. */
+const TOKEN_MIN_LEARNED = 50;
+const TOKEN_MIN_HOUR = 10;
 
 interface PrincipalBehavior {
   f: Float64Array;
@@ -136,8 +156,6 @@ interface ModelBehavior {
   bucketN: number;
   outSum: number;
   outN: number;
-  inSum: number;
-  inN: number;
   latSum: number;
   /** Output tokens per principal in the bucket (at most 16 principals, then "(others)"). */
   outBy: Record<string, number>;
@@ -147,7 +165,7 @@ interface ModelBehavior {
   destinations: Record<string, number>;
 }
 
-type Metric = 'output_tokens' | 'input_tokens' | 'latency_ms';
+type Metric = 'output_tokens' | 'latency_ms';
 
 /**
  * The univariate components that mean a spike or a jump; slow drift, variance and stuck
@@ -249,6 +267,10 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     this.learn(m.counts, t, kinds);
     if (p.flags.length > 0 && this.recent(p.counts, 2) === 0) p.flags = [];
 
+    // Token usage of the principal in the last hour against its own baseline.
+    const tokens = this.tokenTest(p, event);
+    if (tokens !== null) (findings ??= []).push(tokens);
+
     // Tools and destinations.
     if (event.tool_calls !== undefined && event.tool_calls.length > 0) {
       const found = this.tools(p, m, event);
@@ -275,8 +297,6 @@ class BehaviorDetector implements Detector<InferenceEvent> {
         bucketN: 0,
         outSum: 0,
         outN: 0,
-        inSum: 0,
-        inN: 0,
         latSum: 0,
         outBy: {},
         outByN: 0,
@@ -398,6 +418,104 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     };
   }
 
+  /**
+   * z-test of the last hour's mean log(1 + tokens) per request against the principal's
+   * own learned mean and spread (log-normal usage: one long answer is not a spike, a run
+   * of them is); learns the request afterwards. Output and input tokens alike.
+   */
+  private tokenTest(p: PrincipalBehavior, event: InferenceEvent): Finding | null {
+    const f = p.f;
+    const slot = Math.floor(event.ts / SLOT_MS);
+    const last = f[T_SLOT] as number;
+    if (slot > last) {
+      for (let s = last + 1; s <= Math.min(slot, last + SLOTS); s++) {
+        const base = T_SLOTS + (s % SLOTS) * 4;
+        for (let k = 0; k < 4; k++) f[base + k] = 0;
+      }
+      f[T_SLOT] = slot;
+    }
+    const inHour = slot > (f[T_SLOT] as number) - SLOTS;
+    let best: Finding | null = null;
+    for (let m = 0; m < TOKEN_METRICS.length; m++) {
+      const metric = TOKEN_METRICS[m] as (typeof TOKEN_METRICS)[number];
+      const x = event[metric];
+      if (x === undefined) continue;
+      const y = Math.log1p(x);
+      if (inHour) {
+        const at = T_SLOTS + (((slot % SLOTS) + SLOTS) % SLOTS) * 4 + m * 2;
+        f[at] = (f[at] as number) + y;
+        f[at + 1] = (f[at + 1] as number) + 1;
+      }
+      const b = T_BASE + m * 3;
+      const learned = f[b] as number;
+      const mean = f[b + 1] as number;
+      const variance = f[b + 2] as number;
+      if (learned >= TOKEN_MIN_LEARNED && variance > 0) {
+        let sum = 0;
+        let n = 0;
+        for (let s = 0; s < SLOTS; s++) {
+          sum += f[T_SLOTS + s * 4 + m * 2] as number;
+          n += f[T_SLOTS + s * 4 + m * 2 + 1] as number;
+        }
+        if (n >= TOKEN_MIN_HOUR) {
+          const sd = Math.sqrt(variance);
+          const z = (sum / n - mean) / (sd / Math.sqrt(n));
+          const ratio = Math.exp(sum / n - mean);
+          if (z >= this.config.token_z && ratio >= this.config.token_ratio) {
+            const found = this.tokenFinding(event, metric, n, sum / n, mean, sd, z);
+            if (best === null || found.score > best.score) best = found;
+          }
+        }
+      }
+      // Learn (after the test): exponentially weighted mean and variance of log tokens.
+      const a = Math.max(TOKEN_ALPHA, 1 / (learned + 1));
+      const d = y - mean;
+      f[b] = learned + 1;
+      f[b + 1] = mean + a * d;
+      f[b + 2] = (1 - a) * (variance + a * d * d);
+    }
+    return best;
+  }
+
+  private tokenFinding(
+    event: InferenceEvent,
+    metric: (typeof TOKEN_METRICS)[number],
+    n: number,
+    hourMean: number,
+    mean: number,
+    sd: number,
+    z: number,
+  ): Finding {
+    const observed = Math.expm1(hourMean);
+    const expected = Math.expm1(mean);
+    const half = (this.config.token_z * sd) / Math.sqrt(n);
+    const score = Math.min(100, 40 + 4 * z);
+    const what = metric.replace('_', ' ');
+    return {
+      entity: { type: 'principal', id: event.principal },
+      severity: score >= 85 ? 'high' : 'medium',
+      score,
+      title: `${capital(what)} spike by ${event.principal} on ${event.model_id}`,
+      description:
+        `${event.principal}'s last ${n} requests to ${event.model_id} averaged ${fmt(observed)} ${what} (geometric mean), ` +
+        `against its own ${fmt(expected)} (z = ${z.toFixed(1)} over the hour, ${fmt(observed / Math.max(1, expected))}× its usual).`,
+      explanation: {
+        statistic: `z-test of the hour's mean log ${metric} per request vs own baseline`,
+        observed: round(observed, 3),
+        expected: round(expected, 3),
+        threshold: `z ≥ ${this.config.token_z} and ≥ ${this.config.token_ratio}× the usual`,
+        expected_range: [round(Math.expm1(mean - half), 3), round(Math.expm1(mean + half), 3)],
+        window: '60 min sliding (10-min slots); baseline: exponentially weighted over ≈ 200 requests',
+        requests: n,
+        z: round(z, 2),
+        metric,
+        model: event.model_id,
+      },
+      techniques: TECHNIQUES['tokens'],
+      episodeKey: `${metric}|${event.model_id}`,
+    };
+  }
+
   private tools(p: PrincipalBehavior, m: ModelBehavior, event: InferenceEvent): Finding[] {
     const cfg = this.config;
     const t = event.ts;
@@ -489,7 +607,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
       out = this.closeBucket(m, event);
       m.bucketStart = event.ts;
       m.bucketN = 0;
-      m.outSum = m.outN = m.inSum = m.inN = m.latSum = 0;
+      m.outSum = m.outN = m.latSum = 0;
       m.outBy = {};
       m.outByN = 0;
     } else if (
@@ -499,7 +617,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
       // A quiet bucket too small to judge: start afresh rather than span the night.
       m.bucketStart = event.ts;
       m.bucketN = 0;
-      m.outSum = m.outN = m.inSum = m.inN = m.latSum = 0;
+      m.outSum = m.outN = m.latSum = 0;
       m.outBy = {};
       m.outByN = 0;
     }
@@ -513,10 +631,6 @@ class BehaviorDetector implements Detector<InferenceEvent> {
       if (seen === undefined && who === event.principal) m.outByN++;
       m.outBy[who] = (m.outBy[who] ?? 0) + event.output_tokens;
     }
-    if (event.input_tokens !== undefined) {
-      m.inSum += Math.log1p(event.input_tokens);
-      m.inN++;
-    }
     return out;
   }
 
@@ -525,7 +639,6 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     const t = m.bucketStart + (event.ts - m.bucketStart) / 2;
     const points: Array<[Metric, number, number]> = [['latency_ms', m.latSum / m.bucketN, m.bucketN]];
     if (m.outN >= this.config.bucket_min_requests) points.push(['output_tokens', m.outSum / m.outN, m.outN]);
-    if (m.inN >= this.config.bucket_min_requests) points.push(['input_tokens', m.inSum / m.inN, m.inN]);
     for (const [metric, value, n] of points) {
       const s = this.series.getOrCreate(`${event.model_id}|${metric}`, this.newSeries);
       const r = s.update(t, value);
@@ -673,6 +786,18 @@ export const behavior = defineDetector({
       .gt(0)
       .default(7)
       .describe('Half-life of the long-run counts behind the baselines.'),
+    token_z: z
+      .number()
+      .gt(0)
+      .default(6)
+      .describe(
+        'z of the last hour’s mean log tokens per request above the principal’s own, for a token spike.',
+      ),
+    token_ratio: z
+      .number()
+      .gt(1)
+      .default(2)
+      .describe('… and the hour’s geometric mean must be at least this multiple of the usual.'),
     bucket_minutes: z
       .number()
       .gt(0)

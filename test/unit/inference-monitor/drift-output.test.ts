@@ -17,6 +17,13 @@ import {
 const drift = inferenceWorld({ seed: 37, days: 4, size: 'small', scenarios: ['drift-output'] });
 const rollout = inferenceWorld({ seed: 38, days: 4, size: 'small', scenarios: ['benign-model-rollout'] });
 const quiet = inferenceWorld({ seed: 39, days: 4, size: 'small', scenarios: 'none' });
+// A retrained model: its outputs move on day 2 and stay there.
+const retrained = inferenceWorld({
+  seed: 40,
+  days: 5,
+  size: 'small',
+  scenarios: [{ name: 'drift-output', start: '+2d', duration: '3d' }],
+});
 
 const alertsOf = (events: typeof drift.events, section: Record<string, unknown> = {}): Alert[] =>
   detectAll(events, resolveDetectors([driftOutput], { 'inference.drift.output': section }));
@@ -59,7 +66,9 @@ describe('inference.drift.output', () => {
   });
 
   it('keeps its reference frozen until re-baselined through the config', () => {
-    const l = label(drift, 'drift-output');
+    const l = label(retrained, 'drift-output');
+    // Without a re-baseline the moved outputs are drift, for as long as they last.
+    expect(alertsOf(retrained.events).map((a) => a.entity.id)).toEqual([l.entity.id]);
     const start = Date.parse(l.start);
     const [resolved] = resolveDetectors([driftOutput], {});
     const [rebaselined] = resolveDetectors([driftOutput], {
@@ -68,7 +77,7 @@ describe('inference.drift.output', () => {
     const p = new Processor([resolved!]);
     const before = new Map<string, Alert>();
     p.process(
-      drift.events.filter((e) => e.ts < start),
+      retrained.events.filter((e) => e.ts < start),
       0,
       before,
     );
@@ -78,7 +87,7 @@ describe('inference.drift.output', () => {
     p.reconfigure(rebaselined!);
     const after = new Map<string, Alert>();
     p.process(
-      drift.events.filter((e) => e.ts >= start),
+      retrained.events.filter((e) => e.ts >= start),
       0,
       after,
     );
