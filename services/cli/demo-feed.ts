@@ -2,7 +2,9 @@
  * The demo traffic of `npm start`: the simulator's live feed (an hour of simulated time a
  * minute, a day of history first so baselines have something to stand on) published to
  * the input topics like any producer would. Scenarios recur every minute, the
- * cross-tenant read first, so a newcomer sees an alert within a minute.
+ * cross-tenant read first, so a newcomer sees an alert within a minute; a harvesting
+ * extraction and an input drift come early too (their alerts within about two and six
+ * minutes, test/unit/cli/demo-inference.test.ts).
  */
 import { errorMessage } from '../../shared/errors.ts';
 import { publishEvents } from '../../shared/pipeline/publish-events.ts';
@@ -11,25 +13,37 @@ import type { RunningService } from '../../shared/runtime/service.ts';
 import { liveFeed } from '../../shared/simulate/live.ts';
 import { SCENARIOS } from '../../shared/simulate/scenarios/index.ts';
 
-const FIRST = ['cross-tenant-read', 'cooling-failure', 'power-room-intrusion'];
+const FIRST = [
+  'cross-tenant-read',
+  'extraction-harvest',
+  'cooling-failure',
+  'drift-input',
+  'power-room-intrusion',
+];
+
+/** The demo's scenario cycle: the ones a newcomer should see first, then every other one. */
+export const DEMO_SCENARIOS: readonly string[] = [
+  ...FIRST,
+  ...SCENARIOS.map((s) => s.name).filter((n) => !FIRST.includes(n)),
+];
+
+/** The live feed's settings (`liveFeed` options) of the demo. */
+export const DEMO_FEED = {
+  seed: 42,
+  speedup: 60,
+  attackEveryMinutes: 1,
+  firstAttackAfterSeconds: 10,
+  backfillHours: 24,
+} as const;
 
 export async function startDemoFeed(ctx: ServiceContext): Promise<RunningService> {
   const publisher = await ctx.bus.publisher();
   const abort = new AbortController();
-  const scenarios = [...FIRST, ...SCENARIOS.map((s) => s.name).filter((n) => !FIRST.includes(n))];
   const log = ctx.log.child({ service: 'demo-feed' });
 
   const loop = (async () => {
     let events = 0;
-    for await (const batch of liveFeed({
-      seed: 42,
-      speedup: 60,
-      attackEveryMinutes: 1,
-      firstAttackAfterSeconds: 10,
-      backfillHours: 24,
-      scenarios,
-      signal: abort.signal,
-    })) {
+    for await (const batch of liveFeed({ ...DEMO_FEED, scenarios: DEMO_SCENARIOS, signal: abort.signal })) {
       await publishEvents(publisher, ctx.topics, batch.events);
       events += batch.events.length;
       for (const label of batch.labels) {

@@ -252,12 +252,12 @@ export const referenceConfig = {
     .int()
     .min(50)
     .max(1000)
-    .default(200)
+    .default(100)
     .describe('A window that has lasted window_max_minutes is compared once it has this many values.'),
   window_max_minutes: z
     .number()
     .gt(0)
-    .default(120)
+    .default(60)
     .describe('A window is compared after this long even if it holds fewer than window_size values.'),
   reference_cap: z
     .number()
