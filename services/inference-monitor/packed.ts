@@ -64,12 +64,28 @@ export const round = (x: number, digits = 4): number => {
   return Math.round(x * f) / f;
 };
 
-/** The first `bytes` (default all) of a state buffer as base64: one copy-free view, one encode. */
+let scratch = new ArrayBuffer(8192);
+let scratchBytes = new Uint8Array(scratch);
+let scratchView = Buffer.from(scratch);
+
+/**
+ * The first `bytes` (default all) of a state buffer as base64. Encoded through one
+ * long-lived Buffer over the scratch memory (the buffer is copied there first unless it
+ * is the scratch itself), so a changelog record allocates only its text.
+ */
 export function packBuffer(buf: ArrayBuffer, bytes = buf.byteLength): string {
-  return Buffer.from(buf, 0, bytes).toString('base64');
+  if (buf !== scratch) {
+    if (scratch.byteLength < bytes) growScratch(bytes);
+    scratchBytes.set(new Uint8Array(buf, 0, bytes));
+  }
+  return scratchView.toString('base64', 0, bytes);
 }
 
-let scratch = new ArrayBuffer(8192);
+function growScratch(bytes: number): void {
+  scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
+  scratchBytes = new Uint8Array(scratch);
+  scratchView = Buffer.from(scratch);
+}
 
 /**
  * A shared buffer of at least `bytes` bytes for an encoder to fill and `packBuffer`
@@ -77,7 +93,7 @@ let scratch = new ArrayBuffer(8192);
  * the encoder writes every byte it packs.
  */
 export function scratchBuffer(bytes: number): ArrayBuffer {
-  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
+  if (scratch.byteLength < bytes) growScratch(bytes);
   return scratch;
 }
 

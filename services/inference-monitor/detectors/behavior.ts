@@ -723,12 +723,19 @@ function initCounts(c: Counts, t: number): Counts {
 
 /** Records `key` at `t`, forgetting the stalest entry beyond `capacity`. */
 function remember(known: Record<string, number>, key: string, t: number, capacity: number): void {
-  known[key] = Math.max(known[key] ?? t, t);
-  const keys = Object.keys(known);
-  if (keys.length <= capacity) return;
-  let stalest = keys[0] as string;
-  for (const k of keys) if ((known[k] as number) < (known[stalest] as number)) stalest = k;
-  delete known[stalest];
+  const prev = known[key];
+  if (prev !== undefined) {
+    if (t > prev) known[key] = t;
+    return;
+  }
+  known[key] = t;
+  let n = 0;
+  let stalest: string | undefined;
+  for (const k in known) {
+    n++;
+    if (stalest === undefined || (known[k] as number) < (known[stalest] as number)) stalest = k;
+  }
+  if (n > capacity && stalest !== undefined) delete known[stalest];
 }
 
 function isPrivateAddress(host: string): boolean {
