@@ -204,7 +204,7 @@ export const referenceConfig = {
     .min(0)
     .default(480)
     .describe(
-      'Drifted windows within this many minutes of the previous one update the same alert: one alert per drift episode while windows (a few hours each) keep drifting.',
+      'Drifted windows within this many minutes of the previous one update the same alert: one alert per drift episode while windows (an hour or so each) keep drifting.',
     ),
   rebaseline: z
     .record(z.string(), z.string())

@@ -810,7 +810,7 @@ export const behavior = defineDetector({
       .gt(0)
       .default(30)
       .describe(
-        'Length of a bucket of the per-model token and latency series (each closed bucket is one point of three univariate series).',
+        'Length of a bucket of the per-model latency and output-token series (each closed bucket is one point of each univariate series).',
       ),
     bucket_min_requests: z
       .number()

@@ -378,7 +378,7 @@ export const extractionPrada = defineDetector({
     window_hours: z
       .number()
       .gt(0)
-      .default(24)
+      .default(12)
       .describe(
         'Only distances of the last this many hours are tested, so a verdict is about recent queries; a principal needs min_distances queries in it to be judged.',
       ),
