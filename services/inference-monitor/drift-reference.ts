@@ -302,3 +302,13 @@ export function topCallers(
     .slice(0, 3)
     .map(([principal, n]) => ({ principal, share: total > 0 ? Math.round((1000 * n) / total) / 1000 : 0 }));
 }
+
+/**
+ * Keeps up to 19 event ids spread evenly over a window of up to `windowSize` values (the
+ * `n`-th value of the window, 0-based), for a finding's sample ids (the closing event is
+ * the 20th).
+ */
+export function sampleInto(samples: string[], eventId: string, n: number, windowSize: number): void {
+  const every = Math.max(1, Math.ceil(windowSize / 19));
+  if (n % every === 0 && samples.length < 19) samples.push(eventId);
+}

@@ -40,6 +40,7 @@ import {
   sustained,
   tokenFor,
   topCallers,
+  sampleInto,
   type Lifecycle,
   type NumericColumn,
   type ReferenceSettings,
@@ -64,6 +65,8 @@ interface InputReference {
   seen: number[];
   /** Heavy hitters among the window's callers. */
   callers: Record<string, number>;
+  /** Event ids spread over the window (evidence samples, at most 19). */
+  samples: string[];
 }
 
 interface ColumnResult {
@@ -91,7 +94,15 @@ class InputDriftDetector implements Detector<InferenceEvent> {
     const token = tokenFor(this.config.rebaseline, event.model_id);
     let r = this.refs.get(event.model_id);
     if (r === undefined || r.life.token !== token) {
-      r = { v: 1, life: newLifecycle(token, event.ts), names: [], columns: [], seen: [], callers: {} };
+      r = {
+        v: 1,
+        life: newLifecycle(token, event.ts),
+        names: [],
+        columns: [],
+        seen: [],
+        callers: {},
+        samples: [],
+      };
       this.refs.put(event.model_id, r);
     }
     const phase = r.life.phase;
@@ -107,12 +118,16 @@ class InputDriftDetector implements Detector<InferenceEvent> {
       addNumeric(r.columns[i] as NumericColumn, phase, x);
       if (phase === 'monitor') r.seen[i] = (r.seen[i] as number) + 1;
     }
-    if (phase === 'monitor') countCaller(r.callers, event.principal);
+    if (phase === 'monitor') {
+      countCaller(r.callers, event.principal);
+      sampleInto(r.samples, event.event_id, r.life.winN, this.config.window_size);
+    }
     if (!advance(r.life, event.ts, this.config, r.columns)) return null;
     const finding = this.compare(r, event);
     resetWindow(r.life, event.ts, r.columns, []);
     r.seen.fill(0);
     r.callers = {};
+    r.samples = [];
     return finding;
   }
 
@@ -186,6 +201,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
         columns_tested: results.length,
         top_callers: topCallers(r.callers, r.life.winN),
       },
+      sampleEventIds: [...r.samples, event.event_id],
       episodeKey: 'input',
     };
   }

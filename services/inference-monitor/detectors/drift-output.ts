@@ -44,6 +44,7 @@ import {
   sustained,
   tokenFor,
   topCallers,
+  sampleInto,
   type CategoricalColumn,
   type Lifecycle,
   type NumericColumn,
@@ -72,6 +73,8 @@ interface OutputReference {
   curScores: number;
   /** Heavy hitters among the window's callers. */
   callers: Record<string, number>;
+  /** Event ids spread over the window (evidence samples, at most 19). */
+  samples: string[];
 }
 
 interface Verdict {
@@ -111,6 +114,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
         curSum: 0,
         curScores: 0,
         callers: {},
+        samples: [],
       };
       this.refs.put(key, r);
     }
@@ -126,13 +130,17 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       }
     }
     if (p.label !== undefined) addCategory(r.labels, phase, p.label);
-    if (phase === 'monitor') countCaller(r.callers, event.principal);
+    if (phase === 'monitor') {
+      countCaller(r.callers, event.principal);
+      sampleInto(r.samples, event.event_id, r.life.winN, this.config.window_size);
+    }
     if (!advance(r.life, event.ts, this.config, [r.score])) return null;
     const finding = this.compare(r, event, version);
     resetWindow(r.life, event.ts, [r.score], [r.labels]);
     r.curSum = 0;
     r.curScores = 0;
     r.callers = {};
+    r.samples = [];
     return finding;
   }
 
@@ -224,6 +232,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
         label_shares: shares,
         top_callers: topCallers(r.callers, r.life.winN),
       },
+      sampleEventIds: [...r.samples, event.event_id],
       episodeKey: version,
     };
   }

@@ -44,6 +44,8 @@ describe('inference.drift.output', () => {
     expect(ev.expected_range).toEqual([0, expect.any(Number)]);
     expect(String(ev['reference'])).toMatch(/predictions, 2026-03-02/);
     expect(a.severity).toBe('high');
+    // Sample ids spread over the drifted window, not only the one that closed it.
+    expect(ev.sample_event_ids.length).toBeGreaterThanOrEqual(15);
     expect(a.description).toMatch(/scores moved \(PSI [0-9.]+, KS D [0-9.]+, p /);
   });
 
