@@ -30,8 +30,9 @@
  * Each kind of finding has its own episode on the entity.
  *
  * State: store `principals` (key principal × model): six 10-minute slots of five counts,
- * five long-run counts and up to `max_known_tools` tools and destinations — ≈ 0.4 kB of
- * JSON, ≈ 1 kB for an agent with a few tools; store `models` (key model): the same
+ * five long-run counts, the token baselines and slots (one 568-byte buffer) and up to
+ * `max_known_tools` tools and destinations — ≈ 0.8 kB of changelog JSON, ≈ 1.1 kB for an
+ * agent with a few tools; store `models` (key model): the same
  * counts, the open bucket and the destinations seen on the model; store `series` (key
  * model|metric): one univariate detector per series (≈ 5 kB). Cost per event: O(1) plus a
  * binomial tail when a counted event arrives.

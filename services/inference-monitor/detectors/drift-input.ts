@@ -19,7 +19,7 @@
  * the next re-baseline.
  *
  * State: store `references` (key model): the lifecycle and, per column, 20 bins of
- * reference and window counts — ≈ 0.25 kB of JSON per column (≈ 1.5 kB with 6 columns;
+ * reference and window counts — ≈ 0.45 kB of JSON per column (≈ 2.6 kB with 6 columns;
  * 2 kB more per column while the first 200 values are sampled). Cost per event: one
  * binary search per column; per closed window a PSI and a KS per column and one sort.
  */

@@ -21,7 +21,7 @@
  * a planned rollout is learned, not alerted on.
  *
  * State: store `references` (key model@version): the lifecycle, 20 bins of reference and
- * window counts, label counts, sums — ≈ 0.7 kB of JSON (≈ 2 kB while the first 200
+ * window counts, label counts, sums — ≈ 0.9 kB of JSON (≈ 2 kB while the first 200
  * scores are sampled). Cost per prediction: one binary search over 19 edges; a PSI, a KS
  * and a chi-squared per closed window.
  */

@@ -29,7 +29,7 @@
  * and after an episode ends (no finding for `suppression_minutes`) a new one must rest on
  * distances recorded since its last finding, so the leftovers of an attack that ended do
  * not raise a second alert when the principal goes back to normal use. With 8
- * dimensions, 2 classes and the defaults a reservoir is ≈ 4.7 kB of changelog JSON
+ * dimensions, 2 classes and the defaults a reservoir is ≈ 5.2 kB of changelog JSON
  * (float32 as base64). Cost per query: one nearest-neighbour scan of ≤ 32 vectors with
  * early exit (exact), and every 10 queries a sort and a W of ≤ 256 values (≈ 1.5 µs a
  * query amortised at 8 dimensions).

@@ -24,7 +24,7 @@
  * strongest signal names the finding and every signal is in the evidence.
  *
  * State: store `principals` (key principal × model): 32 signatures, two 32-bit flag
- * masks, the previous query's features (float32) and a few rates — ≈ 0.6 kB of changelog
+ * masks, the previous query's features (float32) and a few rates — ≈ 0.7 kB of changelog
  * JSON with 6 features; store `models` (key model): running mean and spread of the 16
  * projections and of each feature. Cost per event: 16 × d multiply-adds, 32 XOR-popcounts,
  * one pass over the features.

@@ -18,7 +18,7 @@
  * so a model's peers are all here).
  *
  * State: store `principals` (key principal × model): the sliding buckets, the current
- * hour's count and the 48-bin profile in one 368-byte buffer — ≈ 0.5 kB of changelog
+ * hour's count and the 48-bin profile in one 368-byte buffer — ≈ 0.6 kB of changelog
  * JSON (base64); store
  * `peers` (key model): 16 histogram weights. Cost per event: O(1); the Poisson tail is
  * computed only when k already passes the ratio tests.
