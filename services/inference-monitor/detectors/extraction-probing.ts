@@ -20,8 +20,9 @@
  *    least `min_logprobs_per_hour` — a client that always asks for them stays quiet.
  * A finding needs a share of at least `min_share` (near-duplicates, sweeps) and a tail
  * probability ≤ 10^−`min_surprise`, and is raised only by a query that is itself part
- * of the pattern (so a probe that ended does not accuse the next ordinary queries); the
- * strongest signal names the finding and every signal is in the evidence.
+ * of the pattern (so a probe that ended does not accuse the next ordinary queries). Each
+ * signal is its own finding and episode (`<model>|sweep`, `|logprobs`,
+ * `|near_duplicates`), every signal's numbers in each one's evidence.
  *
  * State: store `principals` (key principal × model): 32 signatures, two 32-bit flag
  * masks, the previous query's features (float32) and a few rates — ≈ 0.7 kB of changelog
@@ -520,7 +521,7 @@ export const extractionProbing = defineDetector({
   eventType: 'inference',
   category: 'extraction',
   description:
-    'Systematic probing: many near-identical queries (SimHash), one-feature-at-a-time sweeps, many full-probability requests.',
+    'Systematic probing: many near-identical queries (p-stable LSH), one-feature-at-a-time sweeps, many full-probability requests.',
   config: {
     near_width: z
       .number()
