@@ -22,7 +22,15 @@ const area = (name, allowed, message, extra) => [
 
 export default tseslint.config(
   {
-    ignores: ['.vigil-tmp/**', 'node_modules/**', 'data/**', 'deploy/kafka/lib/**', 'dist/**', 'coverage/**'],
+    ignores: [
+      '.artifacts/**',
+      '.vigil-tmp/**',
+      'node_modules/**',
+      'data/**',
+      'deploy/kafka/lib/**',
+      'dist/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -44,6 +52,11 @@ export default tseslint.config(
     'shared/pipeline defines the interfaces it needs; it imports events and stats only.',
     [kafka, clickhouse, services],
   ),
+  ...area('sites', ['pipeline', 'events'], 'shared/sites implements the pipeline SiteLookup.', [
+    kafka,
+    clickhouse,
+    services,
+  ]),
   ...area('simulate', ['events'], 'shared/simulate builds on the event contract only.', [
     kafka,
     clickhouse,

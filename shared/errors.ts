@@ -30,7 +30,8 @@ export const ERRORS = {
     httpStatus: 413,
   },
   VGL_ERR_BUS_CONNECT: {
-    message: 'Cannot reach Kafka at %s: %s. Check KAFKA_BROKERS and that the brokers are up.',
+    message:
+      'Cannot reach Kafka at %s: %s. Check KAFKA_BROKERS, that the brokers are up, and the TLS and SASL settings (KAFKA_SSL_*, KAFKA_SASL_*).',
     retriable: true,
   },
   VGL_ERR_BUS_PRODUCE: {
@@ -61,6 +62,21 @@ export const ERRORS = {
   },
   VGL_ERR_STORE_SCHEMA: {
     message: 'Applying ClickHouse schema file %s failed: %s. Check CLICKHOUSE_URL and permissions.',
+    retriable: false,
+  },
+  VGL_ERR_STORE_SCHEMA_MISSING: {
+    message:
+      'ClickHouse database %s lacks the tables %s. Apply the schema first with "vigil migrate" (or start once with "vigil run --migrate").',
+    retriable: true,
+  },
+  VGL_ERR_STORE_EMBEDDED_MISSING: {
+    message:
+      'Embedded ClickHouse needs the optional package chdb, which is not installed (%s). Install it with "npm install chdb" (npm ci --omit=optional leaves it out), or set CLICKHOUSE_URL to use a ClickHouse server.',
+    retriable: false,
+  },
+  VGL_ERR_STORE_EMBEDDED_OPEN: {
+    message:
+      'Cannot open embedded ClickHouse at %s: %s. One process owns a data directory: stop the other vigil using VIGIL_DATA_DIR or give this one its own.',
     retriable: false,
   },
   VGL_ERR_STATE_RESTORE: {
@@ -97,6 +113,16 @@ export const ERRORS = {
   },
   VGL_ERR_CLI_USAGE: {
     message: '%s. Run "vigil --help" for usage.',
+    retriable: false,
+  },
+  VGL_ERR_CLI_KAFKA_REQUIRED: {
+    message:
+      '"vigil run %s" needs Kafka: set KAFKA_BROKERS (host:port,…). Only "vigil run all" (and npm start) runs without it, every service in one process on the embedded bus.',
+    retriable: false,
+  },
+  VGL_ERR_CLI_NOT_BUILT: {
+    message:
+      'the compiled build (dist/) is missing and tsx is not installed; run "npm run build" in the checkout (needs the dev dependencies), or reinstall with "npm ci".',
     retriable: false,
   },
   VGL_ERR_INPUT_FILE: {
@@ -137,17 +163,47 @@ export const ERRORS = {
     retriable: false,
   },
   VGL_ERR_SIEM_DELIVERY: {
-    message: 'Webhook %s did not take the alerts (%s); the batch will be retried.',
+    message:
+      'Output %s did not take %s alert(s) (%s); retrying in %s ms. Nothing is committed until it does: check the receiver is up and its URL and credentials.',
     retriable: true,
   },
   VGL_ERR_SIEM_REJECTED: {
-    message: 'Webhook %s refused the alerts with HTTP %s; check its URL, token and format.',
+    message:
+      'Output %s refused %s alert(s) with status %s; they are on the dead-letter topic with the response. Check the output format and the receiver mapping.',
     retriable: false,
   },
   VGL_ERR_API_BUSY: {
     message: 'Too many open %s; retry later.',
     retriable: true,
     httpStatus: 503,
+  },
+  VGL_ERR_API_RATE_LIMITED: {
+    message: 'Rate limit of %s requests per minute for %s exceeded; retry in %s.',
+    retriable: true,
+    httpStatus: 429,
+  },
+  VGL_ERR_API_CONSOLE_BUILD: {
+    message: 'Cannot build the console from %s: %s. Reinstall with "npm ci".',
+    retriable: false,
+  },
+  VGL_ERR_RULE_CONFLICT: {
+    message: 'Conflict: %s.',
+    retriable: false,
+    httpStatus: 409,
+  },
+  VGL_ERR_CONFIG_RELOAD: {
+    message: 'Config file %s was changed but is invalid; the running configuration is kept. Fix: %s',
+    retriable: false,
+  },
+  VGL_ERR_BACKTEST_WORKER: {
+    message:
+      'A backtest worker thread failed: %s. The backtest stops; rerun with --workers 0 to see it in this thread.',
+    retriable: false,
+  },
+  VGL_ERR_LABELS_INVALID: {
+    message:
+      "Labels file %s is not usable: %s. Give the simulator's labels.json or `vigil feedback export` output.",
+    retriable: false,
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -3,12 +3,15 @@
 # For local development and the test harness (test/harness/kafka.ts); not for production.
 #
 #   bash deploy/kafka/start-kafka.sh [--data-dir DIR] [--port 9092] [--controller-port 9093]
-#                                    [--exit-with-pid PID]
+#                                    [--exit-with-pid PID] [--extra-properties FILE]
+#                                    [--add-scram 'SCRAM-SHA-256=[name=U,password=P]' …]
 #
 # Listens on 127.0.0.1 only. The broker runs in the foreground (exec), so its PID is this
 # script's PID and Ctrl-C / SIGTERM stop it cleanly. Data survives restarts with the same
 # --data-dir. --exit-with-pid stops the broker when that process is gone (the test harness
-# passes its own PID, so a killed test run leaves no broker behind).
+# passes its own PID, so a killed test run leaves no broker behind). --extra-properties
+# appends FILE to the broker's properties (later keys win: more listeners, TLS, SASL);
+# --add-scram creates a SCRAM user when the storage is formatted (test/harness/kafka-secure.ts).
 # Environment: KAFKA_HEAP_OPTS (default -Xmx512m -Xms128m), JAVA (default java).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,13 +20,17 @@ data_dir="${TMPDIR:-/tmp}/vigil-kafka-dev"
 port=9092
 controller_port=9093
 parent_pid=""
+extra_properties=""
+scram_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --data-dir) data_dir="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --controller-port) controller_port="$2"; shift 2 ;;
     --exit-with-pid) parent_pid="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --extra-properties) extra_properties="$2"; shift 2 ;;
+    --add-scram) scram_args+=(--add-scram "$2"); shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "start-kafka.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +67,7 @@ num.partitions=6
 num.network.threads=2
 num.io.threads=4
 PROPS
+if [[ -n "$extra_properties" ]]; then cat "$extra_properties" >> "$data_dir/server.properties"; fi
 
 cat > "$data_dir/log4j.properties" <<PROPS
 log4j.rootLogger=INFO, stdout
@@ -82,11 +90,15 @@ heap_opts="${KAFKA_HEAP_OPTS:--Xmx512m -Xms128m}"
 
 # A random cluster id, kept with the data so a restart on the same dir reuses it.
 if [[ ! -f "$data_dir/cluster.id" ]]; then
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$data_dir/cluster.id"
+  # A 16-byte id in base64url (a Kafka Uuid); one starting with '-' would be read as an
+  # option by StorageTool, so draw again until it does not.
+  id=-
+  while [[ "$id" == -* ]]; do id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'); done
+  printf '%s' "$id" > "$data_dir/cluster.id"
 fi
 # Formatting is a short one-shot JVM: the C1 compiler and serial GC start it faster.
 "$java" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$log4j_opt" -cp "$cp" kafka.tools.StorageTool format \
-  -t "$(cat "$data_dir/cluster.id")" -c "$data_dir/server.properties" --ignore-formatted >/dev/null
+  -t "$(cat "$data_dir/cluster.id")" -c "$data_dir/server.properties" --ignore-formatted "${scram_args[@]}" >/dev/null
 
 if [[ -n "$parent_pid" ]]; then
   # $$ stays this PID across the exec below, so the watchdog signals the broker itself.

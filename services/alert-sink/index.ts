@@ -1,7 +1,9 @@
-/** alert-sink: alerts topic → ClickHouse and SIEM webhooks, committing only what was written. */
+/**
+ * alert-sink: alerts topic → ClickHouse, SIEM webhooks (json, OCSF, ECS, Splunk HEC) and
+ * syslog/CEF receivers, each its own consumer group, committing only what was delivered or
+ * dead-lettered.
+ */
 import { alertSinkService } from '../../shared/runtime/alert-sink-service.ts';
-import { WebhookOutput } from './outputs/webhook.ts';
+import { buildOutputs } from './build.ts';
 
-export const alertSink = alertSinkService({
-  outputs: (ctx) => ctx.config.webhooks.map((w) => new WebhookOutput(w, ctx.log.child({ webhook: w.name }))),
-});
+export const alertSink = alertSinkService({ outputs: buildOutputs });

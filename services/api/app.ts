@@ -1,29 +1,54 @@
 /**
- * The HTTP API (DESIGN.md §7) as a fastify instance: authentication first, then one
- * plugin per route group. Bodies are bounded (1 MiB, the event contract's message limit).
+ * The HTTP API (docs/architecture.md, "HTTP API") as a fastify instance: security headers, authentication and
+ * per-key rate limits first, then one plugin per route group and the console at `/`.
+ * Bodies are bounded (1 MiB, the event contract's message limit). CORS stays closed: no
+ * route sends Access-Control-Allow-* headers, so browsers keep other origins out.
  */
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { ApiKey } from '../../shared/config/index.ts';
+import type { ApiConfig, ApiKey } from '../../shared/config/index.ts';
 import { MAX_MESSAGE_BYTES } from '../../shared/events/limits.ts';
 import type { Logger } from '../../shared/log/logger.ts';
 import type { DetectorConfigHub } from '../../shared/runtime/detector-config.ts';
-import { registerAuth, sendError } from './auth.ts';
+import { enforce, identify, sendError } from './auth.ts';
+import type { ConsoleBundle } from './console/bundle.ts';
 import { alertRoutes, type AlertDeps } from './routes/alerts.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { eventRoutes, type IngestDeps } from './routes/events.ts';
 import { detectorRoutes } from './routes/detectors.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
+import { overviewRoutes } from './routes/overview.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { ruleRoutes, type RuleDeps } from './routes/rules.ts';
 import { streamRoutes, type StreamDeps } from './routes/stream.ts';
-import { VigilError } from '../../shared/errors.ts';
+import { ERRORS, VigilError } from '../../shared/errors.ts';
 
 export interface AppDeps {
   apiKeys: readonly ApiKey[];
+  api: ApiConfig;
   log: Logger;
   health: HealthDeps;
   ingest: IngestDeps;
   alerts: AlertDeps;
   stream: StreamDeps;
   detectors: DetectorConfigHub;
+  console: ConsoleBundle;
+  /** Scoped rules and proposals (routes/rules.ts); absent: no rules API. */
+  rules?: RuleDeps;
 }
+
+/** The console's policy: everything from this origin, nothing inline, nothing external. */
+const CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -38,16 +63,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // SSE streams never go idle; closing the server must end them.
     forceCloseConnections: true,
   });
-  registerAuth(app, deps.apiKeys);
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  identify(app, deps.apiKeys);
+  const perMinute = deps.api.rate_limit_per_minute;
+  await app.register(rateLimit, {
+    max: perMinute,
+    timeWindow: 60_000,
+    // Known keys by name; anything else (no key, unknown key) by client address.
+    keyGenerator: (request) =>
+      request.principal !== undefined ? `key:${request.principal.name}` : `ip:${request.ip}`,
+    errorResponseBuilder: (request, context) => {
+      const who = request.principal !== undefined ? `key "${request.principal.name}"` : 'this address';
+      return Object.assign(new Error(ERRORS.VGL_ERR_API_RATE_LIMITED.message), {
+        statusCode: 429,
+        vigil: new VigilError('VGL_ERR_API_RATE_LIMITED', [perMinute, who, context.after]),
+      });
+    },
+  });
+  enforce(app);
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof VigilError) {
-      if (error.httpStatus !== undefined && error.httpStatus < 500) {
-        return sendError(reply, error.code, error.message);
+    const vigil =
+      error instanceof VigilError ? error : ((error as { vigil?: unknown }).vigil as VigilError | undefined);
+    if (vigil instanceof VigilError) {
+      if (vigil.httpStatus !== undefined && vigil.httpStatus < 500) {
+        return sendError(reply, vigil.code, vigil.message);
       }
-      request.log.error({ code: error.code, err: error.message }, 'request failed');
+      request.log.error({ code: vigil.code, err: vigil.message }, 'request failed');
       return reply
         .code(503)
-        .send({ error: { code: error.code, message: 'Temporarily unavailable; retry later.' } });
+        .send({ error: { code: vigil.code, message: 'Temporarily unavailable; retry later.' } });
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) {
@@ -66,9 +114,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
   );
   healthRoutes(app, deps.health);
+  sessionRoutes(app);
   eventRoutes(app, deps.ingest);
   alertRoutes(app, deps.alerts);
+  overviewRoutes(app, deps.alerts);
   streamRoutes(app, deps.stream);
   detectorRoutes(app, deps.detectors);
+  consoleRoutes(app, deps.console);
+  if (deps.rules !== undefined) ruleRoutes(app, deps.rules);
   return app;
 }

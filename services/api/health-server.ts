@@ -7,7 +7,7 @@
 import Fastify from 'fastify';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
 import type { RunningService } from '../../shared/runtime/service.ts';
-import { registerAuth } from './auth.ts';
+import { enforce, identify } from './auth.ts';
 import { healthRoutes } from './routes/health.ts';
 
 export async function startHealthServer(
@@ -16,7 +16,8 @@ export async function startHealthServer(
   listen: { port: number; host: string },
 ): Promise<RunningService & { address: string }> {
   const app = Fastify({ logger: false, bodyLimit: 1024, return503OnClosing: true });
-  registerAuth(app, ctx.config.apiKeys);
+  identify(app, ctx.config.apiKeys);
+  enforce(app);
   healthRoutes(app, { notReady, registry: ctx.metrics.registry });
   const address = await app.listen(listen);
   ctx.log.info({ address }, 'health endpoint listening');

@@ -1,6 +1,4 @@
-/** api: the triage and ingest HTTP API (DESIGN.md §7) on VIGIL_HTTP_PORT. */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+/** api: the triage and ingest HTTP API (docs/architecture.md, "HTTP API") on VIGIL_HTTP_PORT. */
 import type { FastifyInstance } from 'fastify';
 import type { VigilEvent } from '../../shared/events/types.ts';
 import { latestRevisions } from '../../shared/pipeline/alert-fanout.ts';
@@ -8,10 +6,15 @@ import { deadLetterMessage } from '../../shared/pipeline/dead-letter.ts';
 import type { EventSource } from '../../shared/pipeline/ports.ts';
 import { publishEvents } from '../../shared/pipeline/publish-events.ts';
 import type { ServiceContext } from '../../shared/runtime/context.ts';
+import { fanoutSource } from '../../shared/runtime/fanout-source.ts';
+import { ProposalStore } from '../../shared/runtime/rule-proposals.ts';
 import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
+import type { ApiKey } from '../../shared/config/index.ts';
 import { AlertQueries } from '../../shared/store/alert-queries.ts';
 import { ActionStore } from '../../shared/store/action-writer.ts';
+import { EventQueries } from '../../shared/store/event-queries.ts';
 import { buildApp } from './app.ts';
+import { consoleBundle } from './console/bundle.ts';
 import { AlertFeed } from './routes/stream.ts';
 
 export interface ApiOptions {
@@ -20,6 +23,8 @@ export interface ApiOptions {
   /** Listen here instead of config.httpPort (tests use 0). */
   port?: number;
   host?: string;
+  /** Keys valid for this process only, beside VIGIL_API_KEYS (`vigil run`'s generated admin key). */
+  extraKeys?: readonly ApiKey[];
 }
 
 export interface Api {
@@ -32,15 +37,22 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
   const store = await ctx.store();
   const publisher = await ctx.bus.publisher();
   const db = ctx.config.clickhouse.database;
-  if (ctx.config.apiKeys.length === 0) {
+  const apiKeys = [...ctx.config.apiKeys, ...(options.extraKeys ?? [])];
+  if (apiKeys.length === 0) {
     ctx.log.warn(
       { service: 'api' },
       'VIGIL_API_KEYS is empty: every route but /healthz and /readyz answers 401',
     );
   }
-  const feed = new AlertFeed();
+  const api = ctx.config.api;
+  const feed = new AlertFeed(api.stream_replay_alerts);
+  const queries = new AlertQueries(store.client, db);
+  const rules = await ctx.rules();
+  const proposals = new ProposalStore(ctx, rules);
+  await proposals.start();
   const app = await buildApp({
-    apiKeys: ctx.config.apiKeys,
+    apiKeys,
+    api,
     log: ctx.log,
     health: { notReady: options.notReady ?? (() => []), registry: ctx.metrics.registry },
     ingest: {
@@ -55,23 +67,29 @@ export async function createApi(ctx: ServiceContext, options: ApiOptions = {}): 
         );
       },
     },
-    alerts: { queries: new AlertQueries(store.client, db), actions: new ActionStore(store.client, db) },
-    stream: { feed },
+    alerts: {
+      queries,
+      actions: new ActionStore(store.client, db),
+      events: new EventQueries(store.client, db),
+      client: store.client,
+      db,
+    },
+    stream: { feed, maxStreams: api.stream_max_clients, bufferBytes: api.stream_buffer_bytes },
     detectors: await ctx.detectorConfig(),
+    console: await consoleBundle(),
+    rules: { rules, proposals, alert: (id) => queries.get(id) },
   });
+  app.addHook('onClose', () => proposals.stop());
   return { app, feed };
 }
 
 /**
  * Feeds `feed` from the alerts topic, from now on, as a consumer group of its own per API
- * process (every instance streams every alert). Returns the source to stop.
+ * process (every instance streams every alert), deleted when it stops. Returns the source
+ * to stop.
  */
 export async function startAlertFeed(ctx: ServiceContext, feed: AlertFeed): Promise<EventSource> {
-  const source = ctx.bus.source({
-    groupId: `vigil-api-stream-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-    topics: [ctx.topics.alerts],
-    fromBeginning: false,
-  });
+  const source = fanoutSource(ctx, { purpose: 'api-stream', topics: [ctx.topics.alerts] });
   await source.start(async (batch) => feed.publish(latestRevisions(batch, ctx.log)));
   return source;
 }
@@ -84,7 +102,7 @@ export function apiService(options: ApiOptions = {}): ServiceDefinition {
       const source = await startAlertFeed(ctx, feed);
       const address = await app.listen({
         port: options.port ?? ctx.config.httpPort,
-        host: options.host ?? '0.0.0.0',
+        host: options.host ?? ctx.config.httpHost,
       });
       ctx.log.info({ service: 'api', address }, 'api listening');
       let ready = true;

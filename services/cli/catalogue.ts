@@ -1,4 +1,4 @@
-/** Every detector of every service: the catalogue of DESIGN.md §4 as implemented. */
+/** Every detector of every service: the catalogue of docs/architecture.md ("Detector catalogue") as implemented. */
 import type { DetectorDefinition } from '../../shared/pipeline/detector.ts';
 import { ACCESS_DETECTORS } from '../access-monitor/detectors/index.ts';
 import { FACILITY_DETECTORS } from '../facility-monitor/detectors/index.ts';

@@ -2,6 +2,7 @@
  * The Bus on Apache Kafka (kafkajs). One client per bus; one shared producer created on
  * first use; a consumer per source; an admin client only while creating topics.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import type {
   Bus,
@@ -17,6 +18,7 @@ import { vigilError } from '../errors.ts';
 import { readKafkaChangelog } from './kafka-changelog.ts';
 import { KafkaPartitionChannel } from './kafka-partition-channel.ts';
 import { createMissingTopics } from './kafka-topics.ts';
+import { retryRetriable } from './retry.ts';
 import { connectError } from './kafka-errors.ts';
 import { KafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher.ts';
 import { KafkaSource, type KafkaConsumerTuning } from './kafka-source.ts';
@@ -34,7 +36,16 @@ export interface KafkaBusOptions {
   partitions?: number;
   publisher?: KafkaPublisherOptions;
   consumer?: KafkaConsumerTuning;
+  /** TLS for every broker connection: node:tls options (CA, client cert/key), or true for the system CAs. */
+  ssl?: ConnectionOptions | boolean;
+  /** SASL authentication, after TLS when both are set. */
+  sasl?: KafkaSaslOptions;
 }
+
+/** The mechanisms kafkajs has built in, as its union (a distributed type, not one object). */
+export type KafkaSaslOptions = {
+  [M in 'plain' | 'scram-sha-256' | 'scram-sha-512']: { mechanism: M; username: string; password: string };
+}['plain' | 'scram-sha-256' | 'scram-sha-512'];
 
 export interface KafkaBus extends Bus {
   readonly topics: Readonly<TopicNames>;
@@ -52,6 +63,8 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
     // Explicit, because kafkajs swaps in much shorter retries when NODE_ENV=test, and tests
     // must exercise the production behaviour.
     retry: { initialRetryTime: 300, maxRetryTime: 30_000, factor: 0.2, multiplier: 2, retries: 5 },
+    ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+    ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
   });
   const sources = new Set<KafkaSource>();
   const ensuredStateTopics = new Map<string, Promise<number>>();
@@ -80,21 +93,32 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
     }
   };
 
-  /** Creates a compacted state topic once per process; resolves to its partition count. */
-  const ensureStateTopic = (topic: string): Promise<number> => {
-    let p = ensuredStateTopics.get(topic);
+  /** A topic's partition count, asked once per process (topics do not shrink). */
+  const partitionCounts = new Map<string, Promise<number>>();
+  const partitionsOf = (topic: string): Promise<number> => {
+    let p = partitionCounts.get(topic);
     if (p === undefined) {
       p = (async () => {
-        await ensure([topic]);
         const admin = kafka.admin();
         await admin.connect();
         try {
-          const { topics: meta } = await admin.fetchTopicMetadata({ topics: [topic] });
+          const { topics: meta } = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
           return meta[0]?.partitions.length ?? 0;
         } finally {
           await admin.disconnect();
         }
       })();
+      partitionCounts.set(topic, p);
+      p.catch(() => partitionCounts.delete(topic));
+    }
+    return p;
+  };
+
+  /** Creates a compacted state topic once per process; resolves to its partition count. */
+  const ensureStateTopic = (topic: string): Promise<number> => {
+    let p = ensuredStateTopics.get(topic);
+    if (p === undefined) {
+      p = ensure([topic]).then(() => partitionsOf(topic));
       ensuredStateTopics.set(topic, p);
       p.catch(() => ensuredStateTopics.delete(topic));
     }
@@ -114,7 +138,7 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
         producer = undefined;
         throw connectError(err, options.brokers);
       }
-      return { raw, publisher: new KafkaPublisher(raw, options.publisher) };
+      return { raw, publisher: new KafkaPublisher(raw, options.publisher, partitionsOf) };
     })();
     return producer.then((p) => p.publisher);
   };

@@ -23,6 +23,20 @@ export async function readKafkaChangelog(
   onRecord: ChangelogRecordHandler,
   logger: BusLogger,
 ): Promise<void> {
+  await readToEnd(kafka, topic, partitions, logger, (partition, key, value) => {
+    if (key !== null)
+      onRecord(partition, key.toString('utf8'), value === null ? null : value.toString('utf8'));
+  });
+}
+
+/** Every committed message of `partitions` up to the end they had when the read began. */
+export async function readToEnd(
+  kafka: Kafka,
+  topic: string,
+  partitions: readonly number[],
+  logger: BusLogger,
+  onMessage: (partition: number, key: Buffer | null, value: Buffer | null) => void,
+): Promise<void> {
   const wanted = new Set(partitions);
   const admin = kafka.admin();
   const groupId = `vigil-restore-${randomUUID()}`;
@@ -71,13 +85,11 @@ export async function readKafkaChangelog(
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           if (!wanted.has(batch.partition)) return;
-          for (const m of batch.messages) {
-            if (m.key === null) continue;
-            onRecord(
-              batch.partition,
-              m.key.toString('utf8'),
-              m.value === null ? null : m.value.toString('utf8'),
-            );
+          try {
+            for (const m of batch.messages) onMessage(batch.partition, m.key, m.value);
+          } catch (err) {
+            // A record the state cannot take (VGL_ERR_STATE_CORRUPT) ends the read at once.
+            finish(err);
           }
         },
       });

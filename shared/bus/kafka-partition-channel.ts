@@ -85,13 +85,17 @@ export class KafkaPartitionChannel implements PartitionChannel {
       });
       await txn.commit();
     } catch (err) {
-      await txn.abort().catch(async (abortErr: unknown) => {
-        // The producer is in an unknown state: the next commit starts a new one (which
-        // also aborts whatever this one left open).
+      await txn.abort().catch((abortErr: unknown) => {
         this.logger.warn({ err: errorMessage(abortErr) }, 'aborting a transaction failed');
-        this.producer = undefined;
-        await producer.disconnect().catch(() => undefined);
       });
+      // Never reuse a producer after a failed transaction. When a produce request fails,
+      // kafkajs rolls back the sequence numbers of every partition in it
+      // (producer/sendMessages.js), also of partitions the broker did append to; the next
+      // batch to such a partition then reuses a sequence the broker has seen and is
+      // silently dropped as a duplicate — alerts lost. A new producer re-initialises its id
+      // (new epoch, sequences from 0), which also aborts anything this one left open.
+      this.producer = undefined;
+      await producer.disconnect().catch(() => undefined);
       throw this.failure(err, count);
     }
   }

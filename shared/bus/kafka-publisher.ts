@@ -2,13 +2,16 @@
  * Producer side of the Kafka bus. `publish` resolves only after the broker acknowledged
  * every message with acks=all. Large arrays are cut into chunks sent concurrently: a kafkajs
  * `send` is awaited end to end, so sequential sends leave the broker idle between requests
- * and concurrency is what makes throughput (DESIGN.md §8). Messages are split into lanes by
- * key hash and each lane sends its chunks in order, so one key's messages keep their order.
+ * and concurrency is what makes throughput (docs/architecture.md, "Tests and infrastructure").
+ * Messages are split into lanes by the partition their key goes to, and each lane sends its
+ * chunks in order, so every partition receives its messages in the order given: consumers
+ * judge lateness by a partition's event time, and a producer that interleaved two keys of
+ * one partition out of order would make the older events late.
  */
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import type { OutboundMessage, Publisher } from '../pipeline/ports.ts';
 import { produceError } from './kafka-errors.ts';
-import { murmur2 } from '../events/partitioner.ts';
+import { partitionForKey } from '../events/partitioner.ts';
 
 /** A message whose value may be null: a tombstone on a compacted topic. */
 export interface RawMessage {
@@ -31,6 +34,8 @@ export class KafkaPublisher implements Publisher {
   constructor(
     private readonly producer: Producer,
     options: KafkaPublisherOptions = {},
+    /** Partition count of a topic (the bus caches it); lanes follow partitions. */
+    private readonly partitionsOf: (topic: string) => Promise<number> = async () => 1,
   ) {
     this.chunkSize = options.chunkSize ?? 1000;
     this.concurrency = options.concurrency ?? 8;
@@ -43,10 +48,11 @@ export class KafkaPublisher implements Publisher {
   async send(topic: string, messages: readonly RawMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const laneCount = Math.min(this.concurrency, Math.ceil(messages.length / this.chunkSize));
+    const partitions = laneCount > 1 ? await this.partitionsOf(topic) : 1;
     const lanes: Message[][] = Array.from({ length: laneCount }, () => []);
     messages.forEach((m, i) => {
       // Unkeyed messages have no order to keep; spread them evenly.
-      const lane = m.key === null ? i % laneCount : (murmur2(m.key) & 0x7fffffff) % laneCount;
+      const lane = m.key === null ? i % laneCount : partitionForKey(m.key, partitions) % laneCount;
       lanes[lane]!.push(toKafkaMessage(m));
     });
     await Promise.all(lanes.map((lane) => this.sendLane(topic, lane)));

@@ -75,8 +75,11 @@ export class KafkaSource implements EventSource {
           { err: payload.error, groupId, restart: payload.restart },
           `consumer crashed${payload.restart ? ', restarting' : ''}: ${errorMessage(payload.error)}`,
         );
+        // kafkajs restarts the consumer after a retriable crash (e.g. a group coordinator
+        // still loading): start() keeps waiting for that join rather than failing.
+        if (payload.restart) return;
         reject(connectError(payload.error, this.brokers));
-        if (!payload.restart && this.stopping === undefined) {
+        if (this.stopping === undefined) {
           this.options.onFatal?.(
             vigilError('VGL_ERR_CONSUMER_FATAL', [groupId, errorMessage(payload.error)], {
               cause: payload.error,

@@ -1,5 +1,5 @@
 /**
- * Topic names (DESIGN.md §2) and how each kind of topic is created. Names are overridable
+ * Topic names (docs/architecture.md, "Topics") and how each kind of topic is created. Names are overridable
  * (the config layer maps environment overrides onto `TopicNames`); the rest of Vigil asks
  * this module instead of spelling names.
  */

@@ -1,9 +1,13 @@
 /**
- * The shape of Vigil's configuration: environment variables (DESIGN.md §6) and the
+ * The shape of Vigil's configuration: environment variables (environment.ts) and the
  * detector config file (VIGIL_CONFIG, YAML or JSON). Every key has a default and a
  * description; units are in the names. Unknown keys are rejected.
  */
 import { z } from 'zod';
+import { alertSinkSchema, syslogSchema, webhookSchema } from './outputs-schema.ts';
+import { calendarsSchema } from '../calendar/config.ts';
+import { rulesSchema } from '../pipeline/rule-schema.ts';
+import { sitesSchema } from './sites-schema.ts';
 
 export const ROLES = ['admin', 'analyst', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,17 +20,6 @@ const topicsSchema = z.strictObject({
   dlq: z.string().min(1).default('vigil.dlq'),
   state_prefix: z.string().min(1).default('vigil.state.').describe('State topic = prefix + service name.'),
   partitions: z.number().int().min(1).max(1000).default(6).describe('Partitions for topics Vigil creates.'),
-});
-
-const webhookSchema = z.strictObject({
-  name: z.string().min(1).describe('Label used in logs and metrics.'),
-  url: z.url().describe('Endpoint receiving alerts by HTTP POST.'),
-  format: z.enum(['json', 'ocsf', 'splunk_hec']).default('json'),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra headers, e.g. an auth token.'),
-  hmac_secret: z.string().optional().describe('Signs each body: X-Vigil-Signature: sha256=<hex>.'),
-  min_severity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('low'),
-  batch_max: z.number().int().min(1).max(1000).default(100),
-  timeout_ms: z.number().int().min(100).default(5000),
 });
 
 const stateSchema = z.strictObject({
@@ -72,6 +65,30 @@ const pipelineSchema = z.strictObject({
   state: stateSchema.default(stateSchema.parse({})),
 });
 
+const apiSchema = z.strictObject({
+  rate_limit_per_minute: z
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .describe('Requests per minute per API key (per client address before authentication).'),
+  stream_max_clients: z.number().int().min(1).default(100).describe('Concurrent /api/v1/stream clients.'),
+  stream_buffer_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1_048_576)
+    .describe(
+      'Bytes a slow stream client may fall behind before it is dropped (it resumes by Last-Event-ID).',
+    ),
+  stream_replay_alerts: z
+    .number()
+    .int()
+    .min(0)
+    .default(2000)
+    .describe('Recent stream events kept so a reconnecting client can resume from its Last-Event-ID.'),
+});
+
 export const fileSchema = z.strictObject({
   topics: topicsSchema.default(topicsSchema.parse({})),
   pipeline: pipelineSchema.default(pipelineSchema.parse({})),
@@ -86,24 +103,62 @@ export const fileSchema = z.strictObject({
     })
     .default({ database: 'vigil', alerts_ttl_days: 365, events_ttl_days: 30 }),
   webhooks: z.array(webhookSchema).default([]),
+  syslog: z.array(syslogSchema).default([]),
+  alert_sink: alertSinkSchema,
+  api: apiSchema.default(apiSchema.parse({})),
+  /** Named recurring windows (maintenance, business hours) that rules and detectors refer to. */
+  calendars: calendarsSchema,
+  /** Scoped rules (skip_alert, skip_learning, set_severity); see shared/pipeline/rules.ts. */
+  rules: rulesSchema,
+  /** Sites and zones of the facilities (restricted zones, maintenance windows, travel times). */
+  sites: sitesSchema,
   /** Per-detector sections, validated against each detector's own schema at boot. */
   detectors: z.record(z.string(), z.unknown()).default({}),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
-export type WebhookConfig = z.infer<typeof webhookSchema>;
+export type { WebhookConfig, SyslogConfig, DeliveryConfig, FalsePositiveConfig } from './outputs-schema.ts';
 export type TopicsConfig = z.infer<typeof topicsSchema>;
+export type ApiConfig = z.infer<typeof apiSchema>;
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
 
 export interface ApiKey {
+  /** Who the key is: the actor of its triage actions, safe to log. */
+  name: string;
   /** The secret; never logged. */
   key: string;
   role: Role;
+  /** Tenants whose alerts and events the key may see and ingest; absent = every tenant. */
+  tenants?: readonly string[];
+}
+
+/** TLS to the brokers (shared/config/kafka-security.ts). PEM text, already read from files. */
+export interface KafkaTls {
+  /** undefined → the system's CAs. */
+  ca: string | undefined;
+  cert: string | undefined;
+  key: string | undefined;
+  passphrase: string | undefined;
+}
+
+export interface KafkaSasl {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  /** Never logged. */
+  password: string;
+}
+
+export interface KafkaSecurity {
+  /** undefined → plaintext. */
+  tls: KafkaTls | undefined;
+  /** undefined → no authentication. */
+  sasl: KafkaSasl | undefined;
 }
 
 export interface ResolvedConfig extends Omit<FileConfig, 'detectors'> {
   /** undefined → embedded bus. */
   kafkaBrokers: string[] | undefined;
+  kafkaSecurity: KafkaSecurity;
   clickhouse: FileConfig['clickhouse'] & {
     /** undefined → embedded ClickHouse (chdb) under dataDir. */
     url: string | undefined;
@@ -113,10 +168,13 @@ export interface ResolvedConfig extends Omit<FileConfig, 'detectors'> {
   dataDir: string;
   httpPort: number;
   /** Interface the HTTP server binds (VIGIL_HTTP_HOST, default 127.0.0.1). */
+  /** Address the HTTP API binds (VIGIL_HTTP_HOST, default 127.0.0.1). */
   httpHost: string;
   configFile: string | undefined;
   apiKeys: readonly ApiKey[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** auto: pretty when the log stream is a terminal, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Raw detector sections; see shared/pipeline/registry.ts. */
   detectors: Readonly<Record<string, unknown>>;
 }

@@ -1,4 +1,4 @@
-/** Input limits of the event contract (DESIGN.md §3). */
+/** Input limits of the event contract (docs/architecture.md, "Events"). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_STRING_BYTES = 4096;
 export const MAX_ARRAY_ITEMS = 1024;

@@ -1,5 +1,5 @@
 /**
- * Event and alert contract, version 1 (DESIGN.md §3–4).
+ * Event and alert contract, version 1 (docs/architecture.md, "Events" and "Alerts").
  * Validated events carry `ts` normalised to epoch milliseconds and `tenant` defaulted,
  * so every consumer downstream reads one representation of time.
  */

@@ -3,6 +3,7 @@
  * and API keys / passwords are never put into log objects in the first place.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { prettyDestination } from './pretty.ts';
 
 export type { Logger };
 
@@ -17,16 +18,24 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
-  'hmac_secret',
-  '*.hmac_secret',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'webhooks[*].secret',
+  'webhooks[*].token',
   'headers',
   '*.headers',
 ];
 
-export function createLogger(
-  options: { level?: string; name?: string } = {},
-  destination?: DestinationStream,
-): Logger {
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  /** json (default): one JSON object per line on stderr; pretty: text for a terminal. */
+  format?: 'json' | 'pretty';
+}
+
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
   return pino(
     {
       level: options.level ?? 'info',
@@ -34,6 +43,7 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
     },
-    destination ?? pino.destination({ fd: 2, sync: false }),
+    destination ??
+      (options.format === 'pretty' ? prettyDestination() : pino.destination({ fd: 2, sync: false })),
   );
 }

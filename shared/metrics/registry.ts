@@ -17,6 +17,12 @@ export interface VigilMetrics {
   stateRecords: Counter<'service'>;
   restoreSeconds: Histogram<'service'>;
   restoreFailures: Counter<'service'>;
+  outputAlerts: Counter<'output' | 'outcome'>;
+  outputRetries: Counter<'output' | 'kind'>;
+  outputDeadLetters: Counter<'output' | 'status'>;
+  outputCircuit: Gauge<'output'>;
+  alertsSuppressed: Counter<'service' | 'rule' | 'detector'>;
+  ruleApplied: Counter<'service' | 'rule' | 'detector' | 'effect'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): VigilMetrics {
@@ -87,10 +93,46 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Vigil
       labelNames: ['service'],
       registers,
     }),
+    alertsSuppressed: new Counter({
+      name: 'vigil_alerts_suppressed_total',
+      help: 'Findings a skip_alert rule kept from raising an alert (each would have been a new alert or an update of one)',
+      labelNames: ['service', 'rule', 'detector'],
+      registers,
+    }),
+    ruleApplied: new Counter({
+      name: 'vigil_rule_applied_total',
+      help: 'Scoped rule applications: events kept from a detector (skip_learning), findings suppressed (skip_alert) or re-graded (set_severity)',
+      labelNames: ['service', 'rule', 'detector', 'effect'],
+      registers,
+    }),
     sinkWrites: new Counter({
       name: 'vigil_sink_writes_total',
       help: 'Alert batches written to sinks',
       labelNames: ['sink', 'outcome'],
+      registers,
+    }),
+    outputAlerts: new Counter({
+      name: 'vigil_output_alerts_total',
+      help: 'Alerts per alert-sink output by outcome: delivered, dead_lettered, suppressed (false positive), filtered',
+      labelNames: ['output', 'outcome'],
+      registers,
+    }),
+    outputRetries: new Counter({
+      name: 'vigil_output_retries_total',
+      help: 'Delivery attempts that will be retried, by kind (status, network, timeout, ack, dead_letter, error)',
+      labelNames: ['output', 'kind'],
+      registers,
+    }),
+    outputDeadLetters: new Counter({
+      name: 'vigil_output_dead_letters_total',
+      help: 'Alerts a receiver refused for good, sent to the dead-letter topic, by response status',
+      labelNames: ['output', 'status'],
+      registers,
+    }),
+    outputCircuit: new Gauge({
+      name: 'vigil_output_circuit_state',
+      help: 'Circuit breaker of each output: 0 closed, 1 open, 2 half-open',
+      labelNames: ['output'],
       registers,
     }),
   };

@@ -1,5 +1,5 @@
 /**
- * Dead-letter records (DESIGN.md §2): the original bytes, base64, where they came from,
+ * Dead-letter records (docs/architecture.md, "Topics"): the original bytes, base64, where they came from,
  * and a reason that names the field. Keyed like the original message.
  */
 import type { OutboundMessage } from './ports.ts';

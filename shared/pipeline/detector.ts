@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Alert, AlertCategory, AlertEntity, EventByType, EventType, Severity } from '../events/types.ts';
+import type { DetectorEnvironment } from './environment.ts';
 import type { DetectorState } from './keyed-state.ts';
 
 export interface DetectorContext {
@@ -100,20 +101,42 @@ export type DetectorConfigOf<Shape extends z.ZodRawShape> = z.infer<
  * only what `config` returned.
  */
 export interface DetectorDefinition<T extends EventType = EventType> {
-  /** Catalogue id (DESIGN.md §4), e.g. "access.cross_tenant". */
+  /** Catalogue id (docs/architecture.md, "Detector catalogue"), e.g. "access.cross_tenant". */
   readonly id: string;
   readonly eventType: T;
   readonly category: AlertCategory;
   readonly description: string;
   /** Strict schema of the detector's section: unknown keys rejected, every key defaulted. */
   readonly config: z.ZodType<BaseDetectorConfig>;
-  /** `state` is the detector's own namespace of keyed stores in one partition. */
-  create(config: BaseDetectorConfig, state: DetectorState): Detector<EventByType[T]>;
+  /**
+   * Re-keys the stream for this detector (Kafka Streams' repartition): events whose key
+   * is defined are forwarded, keyed by it, to an internal topic `<input>.by-<name>`, and
+   * this detector runs on that topic's partitions — so it sees every event of one key
+   * (e.g. one badge at every site), whatever partition the event came in on.
+   */
+  readonly keyBy?: RepartitionKey<EventByType[T]>;
+  /**
+   * `state` is the detector's own namespace of keyed stores in one partition; `env` the
+   * calendars and sites declared in config.
+   */
+  create(
+    config: BaseDetectorConfig,
+    state: DetectorState,
+    env: DetectorEnvironment,
+  ): Detector<EventByType[T]>;
+}
+
+export interface RepartitionKey<E> {
+  /** Names the internal topic and changelog; letters, digits, `_-`. */
+  readonly name: string;
+  key(event: E): string | undefined;
 }
 
 /**
  * Declares a detector. `config` is the detector's own keys (each with a default and a
  * description, the unit in its name); the common keys of `baseDetectorConfig` are added.
+ * Two definitions may share an id (e.g. one part keyed by zone, one re-keyed by badge):
+ * they share the config section and must declare the same keys.
  */
 export function defineDetector<T extends EventType, Shape extends z.ZodRawShape>(def: {
   id: string;
@@ -121,7 +144,12 @@ export function defineDetector<T extends EventType, Shape extends z.ZodRawShape>
   category: AlertCategory;
   description: string;
   config: Shape;
-  create(config: DetectorConfigOf<Shape>, state: DetectorState): Detector<EventByType[T]>;
+  keyBy?: RepartitionKey<EventByType[T]>;
+  create(
+    config: DetectorConfigOf<Shape>,
+    state: DetectorState,
+    env: DetectorEnvironment,
+  ): Detector<EventByType[T]>;
 }): DetectorDefinition<T> {
   const schema = z.strictObject({ ...baseDetectorConfig, ...def.config });
   return {
@@ -130,7 +158,8 @@ export function defineDetector<T extends EventType, Shape extends z.ZodRawShape>
     category: def.category,
     description: def.description,
     config: schema as unknown as z.ZodType<BaseDetectorConfig>,
+    ...(def.keyBy === undefined ? {} : { keyBy: def.keyBy }),
     // The only configs reaching create are ones this schema produced.
-    create: (config, state) => def.create(config as DetectorConfigOf<Shape>, state),
+    create: (config, state, env) => def.create(config as DetectorConfigOf<Shape>, state, env),
   };
 }

@@ -35,6 +35,8 @@ export interface MonitorOptions {
   source: EventSource;
   bus: Pick<Bus, 'openPartition' | 'readChangelog'>;
   processor?: ProcessorOptions;
+  /** Re-keyed streams fed from this input: valid events with a key go to `topic`, in the batch's transaction. */
+  repartition?: ReadonlyArray<{ topic: string; key(event: VigilEvent): string | undefined }>;
   /** Events dated further than this past the wall clock are dead-lettered (default: off). */
   maxFutureSkewMs?: number;
   log: PipelineLogger;
@@ -168,7 +170,8 @@ export class Monitor {
   /** Applies a changed detector config to every partition; baselines carry over. */
   reconfigure(detector: ResolvedDetector): void {
     const id = detector.definition.id;
-    this.detectors = this.detectors.map((d) => (d.definition.id === id ? detector : d));
+    if (!this.detectors.some((d) => d.definition === detector.definition)) return;
+    this.detectors = this.detectors.map((d) => (d.definition === detector.definition ? detector : d));
     for (const o of this.owned.values()) o.processor.reconfigure(detector);
     this.options.log.info({ detector: id, config: detector.config }, 'detector reconfigured');
   }
@@ -236,6 +239,14 @@ export class Monitor {
       outputs.push({ topic: this.options.alertsTopic, messages });
     }
     if (deadLetters.length > 0) outputs.push({ topic: this.options.dlqTopic, messages: deadLetters });
+    for (const r of this.options.repartition ?? []) {
+      const messages: OutboundMessage[] = [];
+      for (const event of decoded.events) {
+        const key = r.key(event);
+        if (key !== undefined) messages.push({ key, value: JSON.stringify(event) });
+      }
+      if (messages.length > 0) outputs.push({ topic: r.topic, messages });
+    }
     try {
       await channel!.commit({ outputs, state: records, nextOffset: processor.nextOffset });
     } catch (err) {
@@ -323,6 +334,7 @@ export class Monitor {
       );
     }
     for (const [id, s] of entry.processor.drainTimings()) if (s > 0) m.detectorSeconds(id, s);
+    for (const r of entry.processor.drainRuleCounts()) m.ruleApplied(r.rule, r.detector, r.effect, r.n);
     m.stateRecords(records);
     const last = batch.messages[batch.messages.length - 1];
     if (last !== undefined) {

@@ -24,6 +24,8 @@ export interface PipelineMetrics {
   restored(seconds: number, records: number): void;
   /** Partitions whose state could not be restored (they wait and retry). */
   restoreFailed(partitions: number): void;
+  /** A scoped rule skipped `n` events (skip_learning) or suppressed or re-graded `n` findings. */
+  ruleApplied(rule: string, detector: string, effect: string, n: number): void;
 }
 
 export const NO_METRICS: PipelineMetrics = {
@@ -37,4 +39,5 @@ export const NO_METRICS: PipelineMetrics = {
   stateRecords: () => {},
   restored: () => {},
   restoreFailed: () => {},
+  ruleApplied: () => {},
 };

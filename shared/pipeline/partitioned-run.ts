@@ -17,29 +17,76 @@ export interface PartitionedRunOptions extends ProcessorOptions {
 
 const TYPES: readonly EventType[] = ['inference', 'access', 'facility'];
 
+/** Detectors that run on a re-keyed stream, grouped by the stream (`<type>.by-<name>`). */
+export interface RekeyedStage {
+  stream: string;
+  key(event: VigilEvent): string | undefined;
+  detectors: ResolvedDetector[];
+}
+
+/** Splits detectors into those on the input streams and those on re-keyed streams. */
+export function stagesOf(detectors: readonly ResolvedDetector[]): {
+  direct: ResolvedDetector[];
+  rekeyed: RekeyedStage[];
+} {
+  const direct: ResolvedDetector[] = [];
+  const rekeyed = new Map<string, RekeyedStage>();
+  for (const d of detectors) {
+    const keyBy = d.definition.keyBy;
+    if (keyBy === undefined) {
+      direct.push(d);
+      continue;
+    }
+    const stream = `${d.definition.eventType}.by-${keyBy.name}`;
+    let stage = rekeyed.get(stream);
+    if (stage === undefined) {
+      const key = (e: VigilEvent): string | undefined =>
+        e.type === d.definition.eventType ? keyBy.key(e as never) : undefined;
+      rekeyed.set(stream, (stage = { stream, key, detectors: [] }));
+    }
+    stage.detectors.push(d);
+  }
+  return { direct, rekeyed: [...rekeyed.values()] };
+}
+
 export class PartitionedRun {
   readonly partitions: number;
   private readonly processors = new Map<string, Processor>();
   private readonly pending = new Map<string, VigilEvent[]>();
-  private readonly byType: ReadonlyMap<EventType, readonly ResolvedDetector[]>;
+  private readonly byStream = new Map<string, readonly ResolvedDetector[]>();
+  private readonly rekeyed: RekeyedStage[];
 
   constructor(
     detectors: readonly ResolvedDetector[],
     private readonly options: PartitionedRunOptions = {},
   ) {
     this.partitions = options.partitions ?? 6;
-    this.byType = new Map(TYPES.map((t) => [t, detectors.filter((d) => d.definition.eventType === t)]));
+    const { direct, rekeyed } = stagesOf(detectors);
+    for (const t of TYPES)
+      this.byStream.set(
+        t,
+        direct.filter((d) => d.definition.eventType === t),
+      );
+    for (const stage of rekeyed) this.byStream.set(stage.stream, stage.detectors);
+    this.rekeyed = rekeyed;
   }
 
-  /** Queues `event` for its partition; nothing runs until `flush`. */
+  /** Queues `event` for its partition (and its re-keyed streams'); nothing runs until `flush`. */
   add(event: VigilEvent): void {
-    const slot = `${event.type}:${partitionForKey(partitionKey(event), this.partitions)}`;
+    this.queue(`${event.type}:${partitionForKey(partitionKey(event), this.partitions)}`, event);
+    for (const stage of this.rekeyed) {
+      const key = stage.key(event);
+      if (key !== undefined) this.queue(`${stage.stream}:${partitionForKey(key, this.partitions)}`, event);
+    }
+  }
+
+  private queue(slot: string, event: VigilEvent): void {
     let list = this.pending.get(slot);
     if (list === undefined) this.pending.set(slot, (list = []));
     list.push(event);
   }
 
-  /** Processes everything queued, partition by partition. */
+  /** Processes everything queued, partition by partition; returns the input events processed. */
   flush(
     detectedAtMs: number,
     changed: Map<string, Alert>,
@@ -49,19 +96,22 @@ export class PartitionedRun {
     let n = 0;
     for (const [slot, events] of this.pending) {
       if (events.length === 0) continue;
-      this.processor(slot).process(events, detectedAtMs, changed, failures, late);
-      n += events.length;
+      // Re-keyed streams carry copies of input events: they are neither counted nor
+      // reported late twice.
+      const direct = !slot.includes('.by-');
+      this.processor(slot).process(events, detectedAtMs, changed, failures, direct ? late : []);
+      if (direct) n += events.length;
       events.length = 0;
     }
     return n;
   }
 
-  /** The processor of `slot` (`<type>:<partition>`), created on first use. */
+  /** The processor of `slot` (`<stream>:<partition>`), created on first use. */
   processor(slot: string): Processor {
     let p = this.processors.get(slot);
     if (p === undefined) {
-      const type = slot.slice(0, slot.indexOf(':')) as EventType;
-      p = new Processor(this.byType.get(type) ?? [], this.options);
+      const stream = slot.slice(0, slot.lastIndexOf(':'));
+      p = new Processor(this.byStream.get(stream) ?? [], this.options);
       this.processors.set(slot, p);
     }
     return p;

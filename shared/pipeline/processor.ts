@@ -14,9 +14,11 @@ import { VigilError } from '../errors.ts';
 import { SEVERITIES, type Alert, type VigilEvent } from '../events/types.ts';
 import { applyFinding, type DetectorIdentity, type Episode, type FindingOrigin } from './alert-tracker.ts';
 import type { Detector, DetectorContext, Finding } from './detector.ts';
+import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from './environment.ts';
 import type { KeyedStore, StateRecord } from './keyed-store.ts';
 import { PartitionState, type StateBudget } from './partition-state.ts';
 import type { ResolvedDetector } from './registry.ts';
+import { RuleBook, RuleCounts, type DetectorRules, type RuleCount } from './rules.ts';
 
 export interface DetectorFailure {
   detector: string;
@@ -26,16 +28,22 @@ export interface DetectorFailure {
 
 export interface ProcessorOptions {
   budget?: StateBudget;
+  /** Calendars and sites for detectors (default: none declared). */
+  environment?: DetectorEnvironment;
   /** Events older than the partition's watermark by more than this are late (default: never). */
   allowedLatenessMs?: number;
+  /** Scoped rules (shared, swappable at run time; default: none). */
+  rules?: RuleBook;
 }
 
 interface Active {
+  definition: ResolvedDetector['definition'];
   identity: DetectorIdentity;
   minSeverity: number;
   learningMs: number;
   instance: Detector<VigilEvent>;
   episodes: KeyedStore<Episode>;
+  rules: DetectorRules;
   /** Seconds spent in this detector since the last drainTimings(). */
   seconds: number;
 }
@@ -56,12 +64,19 @@ export class Processor {
   private readonly meta: KeyedStore<PartitionMeta>;
   private readonly offset: KeyedStore<string>;
   private readonly allowedLatenessMs: number;
+  private readonly environment: DetectorEnvironment;
+  private readonly rules: RuleBook;
+  private rulesVersion: number;
+  private readonly ruleCounts = new RuleCounts();
   private readonly pending: Finding[] = [];
   private readonly ctx: DetectorContext & { eventTime: number; watermark: number };
 
   constructor(detectors: readonly ResolvedDetector[], options: ProcessorOptions = {}) {
     this.state = new PartitionState(options.budget);
     this.allowedLatenessMs = options.allowedLatenessMs ?? Number.POSITIVE_INFINITY;
+    this.environment = options.environment ?? EMPTY_ENVIRONMENT;
+    this.rules = options.rules ?? new RuleBook();
+    this.rulesVersion = this.rules.version;
     const forever = { pinned: true, idleTtlMs: Number.POSITIVE_INFINITY };
     this.meta = this.state.store<PartitionMeta>(META_STORE, forever);
     this.offset = this.state.store<string>(OFFSET_STORE, forever);
@@ -77,15 +92,21 @@ export class Processor {
       suppressionMs: config.suppression_minutes * 60_000,
     };
     return {
+      definition,
       identity,
       minSeverity: SEVERITIES.indexOf(config.min_severity),
       learningMs: config.learning_minutes * 60_000,
-      instance: definition.create(config, this.state.namespace(definition.id)) as Detector<VigilEvent>,
+      instance: definition.create(
+        config,
+        this.state.namespace(definition.id),
+        this.environment,
+      ) as Detector<VigilEvent>,
       // An episode can still grow until its window has passed the watermark by the lateness.
       episodes: this.state.store<Episode>(`${definition.id}/_episodes`, {
         pinned: true,
         idleTtlMs: identity.suppressionMs + Math.min(this.allowedLatenessMs, 7 * 86_400_000),
       }),
+      rules: this.rules.forDetector(definition.id, this.ruleCounts),
       seconds: 0,
     };
   }
@@ -96,8 +117,7 @@ export class Processor {
    * instance but keeps its state, so re-enabling resumes it.
    */
   reconfigure(detector: ResolvedDetector): void {
-    const id = detector.definition.id;
-    const index = this.active.findIndex((a) => a.identity.id === id);
+    const index = this.active.findIndex((a) => a.definition === detector.definition);
     if (!detector.config.enabled) {
       if (index >= 0) this.active.splice(index, 1);
       return;
@@ -138,6 +158,7 @@ export class Processor {
     late?: VigilEvent[],
   ): void {
     this.state.beginBatch();
+    if (this.rulesVersion !== this.rules.version) this.bindRules();
     const meta = { ...(this.meta.peek('partition') ?? { watermarkMs: 0, firstEventMs: 0 }) };
     const accepted: VigilEvent[] = [];
     const marks: number[] = [];
@@ -164,6 +185,7 @@ export class Processor {
       const started = process.hrtime.bigint();
       for (let i = 0; i < accepted.length; i++) {
         const event = accepted[i] as VigilEvent;
+        if (active.rules.skipsLearning(event)) continue;
         this.at(event.ts, marks[i] as number);
         const finding = this.call(active, event, failures, () => active.instance.update(event, this.ctx));
         this.raise(active, finding, event, meta, detectedAtMs, changed, raised, i);
@@ -213,9 +235,10 @@ export class Processor {
     if (finding === null && this.pending.length === 0) return;
     const findings = finding === null ? this.pending.splice(0) : [finding, ...this.pending.splice(0)];
     const origin: FindingOrigin = { ts: event.ts, tenant: event.tenant, eventId: event.event_id };
-    for (const f of findings) {
-      if (SEVERITIES.indexOf(f.severity) < active.minSeverity) continue;
-      if ((f.at ?? event.ts) < meta.firstEventMs + active.learningMs) continue;
+    for (const found of findings) {
+      if ((found.at ?? event.ts) < meta.firstEventMs + active.learningMs) continue;
+      const f = active.rules.admit(found, event);
+      if (f === null || SEVERITIES.indexOf(f.severity) < active.minSeverity) continue;
       const alert = applyFinding(active.episodes, active.identity, f, origin, detectedAtMs);
       changed.set(alert.alert_id, alert);
       raised?.push({ index, detector: active.identity.id, alert: structuredClone(alert) });
@@ -241,7 +264,9 @@ export class Processor {
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as VigilEvent;
         this.at(event.ts, marks[i] as number);
-        let finding = this.call(active, event, failures, () => active.instance.update(event, this.ctx));
+        let finding = active.rules.skipsLearning(event)
+          ? null
+          : this.call(active, event, failures, () => active.instance.update(event, this.ctx));
         this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
         for (; next < ordered.length && (ordered[next] as { index: number }).index === i; next++) {
           const part = ordered[next]!;
@@ -251,6 +276,17 @@ export class Processor {
       }
       active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
     }
+  }
+
+  /** Rules in the book changed: every detector gets its new rules, state untouched. */
+  private bindRules(): void {
+    this.rulesVersion = this.rules.version;
+    for (const a of this.active) a.rules = this.rules.forDetector(a.identity.id, this.ruleCounts);
+  }
+
+  /** How often each rule skipped an event or suppressed or changed a finding since the previous call. */
+  drainRuleCounts(): RuleCount[] {
+    return this.ruleCounts.drain();
   }
 
   /** Seconds each detector spent since the previous call. */

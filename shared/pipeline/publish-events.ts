@@ -1,4 +1,4 @@
-/** Publishes validated events to their input topics (DESIGN.md §2), keyed by entity. */
+/** Publishes validated events to their input topics (docs/architecture.md, "Topics"), keyed by entity. */
 import { partitionKey } from '../events/keys.ts';
 import type { EventType, VigilEvent } from '../events/types.ts';
 import type { OutboundMessage, Publisher } from './ports.ts';

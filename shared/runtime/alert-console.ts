@@ -1,10 +1,11 @@
 /**
  * Prints alerts to a terminal as they arrive (the `npm start` experience): one line per
- * new alert, read from the alerts topic as its own consumer group.
+ * new alert, read from the alerts topic as a consumer group of its own (deleted on stop).
  */
 import type { Alert } from '../events/types.ts';
 import { latestRevisions } from '../pipeline/alert-fanout.ts';
 import type { ServiceContext } from './context.ts';
+import { fanoutSource } from './fanout-source.ts';
 import type { RunningService } from './service.ts';
 
 const COLOURS: Record<string, string> = {
@@ -26,11 +27,7 @@ export async function startAlertConsole(
   out: NodeJS.WritableStream & { isTTY?: boolean },
 ) {
   const seen = new Set<string>();
-  const source = ctx.bus.source({
-    groupId: 'vigil-console',
-    topics: [ctx.topics.alerts],
-    fromBeginning: false,
-  });
+  const source = fanoutSource(ctx, { purpose: 'console', topics: [ctx.topics.alerts] });
   await source.start(async (batch) => {
     for (const alert of latestRevisions(batch, ctx.log)) {
       if (seen.has(alert.alert_id)) continue;

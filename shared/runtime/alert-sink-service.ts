@@ -1,47 +1,54 @@
 /**
- * The alert-sink service: one consumer group per output on the alerts topic. ClickHouse
- * always; further outputs (SIEM webhooks) are added by `outputs`. With `store_events`, a
- * further group archives the input topics' events into ClickHouse.
+ * The alert-sink service: one consumer group per output on the alerts topic
+ * (`vigil-alert-sink-<output>`), so a slow or broken receiver never holds back another.
+ * Which outputs exist (ClickHouse, webhooks, syslog…) is the caller's choice. With
+ * `store_events`, a further group archives the input topics' events into ClickHouse.
  */
-import type { Alert } from '../events/types.ts';
-import { alertOutputHandler, type AlertOutput } from '../pipeline/alert-fanout.ts';
-import type { EventSource } from '../pipeline/ports.ts';
-import { AlertWriter } from '../store/alert-writer.ts';
+import type { BatchHandler, EventSource } from '../pipeline/ports.ts';
 import type { ServiceContext } from './context.ts';
 import { startEventArchiver } from './event-archiver.ts';
 import type { RunningService, ServiceDefinition } from './service.ts';
 
-export interface AlertSinkOptions {
-  /** Extra outputs beyond ClickHouse, built from the context. */
-  outputs?: (ctx: ServiceContext) => AlertOutput[];
-  /** Called after ClickHouse stored a batch (e.g. the live feed of the API). */
-  onStored?: (alerts: Alert[]) => void;
+/** How long stop() lets batches in flight finish before interrupting their outputs. */
+export const DRAIN_GRACE_MS = 5000;
+
+export interface SinkOutput {
+  readonly name: string;
+  /**
+   * Handles one batch of the alerts topic; resolves once every alert in it was delivered
+   * or dead-lettered (its offsets then commit). Rejects only after `interrupt()`.
+   */
+  readonly handle: BatchHandler;
+  /** Makes a `handle` that is waiting for a receiver give up, so the consumer can stop. */
+  interrupt(): void;
+  close(): Promise<void>;
 }
 
-export function alertSinkService(options: AlertSinkOptions = {}): ServiceDefinition {
+export interface SinkOutputs {
+  outputs: SinkOutput[];
+  /** Releases what the outputs share (e.g. a poller), after every output closed. */
+  close?(): Promise<void>;
+}
+
+export interface AlertSinkOptions {
+  outputs: (ctx: ServiceContext) => Promise<SinkOutputs>;
+  /** Overrides DRAIN_GRACE_MS (tests). */
+  drainGraceMs?: number;
+}
+
+export function alertSinkService(options: AlertSinkOptions): ServiceDefinition {
   return {
     name: 'alert-sink',
     async start(ctx) {
       const log = ctx.log.child({ service: 'alert-sink' });
-      const store = await ctx.store();
-      const clickhouse = new AlertWriter(store.client, ctx.config.clickhouse.database);
-      const outputs: AlertOutput[] = [{ name: 'clickhouse', write: (a) => clickhouse.write(a) }];
-      outputs.push(...(options.outputs?.(ctx) ?? []));
+      const { outputs, close } = await options.outputs(ctx);
       const sources: EventSource[] = [];
       for (const output of outputs) {
         const source = ctx.bus.source({
           groupId: `vigil-alert-sink-${output.name}`,
           topics: [ctx.topics.alerts],
         });
-        await source.start(
-          alertOutputHandler(output, log, {
-            written: (alerts: Alert[]) => {
-              ctx.metrics.sinkWrites.inc({ sink: output.name, outcome: 'ok' });
-              if (output.name === 'clickhouse') options.onStored?.(alerts);
-            },
-            failed: () => ctx.metrics.sinkWrites.inc({ sink: output.name, outcome: 'error' }),
-          }),
-        );
+        await source.start(output.handle);
         sources.push(source);
       }
       if (ctx.config.pipeline.store_events) sources.push(await startEventArchiver(ctx));
@@ -55,7 +62,17 @@ export function alertSinkService(options: AlertSinkOptions = {}): ServiceDefinit
         ready: () => ready,
         async stop() {
           ready = false;
+          // Batches in flight get a grace period to finish and commit; an output still
+          // waiting for a receiver that is down after that would hold stop() for as long as
+          // the outage lasts, so it is interrupted and its batch stays uncommitted.
+          const grace = setTimeout(
+            () => outputs.forEach((o) => o.interrupt()),
+            options.drainGraceMs ?? DRAIN_GRACE_MS,
+          );
           await Promise.all(sources.map((s) => s.stop()));
+          clearTimeout(grace);
+          await Promise.all(outputs.map((o) => o.close()));
+          await close?.();
         },
       } satisfies RunningService;
     },

@@ -14,5 +14,9 @@ export function pipelineMetrics(m: VigilMetrics, service: string): PipelineMetri
     stateRecords: (n) => m.stateRecords.inc({ service }, n),
     restored: (seconds) => m.restoreSeconds.observe({ service }, seconds),
     restoreFailed: (n) => m.restoreFailures.inc({ service }, n),
+    ruleApplied: (rule, detector, effect, n) => {
+      m.ruleApplied.inc({ service, rule, detector, effect }, n);
+      if (effect === 'skip_alert') m.alertsSuppressed.inc({ service, rule, detector }, n);
+    },
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { AlertCategory, AlertEntity } from '../events/types.ts';
 
-/** Detector ids of DESIGN.md §4; a label names the ones expected to fire. */
+/** Detector ids of the catalogue (docs/architecture.md, "Detector catalogue"); a label names the ones expected to fire. */
 export type DetectorId =
   | 'inference.extraction.rate'
   | 'inference.extraction.prada'

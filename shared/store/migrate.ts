@@ -1,7 +1,9 @@
 /**
  * Applies deploy/clickhouse/*.sql in file-name order. Every statement is idempotent
- * (IF NOT EXISTS), so migrate runs at every start. Only validated identifiers and
- * integers are substituted into the SQL text.
+ * (IF NOT EXISTS), so running it twice is harmless; it runs from `vigil migrate`, `vigil
+ * run --migrate` and embedded starts (shared/runtime/store.ts). Only validated
+ * identifiers and integers are substituted into the SQL text. The schema files are found
+ * beside the sources and, in the build, copied under dist/ (package.json "build").
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -58,4 +60,22 @@ export async function migrate(client: ClickHouseClient, options: SchemaOptions):
     }
   }
   return applied;
+}
+
+/** The tables of the schema, for a start-up check that needs no DDL rights. */
+export const SCHEMA_TABLES = ['alerts', 'alert_actions', 'events'] as const;
+
+/** Tables of the schema that `database` lacks (all of them when it does not exist). */
+export async function missingTables(client: ClickHouseClient, database: string): Promise<string[]> {
+  try {
+    const result = await client.query({
+      query: 'SELECT name FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}',
+      query_params: { db: database, names: [...SCHEMA_TABLES] },
+      format: 'JSONEachRow',
+    });
+    const present = new Set((await result.json<{ name: string }>()).map((r) => r.name));
+    return SCHEMA_TABLES.filter((t) => !present.has(t));
+  } catch (err) {
+    throw vigilError('VGL_ERR_STORE_QUERY', ['schema check', (err as Error).message], { cause: err });
+  }
 }

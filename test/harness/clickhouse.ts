@@ -1,5 +1,5 @@
 /**
- * A real ClickHouse engine for integration tests (DESIGN.md §8): `CLICKHOUSE_URL` if set; a
+ * A real ClickHouse engine for integration tests (docs/architecture.md, "Tests and infrastructure"): `CLICKHOUSE_URL` if set; a
  * testcontainers ClickHouse server if a Docker engine answers; otherwise embedded ClickHouse
  * (chdb) in a fresh temporary directory. Pass the result to the store factory in
  * shared/store, which takes `{ url }` or `{ dataDir }`. chdb runs inside the process that

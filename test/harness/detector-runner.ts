@@ -11,6 +11,7 @@ import type {
   DetectorDefinition,
   Finding,
 } from '../../shared/pipeline/detector.ts';
+import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from '../../shared/pipeline/environment.ts';
 import { PartitionState, type StateBudget } from '../../shared/pipeline/partition-state.ts';
 
 export class DetectorRunner<T extends EventType> {
@@ -24,10 +25,11 @@ export class DetectorRunner<T extends EventType> {
     private readonly definition: DetectorDefinition<T>,
     overrides: Record<string, unknown> = {},
     private readonly budget?: StateBudget,
+    private readonly env: DetectorEnvironment = EMPTY_ENVIRONMENT,
   ) {
     this.config = definition.config.parse(overrides);
     this.state = new PartitionState(budget);
-    this.detector = definition.create(this.config, this.state.namespace(definition.id));
+    this.detector = definition.create(this.config, this.state.namespace(definition.id), this.env);
     this.ctx = { eventTime: 0, watermark: 0, emit: (f) => void this.emitted.push(f) };
   }
 
@@ -65,7 +67,7 @@ export class DetectorRunner<T extends EventType> {
     this.state = new PartitionState(this.budget);
     for (const r of records) this.state.load(r.key, r.value);
     Object.assign(this.state.clock, clock);
-    this.detector = this.definition.create(this.config, this.state.namespace(this.definition.id));
+    this.detector = this.definition.create(this.config, this.state.namespace(this.definition.id), this.env);
   }
 
   /** The state's stores: keys, hot values and encoded bytes (for size assertions). */

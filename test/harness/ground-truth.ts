@@ -1,97 +1,26 @@
 /**
- * Scores alerts against the simulator's ground truth. An alert is a true detection of a
- * label when the label expects its detector, names its entity (or the zone of the device,
- * by the simulator's naming `ups-<site>-<zone>-n`), and the alert begins inside the label's
- * window (plus `graceMs` after it). Everything else is a false alert.
- *
- * With `ongoing`, an alert that began before the window but was updated inside it (its
- * episode spans into the window) also detects the label: scenarios may hit one entity
- * back to back (a principal probed, then harvested; a model whose inputs drift, then its
- * outputs), and a persisting anomaly updates its alert rather than raising a new one
- * (DESIGN.md §4). Such detections have delay 0 and `ongoing: true`.
+ * Ground truth for detection tests: runs detectors as the live partitions would and scores
+ * their alerts against the simulator's labels. The label matching lives in
+ * shared/backtest/matching.ts, shared with `vigil backtest`.
  */
 import type { Alert, VigilEvent } from '../../shared/events/types.ts';
+import type { DetectorEnvironment } from '../../shared/pipeline/environment.ts';
 import { detectPartitioned } from '../../shared/pipeline/partitioned-run.ts';
 import type { ResolvedDetector } from '../../shared/pipeline/registry.ts';
-import type { Label } from '../../shared/simulate/label.ts';
 
-export interface GroundTruthScore {
-  /** Attack labels that name at least one of the detectors under test. */
-  attacks: Array<{ label: Label; detected: boolean; delayMs: number | undefined; ongoing?: boolean }>;
-  /** Alerts of a benign look-alike's listed detectors on its entity, in its window. */
-  benignHits: Alert[];
-  falseAlerts: Alert[];
-  alerts: Alert[];
-}
+export { scoreAgainstLabels, type GroundTruthScore } from '../../shared/backtest/matching.ts';
 
-function sameEntity(alert: Alert, label: Label): boolean {
-  if (alert.entity.id === label.entity.id) return true;
-  return (
-    label.entity.type === 'zone' &&
-    alert.entity.type === 'device' &&
-    alert.entity.id.includes(label.entity.id.replace('/', '-'))
-  );
-}
-
-function inWindow(alert: Alert, label: Label, graceMs: number): boolean {
-  const t = Date.parse(alert.first_seen);
-  return t >= Date.parse(label.start) && t <= Date.parse(label.end) + graceMs;
-}
-
-/** Runs `detectors` over `events` as the live partitions would (see PartitionedRun). */
-export function detectAll(events: Iterable<VigilEvent>, detectors: readonly ResolvedDetector[]): Alert[] {
-  return detectPartitioned(events, detectors, { allowedLatenessMs: 60 * 60_000 });
-}
-
-/** An alert that began before the label's window and was updated inside it. */
-function spansInto(alert: Alert, label: Label, graceMs: number): boolean {
-  const first = Date.parse(alert.first_seen);
-  return (
-    first < Date.parse(label.start) &&
-    Date.parse(alert.last_seen) >= Date.parse(label.start) &&
-    first <= Date.parse(label.end) + graceMs
-  );
-}
-
-export function scoreAgainstLabels(
-  alerts: readonly Alert[],
-  labels: readonly Label[],
-  detectorIds: ReadonlySet<string>,
-  graceMs = 2 * 3_600_000,
-  options: { ongoing?: boolean } = {},
-): GroundTruthScore {
-  const attacks = labels
-    .filter((l) => l.benign !== true && l.detectors.some((d) => detectorIds.has(d)))
-    .map((label) => {
-      const expected = alerts.filter(
-        (a) => label.detectors.includes(a.detector as Label['detectors'][number]) && sameEntity(a, label),
-      );
-      const hits = expected.filter((a) => inWindow(a, label, graceMs));
-      if (
-        hits.length === 0 &&
-        options.ongoing === true &&
-        expected.some((a) => spansInto(a, label, graceMs))
-      ) {
-        return { label, detected: true, delayMs: 0, ongoing: true };
-      }
-      const first = Math.min(...hits.map((a) => Date.parse(a.first_seen)));
-      return {
-        label,
-        detected: hits.length > 0,
-        delayMs: hits.length > 0 ? first - Date.parse(label.start) : undefined,
-      };
-    });
-  const benignHits = alerts.filter((a) =>
-    labels.some(
-      (l) =>
-        l.benign === true &&
-        l.detectors.includes(a.detector as Label['detectors'][number]) &&
-        sameEntity(a, l) &&
-        inWindow(a, l, 0),
-    ),
-  );
-  const falseAlerts = alerts.filter(
-    (a) => !labels.some((l) => l.benign !== true && sameEntity(a, l) && inWindow(a, l, graceMs)),
-  );
-  return { attacks, benignHits, falseAlerts, alerts: [...alerts] };
+/**
+ * Runs `detectors` over `events` as the live partitions would (see PartitionedRun), with
+ * the calendars and sites of `environment` (default: none declared).
+ */
+export function detectAll(
+  events: Iterable<VigilEvent>,
+  detectors: readonly ResolvedDetector[],
+  environment?: DetectorEnvironment,
+): Alert[] {
+  return detectPartitioned(events, detectors, {
+    allowedLatenessMs: 60 * 60_000,
+    ...(environment === undefined ? {} : { environment }),
+  });
 }

@@ -21,10 +21,25 @@ export interface RunningKafka {
   stop(): Promise<void>;
 }
 
-export async function startLocalKafka(): Promise<RunningKafka> {
-  const [port, controllerPort] = await freePorts(2);
+export interface LocalKafka extends RunningKafka {
+  /** A broker crash: SIGKILL, data kept, so `startLocalKafka(broker.again)` restarts it. */
+  kill(): Promise<void>;
+  readonly again: LocalKafkaOptions;
+}
+
+export interface LocalKafkaOptions {
+  /** Reuse these ports and this data dir (a restart after `kill`). */
+  port?: number;
+  controllerPort?: number;
+  dataDir?: string;
+}
+
+export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<LocalKafka> {
+  const [freePort, freeController] = options.port === undefined ? await freePorts(2) : [];
+  const port = options.port ?? freePort;
+  const controllerPort = options.controllerPort ?? freeController;
   if (port === undefined || controllerPort === undefined) throw new Error('freePorts returned too few ports');
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-kafka-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-kafka-'));
   const logFile = join(dataDir, 'broker.log');
   const logFd = openSync(logFile, 'a');
   const child = spawn(
@@ -60,6 +75,12 @@ export async function startLocalKafka(): Promise<RunningKafka> {
   let stopped: Promise<void> | undefined;
   return {
     brokers,
+    again: { port, controllerPort, dataDir },
+    async kill() {
+      killGroup(child, 'SIGKILL');
+      await exited;
+      process.off('exit', killOnExit);
+    },
     stop: () =>
       (stopped ??= (async () => {
         // SIGTERM lets the broker shut down cleanly; a test broker's data is thrown away,

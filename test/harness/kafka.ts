@@ -1,5 +1,5 @@
 /**
- * A real Kafka broker for integration tests (DESIGN.md §8), chosen in this order:
+ * A real Kafka broker for integration tests (docs/architecture.md, "Tests and infrastructure"), chosen in this order:
  * `KAFKA_BROKERS` if set; a testcontainers Apache Kafka if a Docker engine answers;
  * otherwise a local broker from Apache Kafka's jars (deploy/kafka/).
  */

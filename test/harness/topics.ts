@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { readKafkaChangelog } from '../../shared/bus/kafka-changelog.ts';
+import { readToEnd } from '../../shared/bus/kafka-changelog.ts';
 import { createMissingTopics } from '../../shared/bus/kafka-topics.ts';
 import { silentLogger } from '../../shared/bus/log.ts';
 import type { TopicSpec } from '../../shared/bus/topics.ts';
@@ -113,19 +113,15 @@ export async function consumeMessages(
 export async function readTopic(
   brokers: string,
   topic: string,
-): Promise<Array<{ partition: number; key: string; value: string | null }>> {
+): Promise<Array<{ partition: number; key: string | null; value: string | null }>> {
   const kafka = client(brokers);
   const admin = kafka.admin();
   await admin.connect();
   const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => p.partition);
   await admin.disconnect();
-  const out: Array<{ partition: number; key: string; value: string | null }> = [];
-  await readKafkaChangelog(
-    kafka,
-    topic,
-    partitions,
-    (partition, key, value) => out.push({ partition, key, value }),
-    silentLogger,
+  const out: Array<{ partition: number; key: string | null; value: string | null }> = [];
+  await readToEnd(kafka, topic, partitions, silentLogger, (partition, key, value) =>
+    out.push({ partition, key: key?.toString('utf8') ?? null, value: value?.toString('utf8') ?? null }),
   );
   return out;
 }

@@ -8,8 +8,10 @@ import { resolveConfig, type ResolvedConfig } from '../../shared/config/index.ts
 import { createLogger } from '../../shared/log/logger.ts';
 import { resolveDetectors } from '../../shared/pipeline/registry.ts';
 import { createContext, type ServiceContext } from '../../shared/runtime/context.ts';
+import { buildEnvironment } from '../../shared/runtime/environment.ts';
 import type { RunningService, ServiceDefinition } from '../../shared/runtime/service.ts';
 import { ALL_DETECTORS } from '../../services/cli/catalogue.ts';
+import { splitIncidentSection } from '../../services/correlator/config.ts';
 import type { RunningClickHouse } from './clickhouse.ts';
 
 export interface TestVigil {
@@ -58,7 +60,8 @@ export async function startTestVigil(options: TestVigilOptions): Promise<TestVig
   });
   const ctx = await createContext({
     config,
-    detectors: resolveDetectors(ALL_DETECTORS, config.detectors),
+    detectors: resolveDetectors(ALL_DETECTORS, splitIncidentSection(config.detectors).detectors),
+    environment: buildEnvironment(config),
     log: createLogger({ level: env['VIGIL_LOG_LEVEL'] ?? level }),
     clientId: `vigil-test-${id}`,
   });

@@ -16,8 +16,22 @@ import { startClickHouse, type RunningClickHouse } from '../harness/clickhouse.t
 import { EventClock, accessEvent } from '../harness/events.ts';
 import { eventually, startTestVigil, type TestVigil } from '../harness/vigil.ts';
 
-const KEYS = { admin: 'admin-key-0001', analyst: 'analyst-key-0001', integration: 'integration-key-0001' };
+const KEYS = {
+  admin: 'admin-key-0001',
+  analyst: 'analyst-key-0001',
+  integration: 'integration-key-0001',
+  acmeAnalyst: 'acme-analyst-key-1',
+  acmeSoar: 'acme-soar-key-0001',
+};
 const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]}` });
+// Named keys, tenant-scoped keys, and the older unnamed `key:role` form side by side.
+const API_KEYS = [
+  `ada:${KEYS.admin}:admin`,
+  `ana:${KEYS.analyst}:analyst`,
+  `${KEYS.integration}:integration`,
+  `acme-analyst:${KEYS.acmeAnalyst}:analyst:acme`,
+  `acme-soar:${KEYS.acmeSoar}:integration:acme|acme-eu`,
+].join(',');
 
 let clickhouse: RunningClickHouse;
 let vigil: TestVigil;
@@ -30,11 +44,7 @@ beforeAll(async () => {
   vigil = await startTestVigil({
     brokers: inject('kafkaBrokers'),
     clickhouse,
-    env: {
-      VIGIL_API_KEYS: Object.entries(KEYS)
-        .map(([role, key]) => `${key}:${role}`)
-        .join(','),
-    },
+    env: { VIGIL_API_KEYS: API_KEYS },
   });
   await vigil.start(alertSink);
   await vigil.start(accessMonitor);
@@ -165,7 +175,7 @@ describe('API ingest and triage', () => {
     expect(detail.json()).toMatchObject({
       alert_id: alert.alert_id,
       status: 'acknowledged',
-      history: [{ action: 'acknowledge', note: 'looking', role: 'analyst' }],
+      history: [{ action: 'acknowledge', note: 'looking', role: 'analyst', actor: 'ana' }],
       related_alerts: [],
     });
     const around = detail.json().events as Array<{ event_id: string; body: { resource_tenant?: string } }>;

@@ -42,7 +42,7 @@ describe('vigil replay into ClickHouse', () => {
       expect(stdout).toContain('; 10 alerts');
     }
 
-    const store = openStore({ dataDir: join(dir, 'data') });
+    const store = await openStore({ dataDir: join(dir, 'data') });
     try {
       const result = await store.client.query({
         query: 'SELECT count() AS rows, uniqExact(alert_id) AS ids FROM vigil.alerts FINAL',

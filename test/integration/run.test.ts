@@ -115,7 +115,7 @@ describe('vigil run', () => {
       const keys = new Set(state.map((r) => r.key));
       expect(keys).toContain('_pipeline/meta|partition');
       expect(keys).toContain('_pipeline/offset|next');
-      expect([...keys].some((k) => k.startsWith('access.cross_tenant/_episodes|principal|x-tenant|'))).toBe(
+      expect([...keys].some((k) => k?.startsWith('access.cross_tenant/_episodes|principal|x-tenant|'))).toBe(
         true,
       );
 

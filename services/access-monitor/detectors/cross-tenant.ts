@@ -52,6 +52,8 @@ class CrossTenantDetector implements Detector<AccessEvent> {
         resource: event.resource,
         action: event.action,
         outcome: event.outcome,
+        // Where the call came from: the correlator places consoles in zones by address.
+        ...(event.client_ip === undefined ? {} : { client_ip: event.client_ip }),
       },
       techniques: ['T1530', 'AML.T0025'],
       episodeKey: owner,

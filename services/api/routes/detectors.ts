@@ -32,7 +32,7 @@ function describe(d: ResolvedDetector, withSchema: boolean) {
 }
 
 export function detectorRoutes(app: FastifyInstance, hub: DetectorConfigHub): void {
-  const admin = { roles: ['admin'] } as const;
+  const admin = { roles: ['admin'], unscoped: true } as const;
 
   app.get('/api/v1/detectors', { config: admin }, async () => ({
     detectors: hub.list().map((d) => describe(d, true)),
@@ -68,7 +68,7 @@ export function detectorRoutes(app: FastifyInstance, hub: DetectorConfigHub): vo
     const next = { definition: detector.definition, config: Object.freeze(parsed.data) };
     await hub.put(next);
     request.log.info(
-      { detector: next.definition.id, by: request.principal?.keyId, changed: Object.keys(request.body) },
+      { detector: next.definition.id, by: request.principal?.name, changed: Object.keys(request.body) },
       'detector config changed',
     );
     return describe(next, false);

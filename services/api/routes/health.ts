@@ -10,8 +10,8 @@ export interface HealthDeps {
 }
 
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
-  app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true } }, async (_request, reply) => {
+  app.get('/healthz', { config: { public: true, rateLimit: false } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true, rateLimit: false } }, async (_request, reply) => {
     const waiting = deps.notReady();
     return reply.code(waiting.length === 0 ? 200 : 503).send({ ready: waiting.length === 0, waiting });
   });

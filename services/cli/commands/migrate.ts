@@ -15,7 +15,7 @@ exist, on CLICKHOUSE_URL or, when unset, on embedded ClickHouse under VIGIL_DATA
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { config: { type: 'string' } });
     const { config } = boot(values.config);
-    const store = await openConfiguredStore(config);
+    const store = await openConfiguredStore(config, { migrate: true });
     await store.close();
     io.stdout.write(
       `schema applied to database "${config.clickhouse.database}" (${store.mode}` +

@@ -5,6 +5,8 @@ import { vigilError } from '../../../shared/errors.ts';
 import { replayFile } from '../../../shared/pipeline/replay.ts';
 import { processorOptions } from '../../../shared/runtime/processor-options.ts';
 import type { Alert } from '../../../shared/events/types.ts';
+import { SiteDirectory } from '../../../shared/sites/site-directory.ts';
+import { correlateAlerts } from '../../correlator/incidents.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
 import { boot } from '../boot.ts';
 import type { Command } from '../command.ts';
@@ -12,9 +14,10 @@ import type { Command } from '../command.ts';
 const usage = `Usage: vigil replay --input F.ndjson [--config C] [--alerts-out A.ndjson] [--no-store]
 
 Feeds recorded events (NDJSON, one event per line, in time order) through the same
-detectors as the live services, on event time. Every alert, in its final state, is
-written as one JSON line to --alerts-out. Invalid lines are counted and reported on
-stderr; they never stop the replay.
+detectors as the live services, on event time, then the correlator over the alerts they
+raised, in time order. Every alert and incident, in its final state, is written as one
+JSON line to --alerts-out. Invalid lines are counted and reported on stderr; they never
+stop the replay.
 
 Options:
   --input F        NDJSON file of events (required)
@@ -45,13 +48,19 @@ export const replay: Command = {
     });
     const input = requireOption(values.input, '--input');
     if (!existsSync(input)) throw vigilError('VGL_ERR_INPUT_FILE', [input, 'no such file']);
-    const { config, detectors } = boot(values.config);
+    const { config, detectors, environment, rules, incident } = boot(values.config);
 
     const summary = await replayFile(input, {
       detectors,
       partitions: config.topics.partitions,
       ...processorOptions(config.pipeline),
+      environment,
+      rules,
     });
+
+    // The correlator, as live: over the alerts the detectors raised, in time order.
+    const incidents = correlateAlerts(summary.alerts, incident, new SiteDirectory(config.sites), Date.now());
+    summary.alerts.push(...incidents);
 
     for (const bad of summary.invalidSamples) {
       io.stderr.write(bad.line > 0 ? `line ${bad.line}: ${bad.reason}\n` : `${bad.reason}\n`);
@@ -81,7 +90,8 @@ export const replay: Command = {
     const rate = Math.round(summary.eventsPerSecond).toLocaleString('en-US');
     io.stdout.write(
       `replayed ${summary.events} events from ${summary.lines} lines in ${summary.seconds.toFixed(2)} s ` +
-        `(${rate} events/s); ${summary.invalid} invalid lines; ${summary.alerts.length} alerts` +
+        `(${rate} events/s); ${summary.invalid} invalid lines; ${summary.alerts.length - incidents.length} alerts; ` +
+        `${incidents.length} incidents` +
         `${summary.detectorFailures > 0 ? `; ${summary.detectorFailures} detector failures` : ''}\n`,
     );
     return 0;

@@ -1,6 +1,6 @@
 /**
  * `vigil score --input S.csv --output O.csv`: univariate anomaly scores for one series
- * (DESIGN.md §6). S has a header naming `timestamp` and `value` columns (any order,
+ * (docs/architecture.md, "Command line"). S has a header naming `timestamp` and `value` columns (any order,
  * other columns ignored); O gets `timestamp,value,anomaly_score` for every input row in
  * the same order. Causal: rows are streamed through the detector one at a time, so a
  * row's score depends only on it and the rows before it.

@@ -1,15 +1,12 @@
 /**
  * `vigil simulate`: synthetic telemetry for all three streams with injected scenarios and
- * ground-truth labels — to NDJSON files, or to Kafka (DESIGN.md §2 topics and keys).
+ * ground-truth labels — to NDJSON files, or to Kafka (docs/architecture.md, "Topics").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveConfig } from '../../../shared/config/index.ts';
-import { topicNames } from '../../../shared/runtime/context.ts';
 import { vigilError } from '../../../shared/errors.ts';
 import type { VigilEvent } from '../../../shared/events/types.ts';
 import type { OutboundMessage, Publisher } from '../../../shared/pipeline/ports.ts';
-import { createKafkaBus } from '../../../shared/bus/kafka-bus.ts';
 import { EventSerializer, NdjsonFileWriter } from '../../../shared/simulate/ndjson.ts';
 import { Progress } from '../../../shared/simulate/progress.ts';
 import { partitionKey } from '../../../shared/events/keys.ts';
@@ -251,6 +248,11 @@ export const simulateCommand: Command = {
       mix = toFiles(sim, v.out, max, io);
       where = v.out;
     } else {
+      // Loaded only for --kafka: a file simulation needs neither the config nor kafkajs.
+      const { resolveConfig } = await import('../../../shared/config/index.ts');
+      const { topicNames } = await import('../../../shared/runtime/context.ts');
+      const { kafkaSecurityOptions } = await import('../../../shared/runtime/bus.ts');
+      const { createKafkaBus } = await import('../../../shared/bus/kafka-bus.ts');
       const config = resolveConfig();
       const brokers = v.brokers?.split(',').map((b) => b.trim()) ?? config.kafkaBrokers;
       if (brokers === undefined || brokers.length === 0)
@@ -260,6 +262,7 @@ export const simulateCommand: Command = {
         clientId: 'vigil-simulate',
         topics: topicNames(config),
         partitions: config.topics.partitions,
+        ...kafkaSecurityOptions(config),
       });
       try {
         await bus.ensureTopics();

@@ -136,6 +136,8 @@ class MetricDetector implements Detector<FacilityEvent> {
         surprise_log10: r.surprise,
         metric: e.metric,
         episode: r.episode,
+        site: event.site,
+        zone: event.zone,
       },
       episodeKey: e.metric,
     };

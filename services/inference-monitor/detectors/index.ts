@@ -1,4 +1,4 @@
-/** The inference-monitor's detectors, in catalogue order (DESIGN.md §4). */
+/** The inference-monitor's detectors, in catalogue order (docs/architecture.md, "Detector catalogue"). */
 import type { DetectorDefinition } from '../../../shared/pipeline/detector.ts';
 import { behavior } from './behavior.ts';
 import { driftInput } from './drift-input.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossTenant } from '../../../services/access-monitor/detectors/cross-tenant.ts';
 import type { AccessEvent } from '../../../shared/events/types.ts';
+import { EMPTY_ENVIRONMENT } from '../../../shared/pipeline/environment.ts';
 import { PartitionState } from '../../../shared/pipeline/partition-state.ts';
 import { Processor } from '../../../shared/pipeline/processor.ts';
 import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
@@ -9,7 +10,11 @@ import { EventClock, accessEvent } from '../../harness/events.ts';
 
 const detector = (section: Record<string, unknown> = {}) => {
   const [resolved] = resolveDetectors([crossTenant], { 'access.cross_tenant': section });
-  return crossTenant.create(resolved!.config, new PartitionState().namespace('access.cross_tenant'));
+  return crossTenant.create(
+    resolved!.config,
+    new PartitionState().namespace('access.cross_tenant'),
+    EMPTY_ENVIRONMENT,
+  );
 };
 const at = (ts: number) => ({ eventTime: ts, watermark: ts, emit: () => undefined });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../../shared/config/index.ts';
+import { derivedKeyName, resolveConfig } from '../../../shared/config/index.ts';
 
 function problems(fn: () => unknown): string[] {
   try {
@@ -44,9 +44,11 @@ describe('resolveConfig', () => {
     expect(c.dataDir).toBe('/tmp/vigil-x');
     expect(c.httpPort).toBe(9000);
     expect(c.apiKeys).toEqual([
-      { key: 'adminkey123', role: 'admin' },
-      { key: 'analyst-key', role: 'analyst' },
+      { name: derivedKeyName('adminkey123'), key: 'adminkey123', role: 'admin' },
+      { name: derivedKeyName('analyst-key'), key: 'analyst-key', role: 'analyst' },
     ]);
+    expect(c.apiKeys[0]!.name).toMatch(/^key-[0-9a-f]{12}$/);
+    expect(c.httpHost).toBe('127.0.0.1');
     expect(c.logLevel).toBe('debug');
   });
 
@@ -87,5 +89,39 @@ describe('resolveConfig', () => {
     expect(p.some((s) => s.startsWith('file.topics') && s.includes('alertz'))).toBe(true);
     expect(p.some((s) => s.startsWith('file.pipeline.shutdown_timeout_seconds'))).toBe(true);
     expect(() => resolveConfig({ env: {}, configFile: join(dir, 'missing.yaml') })).toThrow(/VIGIL_CONFIG/);
+  });
+
+  it('reads named and tenant-scoped API keys, the older form beside them, and VIGIL_HTTP_HOST', () => {
+    const c = resolveConfig({
+      env: {
+        VIGIL_API_KEYS:
+          'alice:alice-key-123:analyst, soar:soar-key-1234:integration:acme|globex,legacy-key-1:admin',
+        VIGIL_HTTP_HOST: '0.0.0.0',
+      },
+    });
+    expect(c.apiKeys).toEqual([
+      { name: 'alice', key: 'alice-key-123', role: 'analyst' },
+      { name: 'soar', key: 'soar-key-1234', role: 'integration', tenants: ['acme', 'globex'] },
+      { name: derivedKeyName('legacy-key-1'), key: 'legacy-key-1', role: 'admin' },
+    ]);
+    expect(c.httpHost).toBe('0.0.0.0');
+    expect(c.api.rate_limit_per_minute).toBeGreaterThan(0);
+  });
+
+  it('rejects bad key names, scopes and duplicates without quoting a key', () => {
+    const p = problems(() =>
+      resolveConfig({
+        env: {
+          VIGIL_API_KEYS:
+            'bad name:secretvalue1:analyst,ok:secretvalue2:analyst:,ok:secretvalue3:admin,x:secretvalue3:admin,a:b:c:d:e',
+        },
+      }),
+    );
+    expect(p.join('\n')).toContain('VIGIL_API_KEYS[0]: name must be');
+    expect(p.join('\n')).toContain('VIGIL_API_KEYS[1]: tenants must be');
+    expect(p.join('\n')).toContain('VIGIL_API_KEYS[2]: the name "ok" is used twice');
+    expect(p.join('\n')).toContain('VIGIL_API_KEYS[3]: the same key is listed twice');
+    expect(p.join('\n')).toContain('VIGIL_API_KEYS[4]: expected "name:key:role');
+    expect(p.join('\n')).not.toMatch(/secretvalue/);
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_DETECTORS } from '../../../services/cli/catalogue.ts';
 import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
 import { simulate } from '../../../shared/simulate/simulate.ts';
+import { worldEnvironment } from '../../harness/facility-environment.ts';
 import { detectAll, scoreAgainstLabels } from '../../harness/ground-truth.ts';
 
 const DAYS = 3;
@@ -18,7 +19,8 @@ describe.each([3, 17])('detection on a simulated world (seed %i)', (seed) => {
   // Scenarios may hit one entity back to back (seed 3 drifts a model's inputs, then its
   // outputs): an alert updated inside an attack's window also detects it (`ongoing`).
   const score = scoreAgainstLabels(
-    detectAll(sim.events, detectors),
+    // The operator declares the world's maintenance windows (benign-maintenance's among them).
+    detectAll(sim.events, detectors, worldEnvironment(sim.world)),
     sim.labels,
     new Set(ALL_DETECTORS.map((d) => d.id)),
     2 * 3_600_000,

@@ -24,7 +24,7 @@ describe('error catalogue', () => {
       context: { n: 1 },
     });
     expect(err.message).toBe(
-      'Cannot reach Kafka at 127.0.0.1:9092: refused. Check KAFKA_BROKERS and that the brokers are up.',
+      'Cannot reach Kafka at 127.0.0.1:9092: refused. Check KAFKA_BROKERS, that the brokers are up, and the TLS and SASL settings (KAFKA_SSL_*, KAFKA_SASL_*).',
     );
     expect(err.cause).toBe(cause);
     expect(err.context).toEqual({ n: 1 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { behavior } from '../../../services/inference-monitor/detectors/behavior.ts';
 import type { Alert, InferenceEvent } from '../../../shared/events/types.ts';
+import { EMPTY_ENVIRONMENT } from '../../../shared/pipeline/environment.ts';
 import { PartitionState } from '../../../shared/pipeline/partition-state.ts';
 import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
 import { detectAll } from '../../harness/ground-truth.ts';
@@ -61,6 +62,7 @@ describe('inference.behavior', () => {
     const d = behavior.create(
       behavior.config.parse({}) as Parameters<typeof behavior.create>[0],
       new PartitionState().namespace('inference.behavior'),
+      EMPTY_ENVIRONMENT,
     ) as unknown as { isExternal(d: string): boolean };
     for (const internal of [
       'warehouse.internal',

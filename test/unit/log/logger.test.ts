@@ -22,14 +22,15 @@ describe('logger', () => {
         password: 'pw-1',
         clickhouse: { password: 'pw-2' },
         req: { headers: { authorization: 'Bearer key-3' } },
-        webhook: { hmac_secret: 'hmac-4', headers: { 'x-token': 'tok-5' } },
+        webhook: { secret: 'whsec_hmac-4', token: 'tok-7', headers: { 'x-token': 'tok-5' } },
+        webhooks: [{ name: 'soc', secret: 'whsec_sec-8', token: 'tok-9' }],
         apiKey: 'key-6',
         keep: 'visible',
       },
       'hello',
     );
     const out = lines.join('');
-    for (const secret of ['pw-1', 'pw-2', 'key-3', 'hmac-4', 'tok-5', 'key-6'])
+    for (const secret of ['pw-1', 'pw-2', 'key-3', 'hmac-4', 'tok-5', 'key-6', 'tok-7', 'sec-8', 'tok-9'])
       expect(out).not.toContain(secret);
     expect(out).toContain('visible');
     expect(out).toContain('[redacted]');

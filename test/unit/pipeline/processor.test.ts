@@ -49,6 +49,58 @@ const byteCounter = defineDetector({
 
 const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
+/** Counts the alerts of other detectors per principal; raises its own on every second one. */
+const echo = defineDetector({
+  id: 'access.test_echo',
+  eventType: 'access',
+  category: 'access',
+  description: 'test correlator',
+  config: {},
+  create: (_c, state) => {
+    const seen = state.keyed<number>('seen');
+    return {
+      update: () => null,
+      onAlert(alert: Readonly<Alert>): Finding | null {
+        const n = (seen.peek(alert.entity.id) ?? 0) + 1;
+        seen.put(alert.entity.id, n);
+        if (n % 2 !== 0) return null;
+        return {
+          entity: alert.entity,
+          severity: 'high',
+          score: 90,
+          title: `echo ${n}`,
+          description: `seen ${n}`,
+          explanation: { statistic: 'count', observed: n, expected: 1, threshold: 2, window: 'all' },
+          related: [alert.alert_id],
+        };
+      },
+    };
+  },
+});
+
+/** Emits one extra finding per event on a `split` resource. */
+const twin = defineDetector({
+  id: 'access.test_twin',
+  eventType: 'access',
+  category: 'access',
+  description: 'test emitter',
+  config: {},
+  create: () => ({
+    update(e: AccessEvent, ctx): Finding | null {
+      if (e.resource !== 'split') return null;
+      const base = {
+        severity: 'low' as const,
+        score: 10,
+        title: 't',
+        description: 'd',
+        explanation: { statistic: 's', observed: 1, expected: 0, threshold: 1, window: 'w' },
+      };
+      ctx.emit({ ...base, entity: { type: 'principal', id: `${e.principal}-b` } });
+      return { ...base, entity: { type: 'principal', id: `${e.principal}-a` } };
+    },
+  }),
+});
+
 describe('Processor', () => {
   it('applies config defaults, min_severity and enabled', () => {
     const clock = new EventClock();
@@ -149,5 +201,62 @@ describe('Processor', () => {
     expect(message).toContain('detectors.access.nope: unknown detector id');
     expect(message).toContain('detectors.access.test_bytes.limit_bytes');
     expect(message).toMatch(/detectors\.access\.test_bytes.*extra/);
+  });
+
+  it('sets late events aside, by the partition watermark and the allowed lateness', () => {
+    const clock = new EventClock();
+    const p = new Processor(resolveDetectors([byteCounter], {}), { allowedLatenessMs: 60_000 });
+    const late: AccessEvent[] = [];
+    const changed = new Map<string, Alert>();
+    const t0 = clock.nowMs;
+    p.process(
+      [accessEvent(clock.advance(5 * 60_000)), accessEvent(clock, { ts: t0 + 4.5 * 60_000 })],
+      0,
+      changed,
+      [],
+      late,
+    );
+    expect(late).toHaveLength(0);
+    p.process([accessEvent(clock, { ts: t0 + 3 * 60_000 })], 0, changed, [], late);
+    expect(late.map((e) => e.ts)).toEqual([t0 + 3 * 60_000]);
+    expect(p.watermarkMs).toBe(t0 + 5 * 60_000);
+  });
+
+  it('raises every finding an event emits', () => {
+    const clock = new EventClock();
+    const changed = new Map<string, Alert>();
+    new Processor(resolveDetectors([twin], {})).process(
+      [accessEvent(clock, { resource: 'split' })],
+      0,
+      changed,
+    );
+    expect([...changed.values()].map((a) => a.entity.id).sort()).toEqual(['svc-etl-a', 'svc-etl-b']);
+  });
+
+  it('feeds correlating detectors the alerts in event order, whatever the batches', () => {
+    const resolved = resolveDetectors([byteCounter, echo], {
+      'access.test_bytes': { limit_bytes: 1000, suppression_minutes: 0 },
+    });
+    const clock = new EventClock();
+    const events = Array.from({ length: 120 }, (_, i) =>
+      accessEvent(clock.advance(61_000), { principal: `p${i % 3}`, bytes: 300 }),
+    );
+    const once = new Map<string, Alert>();
+    new Processor(resolved).process(events, 0, once);
+    const split = new Map<string, Alert>();
+    const p = new Processor(resolved);
+    for (const [from, to] of [
+      [0, 7],
+      [7, 50],
+      [50, 51],
+      [51, 120],
+    ] as const)
+      p.process(events.slice(from, to), 0, split);
+    const echoes = [...once.values()].filter((a) => a.detector === 'access.test_echo');
+    expect(echoes.length).toBeGreaterThan(0);
+    expect(echoes[0]!.related.length).toBeGreaterThan(1);
+    const byId = (m: Map<string, Alert>) =>
+      [...m.values()].sort((a, b) => a.alert_id.localeCompare(b.alert_id));
+    expect(byId(split)).toEqual(byId(once));
   });
 });

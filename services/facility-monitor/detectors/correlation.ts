@@ -1,0 +1,349 @@
+/**
+ * cyber_physical.correlation — a physical intrusion sign in a zone followed, within
+ * `window_minutes`, by a facility anomaly in the same zone: one critical alert whose
+ * evidence is the timeline of both, `related` naming the parts' alerts.
+ *
+ * Physical signs: a `physical.badge` alert of the zone's part — a forced door, a denied
+ * burst, a restricted entry out of hours — and, from the events themselves, a door that
+ * denied a presentation and then granted one within `denied_then_granted_minutes` (a
+ * borrowed or tailgated entry; alone it is routine, a mistyped PIN). Facility anomalies:
+ * alerts of `facility.state`, `facility.metric` and `facility.silence` on a device of the
+ * zone, and — read from the events themselves — a UPS or cooling unit turning to an
+ * abnormal state or reporting new firmware or configuration, even inside a maintenance
+ * window (planned work excuses a change, not a forced door before it; facility.state then
+ * raises no alert, so the change is cited by its event). Both halves are facility events,
+ * keyed by site/zone, so they meet in the zone's partition; the detector sees the other
+ * detectors' alerts there in event order (`onAlert`), right after the event's own update.
+ *
+ * Statistic: a sequence rule — sign at t₀, anomaly at t₁ with 0 ≤ t₁ − t₀ ≤ window. Each
+ * new facility part joins the zone's one correlation episode; a facility part before the
+ * sign does not count (the sign must come first).
+ * State: per zone (`zones`), the signs of the last window (≤ 16) and the parts already
+ * cited (≤ 32), ≈ 1 KB at most; per door, the last denial (`denials`, ≈ 40 bytes); per
+ * device, its last state, firmware and config hash (`devices`, ≈ 90 bytes, written only
+ * when they change and once a day). Cost per event: one map read and a few comparisons.
+ */
+import { z } from 'zod';
+import type { Alert, CoolingEvent, FacilityEvent, UpsEvent } from '../../../shared/events/types.ts';
+import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
+import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
+import type { DetectorEnvironment } from '../../../shared/pipeline/environment.ts';
+import { maintenanceWindow, zoneCache, zoneOfAlert, type ZoneCache } from './zones.ts';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const ABNORMAL: Readonly<Record<string, ReadonlySet<string>>> = {
+  ups: new Set(['on_battery', 'bypass', 'fault', 'maintenance']),
+  cooling: new Set(['fault']),
+};
+const MAX_SIGNS = 16;
+const MAX_CITED = 32;
+
+interface Sign {
+  /** Event time, ms. */
+  t: number;
+  /** forced, denied_burst, restricted_off_hours, denied_then_granted… */
+  k: string;
+  /** The part alert's id ('' for a sign read from events). */
+  a: string;
+  title: string;
+  /** Evidence event ids. */
+  e: string[];
+}
+
+interface Part {
+  t: number;
+  /** The part's alert id ('' for a change read from the events, until its alert comes). */
+  a: string;
+  detector: string;
+  title: string;
+  /** Device and change (`config_hash`, `firmware`, `state:<state>`) of a state part. */
+  d?: string;
+  k?: string;
+}
+
+/** What a device last reported. */
+interface DeviceState {
+  s: string;
+  fw?: string;
+  ch?: string;
+  /** Event-time day of the last write (keeps the idle time to live fresh). */
+  day: number;
+}
+
+/** The facility half that triggers a finding. */
+interface Trigger {
+  t: number;
+  detector: string;
+  title: string;
+  samples: readonly string[];
+}
+
+interface ZoneState {
+  signs: Sign[];
+  /** Facility parts cited so far (kept for the timeline). */
+  parts: Part[];
+  techniques: string[];
+}
+
+interface CorrelationConfig {
+  window_minutes: number;
+  denied_then_granted_minutes: number;
+  sign_kinds: string[];
+  facility_detectors: string[];
+}
+
+const FACILITY_LABEL: Readonly<Record<string, string>> = {
+  'facility.state': 'state/config change',
+  'facility.metric': 'metric anomaly',
+  'facility.silence': 'device silence',
+};
+
+class CorrelationDetector implements Detector<FacilityEvent> {
+  private readonly zones: KeyedState<ZoneState>;
+  private readonly denials: KeyedState<[number, string]>;
+  private readonly devices: KeyedState<DeviceState>;
+  private readonly windowMs: number;
+  private readonly dtgMs: number;
+  private readonly signKinds: ReadonlySet<string>;
+  private readonly facility: ReadonlySet<string>;
+
+  private readonly zoneInfo: ZoneCache;
+
+  constructor(
+    private readonly config: CorrelationConfig,
+    state: DetectorState,
+    private readonly env: DetectorEnvironment,
+  ) {
+    this.zoneInfo = zoneCache(env);
+    this.windowMs = config.window_minutes * MINUTE;
+    this.dtgMs = config.denied_then_granted_minutes * MINUTE;
+    this.zones = state.keyed('zones', { idleTtlMs: Math.max(this.windowMs * 4, DAY) });
+    this.denials = state.keyed('denials', { idleTtlMs: Math.max(this.dtgMs * 4, 3_600_000) });
+    this.devices = state.keyed('devices');
+    this.signKinds = new Set(config.sign_kinds);
+    this.facility = new Set(config.facility_detectors);
+  }
+
+  update(event: FacilityEvent): Finding | null {
+    if (event.kind !== 'badge') return this.facility.has('facility.state') ? this.deviceChange(event) : null;
+    if (!this.signKinds.has('denied_then_granted')) return null;
+    if (event.result === 'denied') {
+      this.denials.put(event.door_id, [event.ts, event.event_id]);
+    } else if (event.result === 'granted') {
+      const last = this.denials.peek(event.door_id);
+      if (last === undefined) return null;
+      this.denials.delete(event.door_id);
+      if (event.ts - last[0] > this.dtgMs || event.ts < last[0]) return null;
+      this.addSign(`${event.site}/${event.zone}`, {
+        t: event.ts,
+        k: 'denied_then_granted',
+        a: '',
+        title: `Door ${event.door_id}: denied, then granted to badge ${event.badge_id} ${((event.ts - last[0]) / 1000).toFixed(0)} s later`,
+        e: [last[1], event.event_id],
+      });
+    }
+    return null;
+  }
+
+  /** A device turning abnormal or reporting new firmware / configuration, from its events. */
+  private deviceChange(event: UpsEvent | CoolingEvent): Finding | null {
+    const state = event.state ?? '';
+    const fw = event.kind === 'ups' ? event.firmware : undefined;
+    const ch = event.kind === 'ups' ? event.config_hash : undefined;
+    const day = Math.floor(event.ts / DAY);
+    const known = this.devices.peek(event.device_id);
+    if (known === undefined) {
+      const first: DeviceState = { s: state, day };
+      if (fw !== undefined) first.fw = fw;
+      if (ch !== undefined) first.ch = ch;
+      this.devices.put(event.device_id, first);
+      return null;
+    }
+    const changes: string[] = [];
+    if (state !== '' && state !== known.s && ABNORMAL[event.kind]!.has(state)) changes.push(`state:${state}`);
+    if (fw !== undefined && known.fw !== undefined && fw !== known.fw) changes.push('firmware');
+    if (ch !== undefined && known.ch !== undefined && ch !== known.ch) changes.push('config_hash');
+    if (changes.length > 0 || (state !== '' && state !== known.s) || known.day !== day) {
+      const d = this.devices.get(event.device_id)!;
+      if (state !== '') d.s = state;
+      if (fw !== undefined) d.fw = fw;
+      if (ch !== undefined) d.ch = ch;
+      d.day = day;
+    }
+    if (changes.length === 0) return null;
+    const zone = `${event.site}/${event.zone}`;
+    const z = this.zones.peek(zone);
+    // In a declared maintenance window the crew explains a mistyped PIN, not a forced door.
+    const planned = z !== undefined && maintenanceWindow(this.zoneInfo, this.env, event).inside;
+    const signs =
+      z?.signs.filter(
+        (s) =>
+          s.t <= event.ts && event.ts - s.t <= this.windowMs && !(planned && s.k === 'denied_then_granted'),
+      ) ?? [];
+    if (signs.length === 0) return null;
+    const w = this.zones.get(zone)!;
+    const what = event.kind === 'ups' ? 'UPS' : 'Cooling unit';
+    const title = `${what} ${event.device_id} ${changes.map((c) => c.replace('state:', 'state ')).join(' and ')} changed`;
+    for (const k of changes)
+      this.cite(w, { t: event.ts, a: '', detector: 'facility.state', title, d: event.device_id, k });
+    return this.finding(zone, signs, w, {
+      t: event.ts,
+      detector: 'facility.state',
+      title,
+      samples: [event.event_id],
+    });
+  }
+
+  onAlert(alert: Readonly<Alert>): Finding | null {
+    const zone = zoneOfAlert(alert);
+    if (zone === undefined) return null;
+    const t = Date.parse(alert.first_seen);
+    if (alert.detector === 'physical.badge') {
+      const kind = String(alert.evidence['kind'] ?? '');
+      if (!this.signKinds.has(kind)) return null;
+      const z = this.zones.peek(zone);
+      if (z?.signs.some((s) => s.a === alert.alert_id)) return null;
+      this.addSign(zone, {
+        t,
+        k: kind,
+        a: alert.alert_id,
+        title: alert.title,
+        e: alert.evidence.sample_event_ids.slice(0, 5),
+      });
+      return null;
+    }
+    if (!this.facility.has(alert.detector)) return null;
+    const z = this.zones.peek(zone);
+    if (z === undefined || z.parts.some((p) => p.a === alert.alert_id)) return null;
+    const signs = z.signs.filter((s) => s.t <= t && t - s.t <= this.windowMs);
+    if (signs.length === 0) return null;
+    const w = this.zones.get(zone)!;
+    // The alert of a change already cited from its event: name it.
+    const device = alert.evidence['device'];
+    const kind = changeKind(alert);
+    const seen = w.parts.find(
+      (p) => p.a === '' && p.d === device && p.k === kind && Math.abs(p.t - t) <= MINUTE,
+    );
+    if (seen !== undefined) {
+      seen.a = alert.alert_id;
+      seen.title = alert.title;
+    } else {
+      this.cite(w, { t, a: alert.alert_id, detector: alert.detector, title: alert.title });
+    }
+    for (const tech of alert.techniques) if (!w.techniques.includes(tech)) w.techniques.push(tech);
+    return this.finding(zone, signs, w, {
+      t,
+      detector: alert.detector,
+      title: alert.title,
+      samples: alert.evidence.sample_event_ids.slice(0, 5),
+    });
+  }
+
+  private cite(z: ZoneState, part: Part): void {
+    z.parts.push(part);
+    if (z.parts.length > MAX_CITED) z.parts.shift();
+  }
+
+  private addSign(zone: string, sign: Sign): void {
+    const z = this.zones.getOrCreate(zone, () => ({ signs: [], parts: [], techniques: [] }));
+    z.signs = z.signs.filter((s) => sign.t - s.t <= this.windowMs);
+    z.signs.push(sign);
+    if (z.signs.length > MAX_SIGNS) z.signs.shift();
+    // Parts older than the window no longer belong to a live episode.
+    z.parts = z.parts.filter((p) => sign.t - p.t <= this.windowMs * 2);
+  }
+
+  private finding(zone: string, signs: Sign[], z: ZoneState, trigger: Trigger): Finding {
+    const first = signs[0]!;
+    const lagMin = (trigger.t - first.t) / MINUTE;
+    const parts = z.parts.filter((p) => p.t >= first.t);
+    const timeline = [
+      ...signs.map((s) => ({
+        at: new Date(s.t).toISOString(),
+        half: 'physical',
+        kind: s.k,
+        alert_id: s.a || null,
+        title: s.title,
+      })),
+      ...parts.map((p) => ({
+        at: new Date(p.t).toISOString(),
+        half: 'facility',
+        kind: FACILITY_LABEL[p.detector] ?? p.detector,
+        alert_id: p.a || null,
+        title: p.title,
+      })),
+    ].sort((a, b) => a.at.localeCompare(b.at));
+    const related = [...signs.map((s) => s.a), ...parts.map((p) => p.a)].filter((a) => a !== '');
+    const samples = [...signs.flatMap((s) => s.e), ...trigger.samples].slice(0, 10);
+    const lower = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+    return {
+      entity: { type: 'zone', id: zone },
+      severity: 'critical',
+      score: Math.min(100, 90 + 2 * parts.length),
+      title: `Cyber-physical intrusion in ${zone}: ${first.k.replaceAll('_', ' ')} then ${FACILITY_LABEL[trigger.detector] ?? trigger.detector}`,
+      description:
+        `In zone ${zone}, ${lower(first.title)} at ${new Date(first.t).toISOString()} ` +
+        `was followed ${lagMin.toFixed(1)} min later by ${lower(trigger.title)}, ` +
+        `within the ${this.config.window_minutes}-min window (${parts.length} facility part${parts.length === 1 ? '' : 's'} so far).`,
+      explanation: {
+        statistic: 'physical sign followed by a facility anomaly in the same zone',
+        observed: Math.round(lagMin * 10) / 10,
+        expected: 'no facility anomaly after a physical intrusion sign',
+        threshold: this.config.window_minutes,
+        window: `${this.config.window_minutes} min after the physical sign`,
+        unit: 'minutes from the first sign to the facility anomaly',
+        site: zone.slice(0, zone.indexOf('/')),
+        zone: zone.slice(zone.indexOf('/') + 1),
+        timeline,
+      },
+      techniques: z.techniques,
+      episodeKey: 'intrusion',
+      related,
+      at: trigger.t,
+      sampleEventIds: samples,
+    };
+  }
+}
+
+/** The change a facility.state alert reports, in the words of `deviceChange`. */
+function changeKind(alert: Readonly<Alert>): string | undefined {
+  const statistic = alert.evidence.statistic;
+  if (statistic.startsWith('config_hash')) return 'config_hash';
+  if (statistic.startsWith('firmware')) return 'firmware';
+  if (statistic === 'device state rule') return `state:${String(alert.evidence.observed)}`;
+  return undefined;
+}
+
+export const cyberPhysicalConfig = {
+  window_minutes: z
+    .number()
+    .gt(0)
+    .default(60)
+    .describe(
+      'A facility anomaly this many event-time minutes after a physical sign in its zone correlates.',
+    ),
+  denied_then_granted_minutes: z
+    .number()
+    .min(0)
+    .default(5)
+    .describe('A door that denies and then grants within this many minutes counts as a physical sign.'),
+  sign_kinds: z
+    .array(z.enum(['forced', 'held_open', 'denied_burst', 'restricted_off_hours', 'denied_then_granted']))
+    .default(['forced', 'denied_burst', 'restricted_off_hours', 'denied_then_granted'])
+    .describe('Physical signs that open the window.'),
+  facility_detectors: z
+    .array(z.enum(['facility.state', 'facility.metric', 'facility.silence']))
+    .default(['facility.state', 'facility.metric', 'facility.silence'])
+    .describe('Detectors whose alerts in the zone count as the facility half.'),
+};
+
+export const cyberPhysicalCorrelation = defineDetector({
+  id: 'cyber_physical.correlation',
+  eventType: 'facility',
+  category: 'cyber_physical',
+  description:
+    'A physical intrusion sign in a zone followed by a UPS / cooling anomaly in that zone within a window: one critical alert.',
+  config: cyberPhysicalConfig,
+  create: (config, state, env) => new CorrelationDetector(config, state, env),
+});
