@@ -11,6 +11,12 @@
 /** How values become JSON for the changelog and back (identity for plain JSON values). */
 export interface StateCodec<V> {
   encode(value: V): unknown;
+  /**
+   * Optional: the JSON text of `encode(value)`, for codecs that can write it faster than
+   * `JSON.stringify` does (e.g. state packed into one base64 string, which `JSON.stringify`
+   * scans at ~2 ns a character). `decode` receives `JSON.parse` of it.
+   */
+  encodeText?(value: V): string;
   /** Throws when `json` is not a value this codec wrote (the partition then stops). */
   decode(json: unknown): V;
 }

@@ -182,6 +182,12 @@ export class KeyedStore<V> implements KeyedState<V> {
     return true;
   }
 
+  /** The value's changelog JSON, through the codec's own writer when it has one. */
+  private text(value: V): string {
+    const codec = this.codec!;
+    return codec.encodeText !== undefined ? codec.encodeText(value) : JSON.stringify(codec.encode(value));
+  }
+
   /** Appends the records of keys changed since the last drain; they count as written. */
   drain(out: StateRecord[]): void {
     if (this.changed.length === 0) return;
@@ -195,7 +201,7 @@ export class KeyedStore<V> implements KeyedState<V> {
       const entry = this.hot.get(key);
       if (entry !== undefined) {
         if (!entry.dirty) continue;
-        const json = JSON.stringify(this.codec!.encode(entry.value));
+        const json = this.text(entry.value);
         entry.dirty = false;
         entry.encoded = json;
         out.push({ key: prefix + key, value: encodeRecord(entry.t, json) });
@@ -213,7 +219,7 @@ export class KeyedStore<V> implements KeyedState<V> {
   exportAll(out: StateRecord[]): void {
     const prefix = `${this.id}|`;
     for (const [key, e] of this.hot) {
-      const json = e.encoded ?? JSON.stringify(this.codec!.encode(e.value));
+      const json = e.encoded ?? this.text(e.value);
       out.push({ key: prefix + key, value: encodeRecord(e.t, json) });
     }
     for (const [key, c] of this.cold) out.push({ key: prefix + key, value: encodeRecord(c.t, c.json) });
@@ -252,7 +258,7 @@ export class KeyedStore<V> implements KeyedState<V> {
     let n = 0;
     for (const [key, e] of this.hot) {
       if (!pick(key)) continue;
-      const json = e.encoded ?? JSON.stringify(this.codec!.encode(e.value));
+      const json = e.encoded ?? this.text(e.value);
       // A value changed but not yet drained must still reach the changelog.
       if (e.dirty) this.dirtyCold.add(key);
       this.hot.delete(key);

@@ -75,6 +75,11 @@ export class DetectorRunner<T extends EventType> {
     return this.state.stats();
   }
 
+  /** Every record of the state, as the changelog holds it (`<store>|<key>` → JSON). */
+  records(): ReturnType<PartitionState['exportAll']> {
+    return this.state.exportAll();
+  }
+
   /** Encoded bytes of every record (what the changelog holds). */
   stateBytes(): number {
     return this.state.exportAll().reduce((n, r) => n + r.key.length + (r.value?.length ?? 0), 0);

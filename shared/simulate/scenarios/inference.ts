@@ -34,7 +34,11 @@ const callsClassifier = (p: Principal): boolean =>
  * higher than a busy benign client.
  */
 class PradaActor extends PacedActor {
-  private readonly pool: { emb: number[]; feats: Record<string, number> }[] = [];
+  private readonly pool: {
+    emb: number[];
+    feats: Record<string, number>;
+    prediction: InferenceEvent['prediction'];
+  }[] = [];
   constructor(
     rng: Rng,
     start: number,
@@ -51,7 +55,11 @@ class PradaActor extends PacedActor {
     const e = inferenceEvent(ctx, ts, m, this.p, rng, i, undefined);
     const base = this.pool.length > 0 && i % 12 !== 0 ? rng.pick(this.pool) : undefined;
     if (base === undefined) {
-      const seed = { emb: e.input_embedding ?? naturalEmbedding(m, rng, i), feats: e.input_features ?? {} };
+      const seed = {
+        emb: e.input_embedding ?? naturalEmbedding(m, rng, i),
+        feats: e.input_features ?? {},
+        prediction: e.prediction,
+      };
       if (this.pool.length >= 24) this.pool.shift();
       this.pool.push(seed);
       return e;
@@ -60,6 +68,9 @@ class PradaActor extends PacedActor {
     const feats: Record<string, number> = {};
     for (const [k, v] of Object.entries(base.feats)) feats[k] = r2(v * (1 + 0.01 * rng.normal()));
     e.input_features = feats;
+    // The model answers a near-copy as it answered the seed (no extra draws: old seeds'
+    // streams are unchanged but for these predictions).
+    if (base.prediction !== undefined) e.prediction = { ...base.prediction };
     return e;
   }
 }

@@ -16,11 +16,15 @@ const FALSE_ALERTS_PER_DAY = 1;
 describe.each([3, 17])('detection on a simulated world (seed %i)', (seed) => {
   const sim = simulate({ seed, days: DAYS, size: 'small', scenarios: 'all' });
   const detectors = resolveDetectors(ALL_DETECTORS, {});
+  // Scenarios may hit one entity back to back (seed 3 drifts a model's inputs, then its
+  // outputs): an alert updated inside an attack's window also detects it (`ongoing`).
   const score = scoreAgainstLabels(
     // The operator declares the world's maintenance windows (benign-maintenance's among them).
     detectAll(sim.events, detectors, worldEnvironment(sim.world)),
     sim.labels,
     new Set(ALL_DETECTORS.map((d) => d.id)),
+    2 * 3_600_000,
+    { ongoing: true },
   );
 
   it('finds every attack that names an implemented detector', () => {
