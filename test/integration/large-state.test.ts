@@ -90,8 +90,9 @@ describe('a partition with 5,000 series', () => {
       await b.waitFor(/detector state restored[^\n]*|"records":\d+/);
       await produceWorld(brokers, topics, second);
       await eventually(async () => (await done()) === first.length + second.length, 180_000);
-      const restored = /"records":(\d+)[^\n]*detector state restored/.exec(b.output());
-      expect(Number(restored?.[1])).toBeGreaterThanOrEqual(DEVICES * 7);
+      // One line per stage (the by-badge stage restores its own, empty, changelog).
+      const restored = [...b.output().matchAll(/"records":(\d+)[^\n]*detector state restored/g)];
+      expect(Math.max(...restored.map((m) => Number(m[1])))).toBeGreaterThanOrEqual(DEVICES * 7);
       b.child.kill('SIGTERM');
       expect(await b.exited).toBe(0);
 

@@ -27,8 +27,8 @@
  * and the alert is dated to the later presentation of the pair: live and replay agree.
  *
  * State: `doors` (recent presentations in the window, decayed denial counts, ≤ 1 KB per
- * door), `badges` and `roles` (24 counts, ≈ 80 bytes each; roles keyed `site|role`), `travel` (≤ 8 recent
- * presentations per badge, ≈ 400 bytes). Cost per badge event: a few map reads; UPS and
+ * door), `badges` and `roles` (24 counts, ≈ 80 bytes each; roles keyed `site|role`), `travel` (≤ 32 recent
+ * presentations per badge, ≈ 50 bytes each). Cost per badge event: a few map reads; UPS and
  * cooling events return at once.
  */
 import { z } from 'zod';
@@ -95,9 +95,11 @@ export const physicalBadgeConfig = {
     .number()
     .int()
     .min(1)
-    .max(64)
-    .default(8)
-    .describe('Recent presentations kept per badge for the travel check.'),
+    .max(256)
+    .default(32)
+    .describe(
+      'Presentations kept per badge for the travel check, newest by event time. It is also the disorder tolerated: presentations arrive from several input partitions, which can be hours apart after a backlog, and one pushed out by later ones can no longer pair with a presentation arriving after it.',
+    ),
 };
 
 type BadgeConfig = z.infer<z.ZodObject<typeof physicalBadgeConfig>>;
