@@ -9,17 +9,11 @@
  */
 import { decodeMessage, type Decoded } from '../events/decode.ts';
 import type { Alert, EventType, VigilEvent } from '../events/types.ts';
-import { errorMessage, VigilError, vigilError } from '../errors.ts';
+import { errorMessage } from '../errors.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { NO_METRICS, type PipelineLogger, type PipelineMetrics } from './observer.ts';
-import type {
-  Bus,
-  EventSource,
-  OutboundMessage,
-  PartitionChannel,
-  SourceBatch,
-  TopicPartition,
-} from './ports.ts';
+import { OwnedPartitions, type OwnedPartition } from './owned-partitions.ts';
+import type { Bus, EventSource, OutboundMessage, SourceBatch } from './ports.ts';
 import { Processor, type DetectorFailure, type ProcessorOptions } from './processor.ts';
 import type { ResolvedDetector } from './registry.ts';
 
@@ -45,20 +39,10 @@ export interface MonitorOptions {
   now?: () => number;
 }
 
-type Status = 'restoring' | 'ready' | 'stale' | 'failed' | 'fenced';
-
-interface Owned {
-  tp: TopicPartition;
-  processor: Processor;
-  channel: PartitionChannel | undefined;
-  status: Status;
-  failure?: unknown;
-}
-
-const keyOf = (tp: TopicPartition): string => `${tp.topic}:${tp.partition}`;
+type Owned = OwnedPartition<Processor>;
 
 export class Monitor {
-  private readonly owned = new Map<string, Owned>();
+  private readonly owned: OwnedPartitions<Processor>;
   private detectors: ResolvedDetector[];
   private readonly metrics: PipelineMetrics;
   private readonly now: () => number;
@@ -68,13 +52,24 @@ export class Monitor {
     this.metrics = options.metrics ?? NO_METRICS;
     this.detectors = [...options.detectors];
     this.now = options.now ?? Date.now;
+    this.owned = new OwnedPartitions<Processor>({
+      groupId: options.groupId,
+      changelogTopic: options.changelogTopic,
+      bus: options.bus,
+      fresh: () => new Processor(this.detectors, this.options.processor),
+      load: (processor, key, value) => processor.state.load(key, value),
+      what: 'detector state',
+      log: options.log,
+      metrics: this.metrics,
+      now: this.now,
+    });
   }
 
   async start(): Promise<void> {
     this.running = true;
     await this.options.source.start((batch) => this.handle(batch), {
-      onAssigned: (tps) => this.assign(tps),
-      onRevoked: (tps) => this.revoke(tps),
+      onAssigned: (tps) => this.owned.assign(tps),
+      onRevoked: (tps) => this.owned.revoke(tps),
     });
     this.options.log.info(
       { service: this.options.service, topic: this.options.inputTopic },
@@ -87,84 +82,17 @@ export class Monitor {
     if (!this.running) return;
     this.running = false;
     await this.options.source.stop();
-    await this.revoke([...this.owned.values()].map((o) => o.tp));
+    await this.owned.revokeAll();
   }
 
   /** Ready when every owned partition's state is restored and it is processing. */
   ready(): boolean {
-    if (!this.running) return false;
-    for (const o of this.owned.values()) if (o.status !== 'ready' && o.status !== 'stale') return false;
-    return true;
+    return this.running && this.owned.ready();
   }
 
   /** Partitions that cannot be processed, with why (for /readyz and logs). */
   problems(): string[] {
-    return [...this.owned.values()]
-      .filter((o) => o.status === 'failed' || o.status === 'fenced' || o.status === 'restoring')
-      .map((o) => `${keyOf(o.tp)} ${o.status}${o.failure ? `: ${errorMessage(o.failure)}` : ''}`);
-  }
-
-  private async assign(tps: TopicPartition[]): Promise<void> {
-    const fresh = tps.filter((tp) => !this.owned.has(keyOf(tp)));
-    const entries = fresh.map((tp) => this.adopt(tp));
-    await this.restore(entries);
-  }
-
-  private adopt(tp: TopicPartition): Owned {
-    const entry: Owned = { tp, processor: this.newProcessor(), channel: undefined, status: 'restoring' };
-    this.owned.set(keyOf(tp), entry);
-    return entry;
-  }
-
-  private newProcessor(): Processor {
-    return new Processor(this.detectors, this.options.processor);
-  }
-
-  /**
-   * Opens each partition's channel first (on Kafka this fences any older owner, so its
-   * last transaction is finished or aborted), then reads their changelog in one pass.
-   * A failure leaves the partitions `failed`: their batches throw until a retry succeeds.
-   */
-  private async restore(entries: Owned[]): Promise<void> {
-    if (entries.length === 0) return;
-    const started = this.now();
-    const { bus, changelogTopic, groupId } = this.options;
-    try {
-      for (const e of entries) {
-        e.status = 'restoring';
-        e.processor = this.newProcessor();
-        e.channel ??= await bus.openPartition({ groupId, input: e.tp, changelogTopic });
-      }
-      const byPartition = new Map(entries.map((e) => [e.tp.partition, e] as const));
-      let records = 0;
-      await bus.readChangelog(changelogTopic, [...byPartition.keys()], (partition, key, value) => {
-        byPartition.get(partition)?.processor.state.load(key, value);
-        records++;
-      });
-      for (const e of entries) {
-        e.status = 'ready';
-        e.failure = undefined;
-      }
-      this.metrics.restored((this.now() - started) / 1000, records);
-      this.options.log.info(
-        { partitions: entries.map((e) => keyOf(e.tp)), records, ms: this.now() - started },
-        'detector state restored',
-      );
-    } catch (err) {
-      const failure =
-        err instanceof VigilError
-          ? err
-          : vigilError('VGL_ERR_STATE_RESTORE', [changelogTopic, errorMessage(err)], { cause: err });
-      for (const e of entries) {
-        e.status = 'failed';
-        e.failure = failure;
-      }
-      this.metrics.restoreFailed(entries.length);
-      this.options.log.error(
-        { code: failure.code, partitions: entries.map((e) => keyOf(e.tp)), err: failure.message },
-        'detector state restore failed; the partitions wait',
-      );
-    }
+    return this.owned.problems();
   }
 
   /** Applies a changed detector config to every partition; baselines carry over. */
@@ -172,29 +100,14 @@ export class Monitor {
     const id = detector.definition.id;
     if (!this.detectors.some((d) => d.definition === detector.definition)) return;
     this.detectors = this.detectors.map((d) => (d.definition === detector.definition ? detector : d));
-    for (const o of this.owned.values()) o.processor.reconfigure(detector);
+    for (const o of this.owned.values()) o.state.reconfigure(detector);
     this.options.log.info({ detector: id, config: detector.config }, 'detector reconfigured');
-  }
-
-  private async revoke(tps: TopicPartition[]): Promise<void> {
-    for (const tp of tps) {
-      const entry = this.owned.get(keyOf(tp));
-      if (entry === undefined) continue;
-      this.owned.delete(keyOf(tp));
-      await entry.channel?.close().catch((err: unknown) => {
-        this.options.log.warn({ partition: keyOf(tp), err: errorMessage(err) }, 'closing a channel failed');
-      });
-    }
   }
 
   async handle(batch: SourceBatch): Promise<void> {
     const started = process.hrtime.bigint();
-    let entry = this.owned.get(keyOf(batch));
-    if (entry === undefined) entry = this.adopt(batch);
-    if (entry.status === 'fenced') throw entry.failure;
-    if (entry.status !== 'ready') await this.restore([entry]);
-    if (entry.status !== 'ready') throw entry.failure;
-    const { processor, channel } = entry;
+    const entry = await this.owned.acquire(batch);
+    const processor = entry.state;
 
     const nowMs = this.now();
     const decoded: Decoded = { events: [], rejections: [] };
@@ -224,10 +137,7 @@ export class Monitor {
     try {
       processor.process(decoded.events, nowMs, changed, failures, late);
     } catch (err) {
-      entry.status = 'failed';
-      entry.failure = err;
-      this.metrics.restoreFailed(1);
-      throw err;
+      this.owned.fail(entry, err);
     }
     if (late.length > 0) this.deadLetterLate(late, decoded.events, offsets, batch, deadLetters, nowMs);
     processor.nextOffset = (BigInt(last.offset) + 1n).toString();
@@ -247,14 +157,7 @@ export class Monitor {
       }
       if (messages.length > 0) outputs.push({ topic: r.topic, messages });
     }
-    try {
-      await channel!.commit({ outputs, state: records, nextOffset: processor.nextOffset });
-    } catch (err) {
-      const fenced = err instanceof VigilError && err.code === 'VGL_ERR_BUS_FENCED';
-      entry.status = fenced ? 'fenced' : 'stale';
-      entry.failure = err;
-      throw err;
-    }
+    await this.owned.commit(entry, { outputs, state: records, nextOffset: processor.nextOffset });
     processor.compact();
     this.report(batch, entry, decoded, late.length, changed, failures, records.length, started);
   }
@@ -269,7 +172,7 @@ export class Monitor {
   ): void {
     const offsetOf = new Map(events.map((e, i) => [e, offsets[i] ?? '?'] as const));
     const minutes = (this.options.processor?.allowedLatenessMs ?? 0) / 60_000;
-    const watermark = new Date(this.owned.get(keyOf(batch))?.processor.watermarkMs ?? 0).toISOString();
+    const watermark = new Date(this.owned.get(batch)?.state.watermarkMs ?? 0).toISOString();
     for (const event of late) {
       const reason = `late: ts ${new Date(event.ts).toISOString()} is more than ${minutes} min behind the partition's event time ${watermark}`;
       const source = { topic: batch.topic, partition: batch.partition, offset: offsetOf.get(event) ?? '?' };
@@ -333,8 +236,8 @@ export class Monitor {
         'detector failed on an event',
       );
     }
-    for (const [id, s] of entry.processor.drainTimings()) if (s > 0) m.detectorSeconds(id, s);
-    for (const r of entry.processor.drainRuleCounts()) m.ruleApplied(r.rule, r.detector, r.effect, r.n);
+    for (const [id, s] of entry.state.drainTimings()) if (s > 0) m.detectorSeconds(id, s);
+    for (const r of entry.state.drainRuleCounts()) m.ruleApplied(r.rule, r.detector, r.effect, r.n);
     m.stateRecords(records);
     const last = batch.messages[batch.messages.length - 1];
     if (last !== undefined) {

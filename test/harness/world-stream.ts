@@ -131,6 +131,23 @@ export async function committedSum(admin: Admin, groupId: string, topic: string)
   return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
+/**
+ * Whether the facility-monitor's re-keyed stage (`<facility>.by-badge`, group
+ * `vigil-facility-monitor.by-badge`) has consumed its last record. Its input is written
+ * only in transactions, so each partition ends with a commit marker that a consumer's
+ * committed offset never passes: caught up is one short of the end.
+ */
+export async function rekeyedCaughtUp(admin: Admin, topics: TestTopics): Promise<boolean> {
+  const topic = `${topics.facility}.by-badge`;
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({
+    groupId: 'vigil-facility-monitor.by-badge',
+    topics: [topic],
+  });
+  const next = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const));
+  return ends.every((p) => Number(p.high) === 0 || (next.get(p.partition) ?? -1) >= Number(p.high) - 1);
+}
+
 /** Sum of the end offsets of `topic`. */
 export async function endSum(admin: Admin, topic: string): Promise<number> {
   return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);

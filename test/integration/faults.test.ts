@@ -20,6 +20,7 @@ import {
   finalAlerts,
   kafkaClient,
   produceWorld,
+  rekeyedCaughtUp,
   referenceAlerts,
   testTopics,
   comparableAlert,
@@ -118,11 +119,11 @@ describe('faults on the real broker', () => {
       expect(await done()).toBe(third);
       await limit(null);
       await produceWorld(shared, topics, facility.slice(2 * third));
-      await eventually(async () => (await done()) === facility.length, 180_000).catch(
-        async (err: unknown) => {
-          throw new Error(`${String(err)}; committed ${await done()}\n${proc.output().slice(-6000)}`);
-        },
-      );
+      const drained = async () =>
+        (await done()) === facility.length && (await rekeyedCaughtUp(admin, topics));
+      await eventually(drained, 180_000).catch(async (err: unknown) => {
+        throw new Error(`${String(err)}; committed ${await done()}\n${proc.output().slice(-6000)}`);
+      });
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
 
@@ -174,7 +175,8 @@ describe('faults on the real broker', () => {
       try {
         await eventually(
           async () =>
-            (await committedSum(admin, 'vigil-facility-monitor', topics.facility)) === facility.length,
+            (await committedSum(admin, 'vigil-facility-monitor', topics.facility)) === facility.length &&
+            (await rekeyedCaughtUp(admin, topics)),
           240_000,
         );
       } finally {

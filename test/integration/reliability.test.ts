@@ -18,6 +18,7 @@ import {
   finalAlerts,
   kafkaClient,
   produceWorld,
+  rekeyedCaughtUp,
   referenceAlerts,
   testTopics,
   comparableAlert,
@@ -83,7 +84,10 @@ describe('effectively-once detector state through crashes (real broker)', () => 
     expect(atKill).toBeLessThan(events.length);
 
     const second = spawnVigil(['run', 'all'], env);
-    await eventually(async () => (await processed(topics)) === events.length, 180_000);
+    await eventually(
+      async () => (await processed(topics)) === events.length && (await rekeyedCaughtUp(admin, topics)),
+      180_000,
+    );
     await eventually(
       async () =>
         (await committedSum(admin, 'vigil-alert-sink-clickhouse', topics.alerts)) ===
@@ -123,7 +127,10 @@ describe('effectively-once detector state through crashes (real broker)', () => 
     await killWhen(a, async () => (await processed(topics)) >= events.length / 3);
     expect(await processed(topics)).toBeLessThan(events.length);
 
-    await eventually(async () => (await processed(topics)) === events.length, 180_000);
+    await eventually(
+      async () => (await processed(topics)) === events.length && (await rekeyedCaughtUp(admin, topics)),
+      180_000,
+    );
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
 
