@@ -44,7 +44,7 @@ function expectSameAlerts(
     expect(comparableAlert(alert), id).toEqual(comparableAlert(reference.get(id)!));
 }
 
-/** The reference run's state records of the facility detectors' series and partition meta, by partition. */
+/** The reference run's state records of facility.metric's devices and the partition meta, by partition. */
 function referenceState(events: readonly VigilEvent[], file: string): Map<number, Map<string, string>> {
   const { config, detectors, environment, rules } = boot(file);
   const run = new PartitionedRun(detectors, {
@@ -68,7 +68,7 @@ function referenceState(events: readonly VigilEvent[], file: string): Map<number
 
 /** Detector stores and the partition meta (episodes expire on sweeps, whose timing is the batches'). */
 const comparable = (key: string): boolean =>
-  key.startsWith('facility.metric/series|') || key.startsWith('_pipeline/meta|');
+  key.startsWith('facility.metric/devices|') || key.startsWith('_pipeline/meta|');
 
 async function changelogState(brokers: string, topic: string): Promise<Map<number, Map<string, string>>> {
   const out = new Map<number, Map<string, string>>();
