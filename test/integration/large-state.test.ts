@@ -91,8 +91,11 @@ describe('a partition with 715 devices (5,005 series)', () => {
       await b.waitFor(/detector state restored[^\n]*|"records":\d+/);
       await produceWorld(brokers, topics, second);
       await eventually(async () => (await done()) === first.length + second.length, 180_000);
-      const restored = /"records":(\d+)[^\n]*detector state restored/.exec(b.output());
-      expect(Number(restored?.[1])).toBeGreaterThanOrEqual(DEVICES);
+      // One line per restore; the by-badge stream's own (empty) changelog may log first.
+      const restored = [...b.output().matchAll(/"records":(\d+)[^\n]*detector state restored/g)].map((m) =>
+        Number(m[1]),
+      );
+      expect(Math.max(0, ...restored)).toBeGreaterThanOrEqual(DEVICES);
       b.child.kill('SIGTERM');
       expect(await b.exited).toBe(0);
 
