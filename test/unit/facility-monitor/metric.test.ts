@@ -234,5 +234,5 @@ describe('facility.metric', () => {
         Math.min(...Object.values(alone)),
       );
     }
-  });
+  }, 30_000);
 });
