@@ -160,9 +160,7 @@ const memory = {
   facility_silence_per_device: Math.round(
     (perKey('facility.silence/zones') * keysOf('facility.silence/zones')) / devices,
   ),
-  facility_metric_per_device: Math.round(
-    (perKey('facility.metric/series') * keysOf('facility.metric/series')) / devices,
-  ),
+  facility_metric_per_device: perKey('facility.metric/devices'),
   physical_badge_per_badge: perKey('physical.badge/badges') + perKey('physical.badge/travel'),
   physical_badge_per_door: perKey('physical.badge/doors'),
   physical_badge_per_site_role: perKey('physical.badge/roles'),
