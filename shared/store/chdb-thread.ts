@@ -5,14 +5,13 @@
  * streams chdb's own connection gives, errors as ClickHouseError with code and type.
  * An abort signal is not forwarded: a statement already sent runs to its end.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ClickHouseError, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { vigilError, type VigilError } from '../errors.ts';
+import { startModuleWorker } from '../module-worker.ts';
 import type {
   ChdbErrorData,
   ChdbOp,
@@ -81,28 +80,9 @@ const missing = (why: string): VigilError => vigilError('VGL_ERR_STORE_EMBEDDED_
  * The file URL of tsx's ESM API, from its package's export map (import.meta.resolve is not
  * there under vitest, and require.resolve would give the CommonJS build).
  */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
-    exports: Record<string, { import?: { default?: string } }>;
-  };
-  const entry = pkg.exports['./esm/api']?.import?.default;
-  if (entry === undefined) throw new Error('tsx has no ESM API export');
-  return pathToFileURL(join(dirname(manifest), entry)).href;
-}
-
-/**
- * The worker's entry: the compiled .js beside this file in dist/; from the TypeScript
- * sources (tests, development) a bootstrap that registers tsx in the worker first, since
- * a worker does not inherit the parent's loader.
- */
+/** The worker's entry, compiled or from the sources (see module-worker.ts). */
 function startWorker(data: ChdbWorkerData): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./chdb-worker.js', here), { workerData: data });
-  const tsx = tsxEsmApi();
-  const entry = new URL('./chdb-worker.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return startModuleWorker(import.meta.url, 'chdb-worker', data);
 }
 
 function toError(data: ChdbErrorData): Error {

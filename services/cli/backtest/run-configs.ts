@@ -5,7 +5,7 @@
  * so the split changes nothing in the results) — with at most a few chunks in flight per
  * worker so a fast reader cannot flood memory. With 0, everything runs in this thread.
  */
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../../shared/module-worker.ts';
 import type { ShardResult } from '../../../shared/backtest/shard.ts';
 import { vigilError } from '../../../shared/errors.ts';
 import type { EventType } from '../../../shared/events/types.ts';
@@ -60,7 +60,7 @@ function inlineRunner(file: string | undefined): Runner {
 }
 
 function workerRunner(input: WorkerInput): Runner {
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input });
+  const worker = startModuleWorker(import.meta.url, 'worker', input);
   let inFlight = 0;
   let wake: (() => void) | undefined;
   let failure: Error | undefined;

@@ -53,6 +53,31 @@ describe('vigil start-up', () => {
     expect(r.packages).not.toContain('chdb');
   });
 
+  it('runs the backtest worker threads from the build', () => {
+    const events = join(dir, 'events.ndjson');
+    const at = (m: number) => Date.parse('2026-03-02T00:00:00Z') + m * 60_000;
+    const lines = [];
+    for (let m = 0; m < 20; m++) {
+      lines.push(
+        JSON.stringify({
+          type: 'access',
+          event_id: `a-${m}`,
+          ts: at(m),
+          tenant: 'acme',
+          principal: { id: 'svc-1', type: 'service', tenant: 'acme' },
+          action: 'read',
+          resource: { type: 'dataset', id: 'ds-1', tenant: 'acme', sensitivity: 'internal' },
+          result: 'allowed',
+        }),
+      );
+    }
+    writeFileSync(events, lines.join('\n') + '\n');
+    const r = vigil(['backtest', '--input', events, '--workers', '2', '--json']);
+    expect(r.stderr).toContain('2 worker threads');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { configs: unknown[] }).configs).toHaveLength(1);
+  });
+
   it('lists each command under the summary its module gives', async () => {
     for (const entry of COMMANDS) {
       const command = await entry.load();
