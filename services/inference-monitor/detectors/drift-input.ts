@@ -31,19 +31,19 @@ import { benjaminiHochberg, compareBinned } from '../../../shared/stats/binned-d
 import {
   addNumeric,
   advance,
-  countCaller,
   iso,
   newLifecycle,
   newNumeric,
+  noteWindowEvent,
   referenceConfig,
   resetWindow,
   sustained,
   tokenFor,
   topCallers,
-  sampleInto,
   type Lifecycle,
   type NumericColumn,
   type ReferenceSettings,
+  type WindowEvidence,
 } from '../drift-reference.ts';
 import { round } from '../packed.ts';
 
@@ -56,17 +56,13 @@ interface InputConfig extends ReferenceSettings {
   rebaseline: Record<string, string>;
 }
 
-interface InputReference {
+interface InputReference extends WindowEvidence {
   v: 1;
   life: Lifecycle;
   names: string[];
   columns: NumericColumn[];
   /** Values of each column in the current window (columns may be missing from events). */
   seen: number[];
-  /** Heavy hitters among the window's callers. */
-  callers: Record<string, number>;
-  /** Event ids spread over the window (evidence samples, at most 19). */
-  samples: string[];
 }
 
 interface ColumnResult {
@@ -118,16 +114,11 @@ class InputDriftDetector implements Detector<InferenceEvent> {
       addNumeric(r.columns[i] as NumericColumn, phase, x);
       if (phase === 'monitor') r.seen[i] = (r.seen[i] as number) + 1;
     }
-    if (phase === 'monitor') {
-      countCaller(r.callers, event.principal);
-      sampleInto(r.samples, event.event_id, r.life.winN, this.config.window_size);
-    }
+    noteWindowEvent(r, r.life, event.principal, event.event_id, this.config.window_size);
     if (!advance(r.life, event.ts, this.config, r.columns)) return null;
     const finding = this.compare(r, event);
-    resetWindow(r.life, event.ts, r.columns, []);
+    resetWindow(r.life, event.ts, r.columns, [], r);
     r.seen.fill(0);
-    r.callers = {};
-    r.samples = [];
     return finding;
   }
 

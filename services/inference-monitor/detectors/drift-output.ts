@@ -34,21 +34,21 @@ import {
   addCategory,
   addNumeric,
   advance,
-  countCaller,
   iso,
   newCategorical,
   newLifecycle,
   newNumeric,
+  noteWindowEvent,
   referenceConfig,
   resetWindow,
   sustained,
   tokenFor,
   topCallers,
-  sampleInto,
   type CategoricalColumn,
   type Lifecycle,
   type NumericColumn,
   type ReferenceSettings,
+  type WindowEvidence,
 } from '../drift-reference.ts';
 import { fmt, round } from '../packed.ts';
 
@@ -61,7 +61,7 @@ interface OutputConfig extends ReferenceSettings {
   rebaseline: Record<string, string>;
 }
 
-interface OutputReference {
+interface OutputReference extends WindowEvidence {
   v: 1;
   life: Lifecycle;
   score: NumericColumn;
@@ -71,10 +71,6 @@ interface OutputReference {
   refScores: number;
   curSum: number;
   curScores: number;
-  /** Heavy hitters among the window's callers. */
-  callers: Record<string, number>;
-  /** Event ids spread over the window (evidence samples, at most 19). */
-  samples: string[];
 }
 
 interface Verdict {
@@ -130,17 +126,12 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       }
     }
     if (p.label !== undefined) addCategory(r.labels, phase, p.label);
-    if (phase === 'monitor') {
-      countCaller(r.callers, event.principal);
-      sampleInto(r.samples, event.event_id, r.life.winN, this.config.window_size);
-    }
+    noteWindowEvent(r, r.life, event.principal, event.event_id, this.config.window_size);
     if (!advance(r.life, event.ts, this.config, [r.score])) return null;
     const finding = this.compare(r, event, version);
-    resetWindow(r.life, event.ts, [r.score], [r.labels]);
+    resetWindow(r.life, event.ts, [r.score], [r.labels], r);
     r.curSum = 0;
     r.curScores = 0;
-    r.callers = {};
-    r.samples = [];
     return finding;
   }
 
