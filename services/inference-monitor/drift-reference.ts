@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { binIndex, quantileEdges } from '../../shared/stats/binned-drift.ts';
+import { round } from './packed.ts';
 
 export const FINE_BINS = 20;
 /** Fewest values of the edge sample a column needs to be monitored. */
@@ -221,6 +222,33 @@ export function tokenFor(
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The texts of a finding on the window closing at `t`, counted in `unit` ("requests",
+ * "predictions"): the window, the reference (with its token), and when it was frozen.
+ */
+export function windowTexts(
+  life: Lifecycle,
+  t: number,
+  unit: string,
+): { frozen: number; window: string; reference: string } {
+  const frozen = life.frozenAt ?? t;
+  return {
+    frozen,
+    window: `last ${life.winN} ${unit} (${iso(life.winStart)} – ${iso(t)})`,
+    reference: `${life.refN} ${unit}, ${iso(life.refStart)} – ${iso(frozen)}, token "${life.token}"`,
+  };
+}
+
+/** Evidence of a PSI verdict: the PSI against its chance level, the bar `threshold` above it. */
+export function psiEvidence(
+  psi: number,
+  psiNull: number,
+  threshold: number,
+): { observed: number; expected: number; threshold: number; expected_range: [number, number] } {
+  const bar = round(psiNull + threshold, 4);
+  return { observed: round(psi, 4), expected: round(psiNull, 4), threshold: bar, expected_range: [0, bar] };
+}
 
 /** The reference and window keys both drift detectors share. */
 export const referenceConfig = {

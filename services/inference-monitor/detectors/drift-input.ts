@@ -35,11 +35,13 @@ import {
   newLifecycle,
   newNumeric,
   noteWindowEvent,
+  psiEvidence,
   referenceConfig,
   resetWindow,
   sustained,
   tokenFor,
   topCallers,
+  windowTexts,
   type Lifecycle,
   type NumericColumn,
   type ReferenceSettings,
@@ -150,8 +152,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
     const top = drifted[0] as ColumnResult;
     const severity: Severity = top.psi >= cfg.psi_significant ? 'high' : 'medium';
     const score = Math.min(100, 50 + 120 * top.psi + 2 * (drifted.length - 1));
-    const frozen = r.life.frozenAt ?? event.ts;
-    const window = `last ${r.life.winN} requests (${iso(r.life.winStart)} – ${iso(event.ts)})`;
+    const { frozen, window, reference } = windowTexts(r.life, event.ts, 'requests');
     const named = drifted
       .slice(0, 5)
       .map(
@@ -173,12 +174,9 @@ class InputDriftDetector implements Detector<InferenceEvent> {
         `Benjamini–Hochberg at FDR ${cfg.fdr_q} over the KS p-values, and PSI ≥ ${cfg.psi_threshold} above chance (${top.psiNull.toFixed(3)}).`,
       explanation: {
         statistic: 'per-column PSI on reference deciles + KS, Benjamini–Hochberg across columns',
-        observed: round(top.psi, 4),
-        expected: round(top.psiNull, 4),
-        threshold: round(top.psiNull + cfg.psi_threshold, 4),
-        expected_range: [0, round(top.psiNull + cfg.psi_threshold, 4)],
+        ...psiEvidence(top.psi, top.psiNull, cfg.psi_threshold),
         window,
-        reference: `${r.life.refN} requests, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
+        reference,
         drifted_windows_in_a_row: r.life.streak,
         multiple_testing: `Benjamini–Hochberg, FDR ${cfg.fdr_q}, ${results.length} columns`,
         drifted_columns: drifted.map((x) => ({

@@ -39,11 +39,13 @@ import {
   newLifecycle,
   newNumeric,
   noteWindowEvent,
+  psiEvidence,
   referenceConfig,
   resetWindow,
   sustained,
   tokenFor,
   topCallers,
+  windowTexts,
   type CategoricalColumn,
   type Lifecycle,
   type NumericColumn,
@@ -190,8 +192,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
           `labels moved (PSI ${v.psi.toFixed(3)}, χ² ${v.statistic.toFixed(1)}, p ${v.pValue.toExponential(1)}; "${moved.label}" ${Math.round(moved.current * 100)} % vs ${Math.round(moved.reference * 100)} %)`,
         );
     }
-    const frozen = r.life.frozenAt ?? event.ts;
-    const window = `last ${r.life.winN} predictions (${iso(r.life.winStart)} – ${iso(event.ts)})`;
+    const { frozen, window, reference } = windowTexts(r.life, event.ts, 'predictions');
     return {
       entity: { type: 'model', id: event.model_id },
       severity,
@@ -203,13 +204,10 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       explanation: {
         statistic:
           top.kind === 'score' ? 'PSI on score deciles + two-sample KS' : 'PSI + chi-squared on labels',
-        observed: round(top.psi, 4),
-        expected: round(top.psiNull, 4),
-        threshold: round(top.psiNull + cfg.psi_threshold, 4),
-        expected_range: [0, round(top.psiNull + cfg.psi_threshold, 4)],
+        ...psiEvidence(top.psi, top.psiNull, cfg.psi_threshold),
         psi_by_chance: round(top.psiNull, 4),
         window,
-        reference: `${r.life.refN} predictions, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
+        reference,
         drifted_windows_in_a_row: r.life.streak,
         model_version: version,
         score_psi: verdicts.find((v) => v.kind === 'score')?.psi ?? null,
