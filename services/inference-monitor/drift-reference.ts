@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { binIndex, quantileEdges } from '../../shared/stats/binned-drift.ts';
+import { round } from './packed.ts';
 
 export const FINE_BINS = 20;
 /** Fewest values of the edge sample a column needs to be monitored. */
@@ -169,17 +170,42 @@ export function sustained(life: Lifecycle, drifted: boolean, cfg: ReferenceSetti
   return life.streak >= cfg.consecutive_windows;
 }
 
+/** What a window keeps, besides its counts, for the evidence of its finding. */
+export interface WindowEvidence {
+  /** Heavy hitters among the window's callers. */
+  callers: Record<string, number>;
+  /** Event ids spread over the window (evidence samples, at most 19). */
+  samples: string[];
+}
+
+/** Notes a monitored event (before `advance` counts it) in its window's evidence. */
+export function noteWindowEvent(
+  evidence: WindowEvidence,
+  life: Lifecycle,
+  principal: string,
+  eventId: string,
+  windowSize: number,
+): void {
+  if (life.phase !== 'monitor') return;
+  countCaller(evidence.callers, principal);
+  sampleInto(evidence.samples, eventId, life.winN, windowSize);
+}
+
+/** Starts the next window at `t` after a compared one: counts and evidence cleared. */
 export function resetWindow(
   life: Lifecycle,
   t: number,
   numeric: readonly NumericColumn[],
   categorical: readonly CategoricalColumn[],
+  evidence: WindowEvidence,
 ): void {
   life.windows++;
   life.winStart = t;
   life.winN = 0;
   for (const c of numeric) c.cur.fill(0);
   for (const c of categorical) c.cur.fill(0);
+  evidence.callers = {};
+  evidence.samples = [];
 }
 
 /** The re-baseline token that applies to `model`: its own, else the `*` entry, else "". */
@@ -196,6 +222,33 @@ export function tokenFor(
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The texts of a finding on the window closing at `t`, counted in `unit` ("requests",
+ * "predictions"): the window, the reference (with its token), and when it was frozen.
+ */
+export function windowTexts(
+  life: Lifecycle,
+  t: number,
+  unit: string,
+): { frozen: number; window: string; reference: string } {
+  const frozen = life.frozenAt ?? t;
+  return {
+    frozen,
+    window: `last ${life.winN} ${unit} (${iso(life.winStart)} – ${iso(t)})`,
+    reference: `${life.refN} ${unit}, ${iso(life.refStart)} – ${iso(frozen)}, token "${life.token}"`,
+  };
+}
+
+/** Evidence of a PSI verdict: the PSI against its chance level, the bar `threshold` above it. */
+export function psiEvidence(
+  psi: number,
+  psiNull: number,
+  threshold: number,
+): { observed: number; expected: number; threshold: number; expected_range: [number, number] } {
+  const bar = round(psiNull + threshold, 4);
+  return { observed: round(psi, 4), expected: round(psiNull, 4), threshold: bar, expected_range: [0, bar] };
+}
 
 /** The reference and window keys both drift detectors share. */
 export const referenceConfig = {
@@ -275,7 +328,7 @@ const CALLERS = 8;
  * `CALLERS` counters; each count under-estimates by at most window / (CALLERS + 1). It
  * tells an analyst when one caller's traffic is behind a drifted window.
  */
-export function countCaller(callers: Record<string, number>, principal: string): void {
+function countCaller(callers: Record<string, number>, principal: string): void {
   if (principal in callers) {
     callers[principal] = (callers[principal] as number) + 1;
     return;
@@ -308,7 +361,7 @@ export function topCallers(
  * `n`-th value of the window, 0-based), for a finding's sample ids (the closing event is
  * the 20th).
  */
-export function sampleInto(samples: string[], eventId: string, n: number, windowSize: number): void {
+function sampleInto(samples: string[], eventId: string, n: number, windowSize: number): void {
   const every = Math.max(1, Math.ceil(windowSize / 19));
   if (n % every === 0 && samples.length < 19) samples.push(eventId);
 }

@@ -1,54 +1,13 @@
 /**
- * Compact JSON for the inference detectors' keyed state: typed arrays travel through the
+ * Compact JSON for the inference detectors' keyed state: state buffers travel through the
  * changelog as base64 strings (a Float32 is 4 bytes instead of ~10 JSON characters, and
  * encoding is one memcpy plus base64), and entity keys join their parts unambiguously.
+ * (Single typed arrays: `packArray` / `unpackF32` … in shared/stats/packed.ts.)
  */
-
-export function packF32(a: Float32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-export function unpackF32(s: unknown, length: number): Float32Array {
-  const out = new Float32Array(length);
-  if (typeof s !== 'string') throw new TypeError('expected a base64 string');
-  const b = Buffer.from(s, 'base64');
-  if (b.byteLength !== length * 4) throw new TypeError(`expected ${length} float32 values`);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
-
-export function packU32(a: Uint32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-export function unpackU32(s: unknown, length: number): Uint32Array {
-  const out = new Uint32Array(length);
-  if (typeof s !== 'string') throw new TypeError('expected a base64 string');
-  const b = Buffer.from(s, 'base64');
-  if (b.byteLength !== length * 4) throw new TypeError(`expected ${length} uint32 values`);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
 
 /** `<model length>:<model>|<principal>`: no separator inside an id can make two keys collide. */
 export function principalModelKey(principal: string, model: string): string {
   return `${model.length}:${model}|${principal}`;
-}
-
-/** FNV-1a of a string, as an unsigned 32-bit integer (deterministic per event id). */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // Final avalanche (murmur3 fmix32): nearby ids give unrelated values.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** Rounds for evidence and descriptions: 3 significant digits, integers kept. */

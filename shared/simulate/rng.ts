@@ -5,7 +5,10 @@
  * draws of the others — a property the determinism tests and composable scenarios rely on.
  */
 
-/** FNV-1a over a string, then a murmur3 finaliser so nearby strings give far-apart seeds. */
+/**
+ * FNV-1a over a string, then a murmur3 finaliser so nearby strings give far-apart seeds.
+ * Also the inference PRADA detector's deterministic per-event draw (of an event id).
+ */
 export function hash32(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {

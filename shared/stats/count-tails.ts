@@ -7,10 +7,12 @@
  * - `logGammaP` / `logGammaQ`: ln of the regularised incomplete gamma functions, by the
  *   series (x < a + 1) or the Lentz continued fraction (x ≥ a + 1) (NR §6.2).
  * - `logBetaI`: ln of the regularised incomplete beta function I_x(a, b) (NR §6.4).
- * - Tails as surprises (−log10 P): Poisson P(N ≥ n | λ) = P(n, λ); negative binomial
- *   (the gamma–Poisson predictive of a rate learned from counts) P(N ≥ n) = I_{1−p}(n, r);
- *   gamma P(X ≥ x | shape k, scale θ) = Q(k, x/θ).
- * Pure functions, no state; each costs O(10–100) floating-point operations.
+ * - Tails as surprises (−log10 P): Poisson P(N ≥ n | λ) = P(n, λ); binomial
+ *   P(X ≥ k | n, p) = I_p(k, n − k + 1); negative binomial (the gamma–Poisson predictive
+ *   of a rate learned from counts) P(N ≥ n) = I_{1−p}(n, r); gamma P(X ≥ x | shape k,
+ *   scale θ) = Q(k, x/θ).
+ * Pure functions, no state; each costs O(10–100) floating-point operations (up to
+ * O(√n) iterations for counts n in the thousands).
  */
 
 const LANCZOS = [
@@ -21,7 +23,7 @@ const LN_SQRT_2PI = 0.9189385332046728;
 const LN10 = Math.LN10;
 const EPS = 1e-15;
 const TINY = 1e-300;
-const MAX_ITER = 500;
+const MAX_ITER = 10_000;
 
 /** ln Γ(x) for x > 0. */
 export function logGammaFn(x: number): number {
@@ -139,6 +141,14 @@ export function poissonSurprise(n: number, lambda: number): number {
   if (n <= 0) return 0;
   if (!(lambda > 0)) return Number.POSITIVE_INFINITY;
   return toSurprise(logGammaP(n, lambda));
+}
+
+/** −log10 P(X ≥ k) for X ~ Binomial(n, p); 0 for k ≤ 0, Infinity for k > n. */
+export function binomialSurprise(k: number, n: number, p: number): number {
+  if (k <= 0) return 0;
+  if (k > n || !(p > 0)) return Number.POSITIVE_INFINITY;
+  if (p >= 1) return 0;
+  return toSurprise(logBetaI(p, k, n - k + 1));
 }
 
 /**

@@ -9,6 +9,7 @@
  *   nearly all buckets, so counting them needs no pairwise pass over history.
  * Matrices depend only on (input dims, output dims, seed) and are cached.
  */
+import { mulberry32 } from './mulberry32.ts';
 
 export class RandomProjection {
   private static readonly cache = new Map<string, RandomProjection>();
@@ -152,17 +153,6 @@ export function popCount32(v: number): number {
   v = v - ((v >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(next: () => number): number {

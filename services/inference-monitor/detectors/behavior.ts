@@ -46,7 +46,7 @@ import {
   type Finding,
 } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { binomialSurprise } from '../../../shared/stats/count-tests.ts';
+import { binomialSurprise } from '../../../shared/stats/count-tails.ts';
 import {
   UnivariateDetector,
   type UnivariateOptions,
@@ -366,7 +366,8 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     const a = prior !== null ? cfg.prior_requests : 0;
     const p0 = Math.min(0.999, Math.max(1e-4, (ownK + a * modelRate) / Math.max(1, ownN + a)));
     if (hits < cfg.min_ratio * n * p0) return null;
-    const surprise = binomialSurprise(hits, n, p0);
+    // A count at or below its expectation is no surprise (not the tail's few tenths of a decade).
+    const surprise = hits > n * p0 ? binomialSurprise(hits, n, p0) : 0;
     if (surprise < cfg.min_surprise) return null;
     const entity =
       scope === 'principal'

@@ -31,19 +31,21 @@ import { benjaminiHochberg, compareBinned } from '../../../shared/stats/binned-d
 import {
   addNumeric,
   advance,
-  countCaller,
   iso,
   newLifecycle,
   newNumeric,
+  noteWindowEvent,
+  psiEvidence,
   referenceConfig,
   resetWindow,
   sustained,
   tokenFor,
   topCallers,
-  sampleInto,
+  windowTexts,
   type Lifecycle,
   type NumericColumn,
   type ReferenceSettings,
+  type WindowEvidence,
 } from '../drift-reference.ts';
 import { round } from '../packed.ts';
 
@@ -56,17 +58,13 @@ interface InputConfig extends ReferenceSettings {
   rebaseline: Record<string, string>;
 }
 
-interface InputReference {
+interface InputReference extends WindowEvidence {
   v: 1;
   life: Lifecycle;
   names: string[];
   columns: NumericColumn[];
   /** Values of each column in the current window (columns may be missing from events). */
   seen: number[];
-  /** Heavy hitters among the window's callers. */
-  callers: Record<string, number>;
-  /** Event ids spread over the window (evidence samples, at most 19). */
-  samples: string[];
 }
 
 interface ColumnResult {
@@ -118,16 +116,11 @@ class InputDriftDetector implements Detector<InferenceEvent> {
       addNumeric(r.columns[i] as NumericColumn, phase, x);
       if (phase === 'monitor') r.seen[i] = (r.seen[i] as number) + 1;
     }
-    if (phase === 'monitor') {
-      countCaller(r.callers, event.principal);
-      sampleInto(r.samples, event.event_id, r.life.winN, this.config.window_size);
-    }
+    noteWindowEvent(r, r.life, event.principal, event.event_id, this.config.window_size);
     if (!advance(r.life, event.ts, this.config, r.columns)) return null;
     const finding = this.compare(r, event);
-    resetWindow(r.life, event.ts, r.columns, []);
+    resetWindow(r.life, event.ts, r.columns, [], r);
     r.seen.fill(0);
-    r.callers = {};
-    r.samples = [];
     return finding;
   }
 
@@ -159,8 +152,7 @@ class InputDriftDetector implements Detector<InferenceEvent> {
     const top = drifted[0] as ColumnResult;
     const severity: Severity = top.psi >= cfg.psi_significant ? 'high' : 'medium';
     const score = Math.min(100, 50 + 120 * top.psi + 2 * (drifted.length - 1));
-    const frozen = r.life.frozenAt ?? event.ts;
-    const window = `last ${r.life.winN} requests (${iso(r.life.winStart)} – ${iso(event.ts)})`;
+    const { frozen, window, reference } = windowTexts(r.life, event.ts, 'requests');
     const named = drifted
       .slice(0, 5)
       .map(
@@ -182,12 +174,9 @@ class InputDriftDetector implements Detector<InferenceEvent> {
         `Benjamini–Hochberg at FDR ${cfg.fdr_q} over the KS p-values, and PSI ≥ ${cfg.psi_threshold} above chance (${top.psiNull.toFixed(3)}).`,
       explanation: {
         statistic: 'per-column PSI on reference deciles + KS, Benjamini–Hochberg across columns',
-        observed: round(top.psi, 4),
-        expected: round(top.psiNull, 4),
-        threshold: round(top.psiNull + cfg.psi_threshold, 4),
-        expected_range: [0, round(top.psiNull + cfg.psi_threshold, 4)],
+        ...psiEvidence(top.psi, top.psiNull, cfg.psi_threshold),
         window,
-        reference: `${r.life.refN} requests, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
+        reference,
         drifted_windows_in_a_row: r.life.streak,
         multiple_testing: `Benjamini–Hochberg, FDR ${cfg.fdr_q}, ${results.length} columns`,
         drifted_columns: drifted.map((x) => ({

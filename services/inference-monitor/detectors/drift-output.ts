@@ -34,21 +34,23 @@ import {
   addCategory,
   addNumeric,
   advance,
-  countCaller,
   iso,
   newCategorical,
   newLifecycle,
   newNumeric,
+  noteWindowEvent,
+  psiEvidence,
   referenceConfig,
   resetWindow,
   sustained,
   tokenFor,
   topCallers,
-  sampleInto,
+  windowTexts,
   type CategoricalColumn,
   type Lifecycle,
   type NumericColumn,
   type ReferenceSettings,
+  type WindowEvidence,
 } from '../drift-reference.ts';
 import { fmt, round } from '../packed.ts';
 
@@ -61,7 +63,7 @@ interface OutputConfig extends ReferenceSettings {
   rebaseline: Record<string, string>;
 }
 
-interface OutputReference {
+interface OutputReference extends WindowEvidence {
   v: 1;
   life: Lifecycle;
   score: NumericColumn;
@@ -71,10 +73,6 @@ interface OutputReference {
   refScores: number;
   curSum: number;
   curScores: number;
-  /** Heavy hitters among the window's callers. */
-  callers: Record<string, number>;
-  /** Event ids spread over the window (evidence samples, at most 19). */
-  samples: string[];
 }
 
 interface Verdict {
@@ -130,17 +128,12 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       }
     }
     if (p.label !== undefined) addCategory(r.labels, phase, p.label);
-    if (phase === 'monitor') {
-      countCaller(r.callers, event.principal);
-      sampleInto(r.samples, event.event_id, r.life.winN, this.config.window_size);
-    }
+    noteWindowEvent(r, r.life, event.principal, event.event_id, this.config.window_size);
     if (!advance(r.life, event.ts, this.config, [r.score])) return null;
     const finding = this.compare(r, event, version);
-    resetWindow(r.life, event.ts, [r.score], [r.labels]);
+    resetWindow(r.life, event.ts, [r.score], [r.labels], r);
     r.curSum = 0;
     r.curScores = 0;
-    r.callers = {};
-    r.samples = [];
     return finding;
   }
 
@@ -199,8 +192,7 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
           `labels moved (PSI ${v.psi.toFixed(3)}, χ² ${v.statistic.toFixed(1)}, p ${v.pValue.toExponential(1)}; "${moved.label}" ${Math.round(moved.current * 100)} % vs ${Math.round(moved.reference * 100)} %)`,
         );
     }
-    const frozen = r.life.frozenAt ?? event.ts;
-    const window = `last ${r.life.winN} predictions (${iso(r.life.winStart)} – ${iso(event.ts)})`;
+    const { frozen, window, reference } = windowTexts(r.life, event.ts, 'predictions');
     return {
       entity: { type: 'model', id: event.model_id },
       severity,
@@ -212,13 +204,10 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
       explanation: {
         statistic:
           top.kind === 'score' ? 'PSI on score deciles + two-sample KS' : 'PSI + chi-squared on labels',
-        observed: round(top.psi, 4),
-        expected: round(top.psiNull, 4),
-        threshold: round(top.psiNull + cfg.psi_threshold, 4),
-        expected_range: [0, round(top.psiNull + cfg.psi_threshold, 4)],
+        ...psiEvidence(top.psi, top.psiNull, cfg.psi_threshold),
         psi_by_chance: round(top.psiNull, 4),
         window,
-        reference: `${r.life.refN} predictions, ${iso(r.life.refStart)} – ${iso(frozen)}, token "${r.life.token}"`,
+        reference,
         drifted_windows_in_a_row: r.life.streak,
         model_version: version,
         score_psi: verdicts.find((v) => v.kind === 'score')?.psi ?? null,

@@ -38,9 +38,10 @@ import { z } from 'zod';
 import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
+import { hash32 } from '../../../shared/simulate/rng.ts';
 import { RandomProjection } from '../../../shared/stats/random-projection.ts';
 import { shapiroWilkSorted } from '../../../shared/stats/shapiro-wilk.ts';
-import { fmt, hash32, packBuffer, principalModelKey, round, scratchBuffer, unpackBuffer } from '../packed.ts';
+import { fmt, packBuffer, principalModelKey, round, scratchBuffer, unpackBuffer } from '../packed.ts';
 
 interface PradaConfig {
   suppression_minutes: number;

@@ -39,7 +39,7 @@ import {
   type Finding,
 } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { binomialSurprise } from '../../../shared/stats/count-tests.ts';
+import { binomialSurprise } from '../../../shared/stats/count-tails.ts';
 import {
   equalNibbles64,
   popCount32,
@@ -400,10 +400,9 @@ class ProbingDetector implements Detector<InferenceEvent> {
     const dups = popCount32(s.dupBits);
     const sweeps = popCount32(s.sweepBits);
     if (s.n >= RING) {
-      if (dup && dups >= minCount)
-        dupSurprise = binomialSurprise(dups, RING, Math.max(cfg.rate_floor, s.dupRate));
+      if (dup && dups >= minCount) dupSurprise = ringSurprise(dups, Math.max(cfg.rate_floor, s.dupRate));
       if (sweep && sweeps >= minCount)
-        sweepSurprise = binomialSurprise(sweeps, RING, Math.max(cfg.rate_floor, s.sweepRate));
+        sweepSurprise = ringSurprise(sweeps, Math.max(cfg.rate_floor, s.sweepRate));
     }
     const learned = event.ts - s.first >= cfg.own_learning_hours * HOUR_MS;
     const lpLevel = learned ? s.lpLevel : 0;
@@ -484,6 +483,11 @@ const SIGNAL_STATISTIC: Record<Signal, string> = {
   logprobs: 'full-probability requests in the last hour vs own hourly level',
   near_duplicates: 'p-stable LSH near-duplicate count among the last 32 queries, binomial tail vs own rate',
 };
+
+/** Binomial surprise of k marked queries in the ring at rate p; at or below RING·p, none. */
+function ringSurprise(k: number, p: number): number {
+  return k > RING * p ? binomialSurprise(k, RING, p) : 0;
+}
 
 /** FNV-1a over a name and a separator, continuing from `h`. */
 function hashInto(h: number, name: string): number {

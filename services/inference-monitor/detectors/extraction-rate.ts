@@ -27,7 +27,7 @@ import { z } from 'zod';
 import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { poissonSurprise } from '../../../shared/stats/count-tests.ts';
+import { poissonSurprise } from '../../../shared/stats/count-tails.ts';
 import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
 
 interface RateConfig {
@@ -227,7 +227,7 @@ class RateDetector implements Detector<InferenceEvent> {
       const seasonal = (s.samples[b] as number) > 0 ? (s.profile[b] as number) : 0;
       own = Math.max(seasonal, cfg.busy_floor * busy, 0.5);
       if (!(k >= cfg.own_factor * own)) return null;
-      surprise = poissonSurprise(k, own);
+      surprise = k > own ? poissonSurprise(k, own) : 0;
       if (surprise < cfg.min_surprise) return null;
     }
     return this.finding(event, k, lp, own, surprise, peer);

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { behavior } from '../../../services/inference-monitor/detectors/behavior.ts';
-import type { Alert, InferenceEvent } from '../../../shared/events/types.ts';
+import type { InferenceEvent } from '../../../shared/events/types.ts';
 import { EMPTY_ENVIRONMENT } from '../../../shared/pipeline/environment.ts';
 import { PartitionState } from '../../../shared/pipeline/partition-state.ts';
-import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
-import { detectAll } from '../../harness/ground-truth.ts';
 import {
-  asJson,
+  alertsOf,
   during,
-  findingsOf,
-  findingsWithRestarts,
+  expectSameFindingsAfterRestarts,
   inferenceWorld,
   label,
   stateBytes,
@@ -18,9 +15,6 @@ import {
 const MINUTE = 60_000;
 const hijack = inferenceWorld({ seed: 43, days: 4, size: 'small', scenarios: ['agent-hijack'] });
 const quiet = inferenceWorld({ seed: 44, days: 4, size: 'small', scenarios: 'none' });
-
-const alertsOf = (events: readonly InferenceEvent[]): Alert[] =>
-  detectAll(events, resolveDetectors([behavior], {}));
 
 /** `count` copies of `principal`'s requests to `model`, in the hour from `at`, altered by `change`. */
 function burst(
@@ -41,7 +35,7 @@ const day3 = (w: { events: InferenceEvent[] }): number => w.events[0]!.ts + 3 * 
 describe('inference.behavior', () => {
   it('finds the hijacked agent: a first-seen external destination and prompt-injection flags', () => {
     const l = label(hijack, 'agent-hijack');
-    const alerts = alertsOf(hijack.events).filter((a) => a.entity.id === l.entity.id);
+    const alerts = alertsOf(behavior, hijack.events).filter((a) => a.entity.id === l.entity.id);
     const destination = alerts.find((a) => a.evidence.statistic === 'first-seen destination after learning')!;
     expect(destination).toBeDefined();
     expect(during(l, Date.parse(destination.first_seen), 0)).toBe(true);
@@ -89,7 +83,7 @@ describe('inference.behavior', () => {
       status: 'refused',
       policy_flags: ['jailbreak'],
     }));
-    const alerts = alertsOf(events).filter((a) => a.entity.id === user.principal);
+    const alerts = alertsOf(behavior, events).filter((a) => a.entity.id === user.principal);
     const refused = alerts.find((a) => String(a.evidence.statistic).includes('refused'))!;
     expect(refused).toBeDefined();
     expect(refused.evidence['rate_baseline'] as number).toBeLessThan(0.05);
@@ -108,7 +102,9 @@ describe('inference.behavior', () => {
         ? { ...e, status: 'error' as const }
         : e,
     );
-    const model = alertsOf(events).filter((a) => a.entity.type === 'model' && a.entity.id === llm.model_id);
+    const model = alertsOf(behavior, events).filter(
+      (a) => a.entity.type === 'model' && a.entity.id === llm.model_id,
+    );
     expect(model.some((a) => String(a.evidence.statistic).includes('error'))).toBe(true);
   });
 
@@ -119,7 +115,7 @@ describe('inference.behavior', () => {
       output_tokens: 6000,
       tool_calls: undefined,
     }));
-    const spikes = alertsOf(events).filter((a) => a.evidence['metric'] === 'output_tokens');
+    const spikes = alertsOf(behavior, events).filter((a) => a.evidence['metric'] === 'output_tokens');
     expect(spikes.map((a) => a.entity)).toEqual([{ type: 'principal', id: agent.principal }]);
     const ev = spikes[0]!.evidence;
     expect(ev.statistic).toMatch(/z-test/);
@@ -129,16 +125,11 @@ describe('inference.behavior', () => {
   });
 
   it('stays quiet on normal traffic, agents’ usual tools included', () => {
-    expect(alertsOf(quiet.events)).toEqual([]);
+    expect(alertsOf(behavior, quiet.events)).toEqual([]);
   });
 
   it('gives the same findings after restarts as a run that never stopped', () => {
-    const straight = asJson(findingsOf(behavior, hijack.events));
-    const n = hijack.events.length;
-    expect(straight.length).toBeGreaterThan(0);
-    expect(
-      findingsWithRestarts(behavior, hijack.events, [Math.floor(n / 3), Math.floor((2 * n) / 3)]),
-    ).toEqual(straight);
+    expectSameFindingsAfterRestarts(behavior, hijack.events);
   });
 
   it('keeps ≤ 2 KiB per principal × model', () => {

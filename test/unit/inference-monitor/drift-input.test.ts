@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { driftInput } from '../../../services/inference-monitor/detectors/drift-input.ts';
-import type { Alert } from '../../../shared/events/types.ts';
-import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
-import { detectAll } from '../../harness/ground-truth.ts';
 import {
-  asJson,
+  alertsOf,
   during,
+  expectSameFindingsAfterRestarts,
   findingsOf,
-  findingsWithRestarts,
   inferenceWorld,
   label,
   stateBytes,
@@ -16,13 +13,10 @@ import {
 const drift = inferenceWorld({ seed: 41, days: 4, size: 'small', scenarios: ['drift-input'] });
 const quiet = inferenceWorld({ seed: 42, days: 4, size: 'small', scenarios: 'none' });
 
-const alertsOf = (events: typeof drift.events, section: Record<string, unknown> = {}): Alert[] =>
-  detectAll(events, resolveDetectors([driftInput], { 'inference.drift.input': section }));
-
 describe('inference.drift.input', () => {
   it('names the drifted columns, largest effect first, with Benjamini–Hochberg across columns', () => {
     const l = label(drift, 'drift-input');
-    const alerts = alertsOf(drift.events);
+    const alerts = alertsOf(driftInput, drift.events);
     expect(alerts.map((a) => a.entity)).toEqual([{ type: 'model', id: l.entity.id }]);
     const a = alerts[0]!;
     expect(during(l, Date.parse(a.first_seen), 0)).toBe(true);
@@ -43,17 +37,12 @@ describe('inference.drift.input', () => {
   it('names the re-baseline token the reference was learned under', () => {
     // A token in place from the start is just the reference's name; changing it later
     // relearns the reference (see drift.output, which shares the mechanism).
-    const [a] = alertsOf(drift.events, { rebaseline: { '*': 'v1' } });
+    const [a] = alertsOf(driftInput, drift.events, { rebaseline: { '*': 'v1' } });
     expect(String(a!.evidence['reference'])).toContain('token "v1"');
   });
 
   it('gives the same findings after restarts as a run that never stopped', () => {
-    const straight = asJson(findingsOf(driftInput, drift.events));
-    const n = drift.events.length;
-    expect(straight.length).toBeGreaterThan(0);
-    expect(
-      findingsWithRestarts(driftInput, drift.events, [Math.floor(n / 3), Math.floor((2 * n) / 3)]),
-    ).toEqual(straight);
+    expectSameFindingsAfterRestarts(driftInput, drift.events);
   });
 
   it('keeps a bounded reference per model (≈ 0.5 kB per column)', () => {

@@ -3,12 +3,11 @@ import { driftOutput } from '../../../services/inference-monitor/detectors/drift
 import type { Alert } from '../../../shared/events/types.ts';
 import { Processor } from '../../../shared/pipeline/processor.ts';
 import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
-import { detectAll } from '../../harness/ground-truth.ts';
 import {
-  asJson,
+  alertsOf,
   during,
+  expectSameFindingsAfterRestarts,
   findingsOf,
-  findingsWithRestarts,
   inferenceWorld,
   label,
   stateBytes,
@@ -25,13 +24,10 @@ const retrained = inferenceWorld({
   scenarios: [{ name: 'drift-output', start: '+2d', duration: '3d' }],
 });
 
-const alertsOf = (events: typeof drift.events, section: Record<string, unknown> = {}): Alert[] =>
-  detectAll(events, resolveDetectors([driftOutput], { 'inference.drift.output': section }));
-
 describe('inference.drift.output', () => {
   it('finds the shifted scores and labels of the model, with PSI, KS and chi-squared evidence', () => {
     const l = label(drift, 'drift-output');
-    const alerts = alertsOf(drift.events);
+    const alerts = alertsOf(driftOutput, drift.events);
     expect(alerts.map((a) => a.entity)).toEqual([{ type: 'model', id: l.entity.id }]);
     const a = alerts[0]!;
     expect(during(l, Date.parse(a.first_seen), 0)).toBe(true);
@@ -51,7 +47,7 @@ describe('inference.drift.output', () => {
 
   it('learns a new model version’s own reference instead of alerting on a planned rollout', () => {
     const l = label(rollout, 'benign-model-rollout');
-    expect(alertsOf(rollout.events)).toEqual([]);
+    expect(alertsOf(driftOutput, rollout.events)).toEqual([]);
     const versions = new Set(
       rollout.events.filter((e) => e.model_id === l.entity.id).map((e) => e.model_version),
     );
@@ -64,13 +60,13 @@ describe('inference.drift.output', () => {
         ? { ...e, prediction: { ...e.prediction, score: Math.min(1, e.prediction.score * 1.8) } }
         : e,
     );
-    expect(alertsOf(shifted)).toEqual([]);
+    expect(alertsOf(driftOutput, shifted)).toEqual([]);
   });
 
   it('keeps its reference frozen until re-baselined through the config', () => {
     const l = label(retrained, 'drift-output');
     // Without a re-baseline the moved outputs are drift, for as long as they last.
-    expect(alertsOf(retrained.events).map((a) => a.entity.id)).toEqual([l.entity.id]);
+    expect(alertsOf(driftOutput, retrained.events).map((a) => a.entity.id)).toEqual([l.entity.id]);
     const start = Date.parse(l.start);
     const [resolved] = resolveDetectors([driftOutput], {});
     const [rebaselined] = resolveDetectors([driftOutput], {
@@ -103,12 +99,7 @@ describe('inference.drift.output', () => {
   });
 
   it('gives the same findings after restarts as a run that never stopped', () => {
-    const straight = asJson(findingsOf(driftOutput, drift.events));
-    const n = drift.events.length;
-    expect(straight.length).toBeGreaterThan(0);
-    expect(
-      findingsWithRestarts(driftOutput, drift.events, [Math.floor(n / 3), Math.floor((2 * n) / 3)]),
-    ).toEqual(straight);
+    expectSameFindingsAfterRestarts(driftOutput, drift.events);
   });
 
   it('keeps a small reference per model version', () => {

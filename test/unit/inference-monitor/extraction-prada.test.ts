@@ -7,10 +7,9 @@ import { INFERENCE_DETECTORS } from '../../../services/inference-monitor/detecto
 import type { InferenceEvent } from '../../../shared/events/types.ts';
 import { rng } from '../stats/helpers.ts';
 import {
-  asJson,
   during,
+  expectSameFindingsAfterRestarts,
   findingsOf,
-  findingsWithRestarts,
   inferenceWorld,
   label,
   stateBytes,
@@ -70,14 +69,7 @@ describe('inference.extraction.prada', () => {
   });
 
   it('gives the same findings after restarts as a run that never stopped', () => {
-    const straight = asJson(findingsOf(extractionPrada, attacks.events));
-    const n = attacks.events.length;
-    const restarted = findingsWithRestarts(extractionPrada, attacks.events, [
-      Math.floor(n / 3),
-      Math.floor((2 * n) / 3),
-    ]);
-    expect(straight.length).toBeGreaterThan(0);
-    expect(restarted).toEqual(straight);
+    expectSameFindingsAfterRestarts(extractionPrada, attacks.events);
   });
 
   it('early-exit nearest neighbour equals the brute-force minimum', () => {

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { extractionProbing } from '../../../services/inference-monitor/detectors/extraction-probing.ts';
 import type { InferenceEvent } from '../../../shared/events/types.ts';
-import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
-import { detectAll } from '../../harness/ground-truth.ts';
 import {
-  asJson,
+  alertsOf,
   during,
+  expectSameFindingsAfterRestarts,
   findingsOf,
-  findingsWithRestarts,
   inferenceWorld,
   label,
   stateBytes,
@@ -60,16 +58,14 @@ describe('inference.extraction.probing', () => {
     const events: InferenceEvent[] = quiet.events.map((e) =>
       e.principal === heavy ? { ...e, logprobs_requested: true } : e,
     );
-    expect(detectAll(events, resolveDetectors([extractionProbing], {}))).toEqual([]);
+    expect(alertsOf(extractionProbing, events)).toEqual([]);
   });
 
   it('gives the same findings after restarts as a run that never stopped', () => {
-    const straight = asJson(findingsOf(extractionProbing, attacks.events));
-    const n = attacks.events.length;
-    expect(straight.length).toBeGreaterThan(0);
-    expect(
-      findingsWithRestarts(extractionProbing, attacks.events, [Math.floor(n / 2), Math.floor((3 * n) / 4)]),
-    ).toEqual(straight);
+    expectSameFindingsAfterRestarts(extractionProbing, attacks.events, (n) => [
+      Math.floor(n / 2),
+      Math.floor((3 * n) / 4),
+    ]);
   });
 
   it('keeps ≤ 2 KiB per principal × model', () => {

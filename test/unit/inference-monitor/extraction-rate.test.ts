@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { extractionRate } from '../../../services/inference-monitor/detectors/extraction-rate.ts';
-import type { Alert, InferenceEvent } from '../../../shared/events/types.ts';
-import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
-import { detectAll } from '../../harness/ground-truth.ts';
-import { asJson, findingsOf, findingsWithRestarts, inferenceWorld, label, stateBytes } from './helpers.ts';
+import type { InferenceEvent } from '../../../shared/events/types.ts';
+import {
+  alertsOf,
+  expectSameFindingsAfterRestarts,
+  findingsOf,
+  inferenceWorld,
+  label,
+  stateBytes,
+} from './helpers.ts';
 
 const HOUR = 3_600_000;
 const attacks = inferenceWorld({ seed: 33, days: 4, size: 'small', scenarios: ['extraction-harvest'] });
@@ -35,13 +40,10 @@ function steady(
   return [...world.events, ...out].sort((a, b) => a.ts - b.ts);
 }
 
-const alertsOf = (events: readonly InferenceEvent[]): Alert[] =>
-  detectAll(events, resolveDetectors([extractionRate], {}));
-
 describe('inference.extraction.rate', () => {
   it('finds the harvester within minutes, against its own hour-of-day baseline and its peers', () => {
     const l = label(attacks, 'extraction-harvest');
-    const alerts = alertsOf(attacks.events);
+    const alerts = alertsOf(extractionRate, attacks.events);
     expect(alerts.map((a) => a.entity.id)).toEqual([l.entity.id]);
     const a = alerts[0]!;
     expect(Date.parse(a.first_seen) - Date.parse(l.start)).toBeLessThan(15 * 60_000);
@@ -74,21 +76,19 @@ describe('inference.extraction.rate', () => {
       quiet.events.find((e) => e.prediction !== undefined)!.model_id,
       600,
     );
-    expect(alertsOf(events)).toEqual([]);
+    expect(alertsOf(extractionRate, events)).toEqual([]);
   });
 
   it('stays quiet on normal traffic', () => {
-    expect(alertsOf(quiet.events)).toEqual([]);
+    expect(alertsOf(extractionRate, quiet.events)).toEqual([]);
     expect(findingsOf(extractionRate, quiet.events)).toEqual([]);
   });
 
   it('gives the same findings after restarts as a run that never stopped', () => {
-    const straight = asJson(findingsOf(extractionRate, attacks.events));
-    const n = attacks.events.length;
-    expect(straight.length).toBeGreaterThan(0);
-    expect(
-      findingsWithRestarts(extractionRate, attacks.events, [Math.floor(n / 2), Math.floor((3 * n) / 4)]),
-    ).toEqual(straight);
+    expectSameFindingsAfterRestarts(extractionRate, attacks.events, (n) => [
+      Math.floor(n / 2),
+      Math.floor((3 * n) / 4),
+    ]);
   });
 
   it('keeps ≤ 2 KiB per principal × model', () => {

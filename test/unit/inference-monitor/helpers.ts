@@ -1,13 +1,16 @@
 /**
  * Simulated inference traffic and the checks every inference detector test shares: its
- * findings on a stream, a restart mid-stream (state through its changelog records into a
- * fresh instance) giving the same findings, and the encoded state per key.
+ * findings (and alerts) on a stream, a restart mid-stream (state through its changelog
+ * records into a fresh instance) giving the same findings, and the encoded state per key.
  */
-import type { InferenceEvent } from '../../../shared/events/types.ts';
+import { expect } from 'vitest';
+import type { Alert, InferenceEvent } from '../../../shared/events/types.ts';
 import type { DetectorDefinition, Finding } from '../../../shared/pipeline/detector.ts';
+import { resolveDetectors } from '../../../shared/pipeline/registry.ts';
 import { simulate, type SimulateOptions } from '../../../shared/simulate/simulate.ts';
 import type { Label } from '../../../shared/simulate/label.ts';
 import { DetectorRunner } from '../../harness/detector-runner.ts';
+import { detectAll } from '../../harness/ground-truth.ts';
 
 export interface InferenceWorld {
   events: InferenceEvent[];
@@ -70,6 +73,29 @@ export function findingsWithRestarts(
 
 export function asJson(found: readonly Found[]): string[] {
   return found.map((x) => JSON.stringify([x.event.event_id, x.finding]));
+}
+
+/**
+ * Expects findings on `events`, and the same findings from a run restarted at the indices
+ * `at(n)` of the n events (by default a third and two thirds of the way).
+ */
+export function expectSameFindingsAfterRestarts(
+  def: DetectorDefinition<'inference'>,
+  events: readonly InferenceEvent[],
+  at: (n: number) => number[] = (n) => [Math.floor(n / 3), Math.floor((2 * n) / 3)],
+): void {
+  const straight = asJson(findingsOf(def, events));
+  expect(straight.length).toBeGreaterThan(0);
+  expect(findingsWithRestarts(def, events, at(events.length))).toEqual(straight);
+}
+
+/** The alerts of `def` alone on `events` (config section `section`), as the pipeline raises them. */
+export function alertsOf(
+  def: DetectorDefinition<'inference'>,
+  events: readonly InferenceEvent[],
+  section: Record<string, unknown> = {},
+): Alert[] {
+  return detectAll(events, resolveDetectors([def], { [def.id]: section }));
 }
 
 /** Encoded bytes per key of each store after running `events`. */

@@ -1,14 +1,8 @@
 /** Seeded random streams for the stats tests (mulberry32 + Box–Muller). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../shared/stats/mulberry32.ts';
+
+/** Uniforms in [0, 1) from `seed` (mulberry32). */
+export const rng = mulberry32;
 
 export function gaussians(n: number, seed: number, mean = 0, sd = 1): number[] {
   const u = rng(seed);
