@@ -17,6 +17,13 @@ const noop: LogFn = () => undefined;
 export const silentLogger: BusLogger = { debug: noop, info: noop, warn: noop, error: noop };
 
 /**
+ * kafkajs' warning for every idempotent producer with bounded retries. Vigil bounds them on
+ * purpose: a transaction that fails is aborted and its producer discarded, so the batch is
+ * redone from the changelog rather than retried forever (README, Guarantees).
+ */
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/**
  * kafkajs -> BusLogger. kafkajs reports routine reconnects and rebalances at ERROR/WARN with
  * a stack; they are kept at their level but the stack only goes out at debug.
  */
@@ -32,7 +39,8 @@ export function kafkaLogCreator(logger: BusLogger): logCreator {
           logger.error(fields, message);
           break;
         case logLevel.WARN:
-          logger.warn(fields, message);
+          if (message === BOUNDED_RETRIES_WARNING) logger.debug(fields, message);
+          else logger.warn(fields, message);
           break;
         case logLevel.INFO:
           logger.info(fields, message);
