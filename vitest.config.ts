@@ -18,6 +18,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          // The page answers after a round trip through the API and ClickHouse: on a busy
+          // CI machine that can take longer than expect.poll's default second.
+          expect: { poll: { timeout: 15_000 } },
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: 'forks',
