@@ -51,16 +51,20 @@ export interface InferenceEvent extends EventBase {
 
 export type PrincipalType = 'user' | 'service' | 'agent';
 export type AccessAction = 'read' | 'write' | 'delete' | 'export' | 'query' | 'list' | 'admin';
-export type ResourceType =
-  | 'dataset'
-  | 'model_artifact'
-  | 'vector_index'
-  | 'feature_store'
-  | 'secret'
-  | 'log'
-  | 'prompt_store'
-  | 'other';
-export type Sensitivity = 'public' | 'internal' | 'confidential' | 'restricted';
+/** The contract's resource types, in a fixed order (validation, detectors, simulator). */
+export const RESOURCE_TYPES = [
+  'dataset',
+  'model_artifact',
+  'vector_index',
+  'feature_store',
+  'secret',
+  'log',
+  'prompt_store',
+  'other',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export const SENSITIVITIES = ['public', 'internal', 'confidential', 'restricted'] as const;
+export type Sensitivity = (typeof SENSITIVITIES)[number];
 
 export interface AccessEvent extends EventBase {
   type: 'access';

@@ -21,7 +21,7 @@ import {
   type FieldSpec,
 } from './checks.ts';
 import { MAX_EMBEDDING_DIMS, MAX_EVENT_ID_CHARS, MAX_FEATURE_KEYS } from './limits.ts';
-import type { VigilEvent } from './types.ts';
+import { RESOURCE_TYPES, SENSITIVITIES, type VigilEvent } from './types.ts';
 
 export type ValidationResult = { ok: true; event: VigilEvent } | { ok: false; reason: string };
 
@@ -63,20 +63,8 @@ const ACCESS: readonly FieldSpec[] = [
   opt('role', string()),
   req('action', oneOf(['read', 'write', 'delete', 'export', 'query', 'list', 'admin'])),
   req('resource', nonEmpty),
-  opt(
-    'resource_type',
-    oneOf([
-      'dataset',
-      'model_artifact',
-      'vector_index',
-      'feature_store',
-      'secret',
-      'log',
-      'prompt_store',
-      'other',
-    ]),
-  ),
-  opt('sensitivity', oneOf(['public', 'internal', 'confidential', 'restricted'])),
+  opt('resource_type', oneOf(RESOURCE_TYPES)),
+  opt('sensitivity', oneOf(SENSITIVITIES)),
   opt('resource_tenant', nonEmpty),
   opt('bytes', count),
   opt('records', count),

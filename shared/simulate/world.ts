@@ -2,7 +2,7 @@
  * Builds the world from a seed and a size preset. Each family of entities draws from its
  * own derived stream, so the world of a seed is stable however the builder grows.
  */
-import type { ResourceType, Sensitivity } from '../events/types.ts';
+import { RESOURCE_TYPES, SENSITIVITIES, type ResourceType } from '../events/types.ts';
 import { dayString, holidayDay } from './calendar.ts';
 import { Rng } from './rng.ts';
 import { buildPrincipals } from './world-principals.ts';
@@ -91,17 +91,6 @@ const CLF_LABELS = [
 ];
 const EMBED_DIMS = 8;
 
-const RESOURCE_TYPES: readonly ResourceType[] = [
-  'dataset',
-  'model_artifact',
-  'vector_index',
-  'feature_store',
-  'secret',
-  'log',
-  'prompt_store',
-  'other',
-];
-const SENSITIVITIES: readonly Sensitivity[] = ['public', 'internal', 'confidential', 'restricted'];
 const RESOURCE_WORDS = [
   'claims',
   'customers',

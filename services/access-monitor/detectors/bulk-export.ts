@@ -21,7 +21,7 @@
  * operation; per role and class one tiny value. Cost per event: O(slots).
  */
 import { z } from 'zod';
-import type { AccessEvent, ResourceType } from '../../../shared/events/types.ts';
+import { RESOURCE_TYPES, type AccessEvent, type ResourceType } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { packArray, unpackF32, unpackF64 } from '../../../shared/stats/packed.ts';
@@ -49,16 +49,7 @@ interface BulkExportConfig {
   sensitivity_weights: { public: number; internal: number; confidential: number; restricted: number };
 }
 
-const TYPES: readonly ResourceType[] = [
-  'dataset',
-  'model_artifact',
-  'vector_index',
-  'feature_store',
-  'secret',
-  'log',
-  'prompt_store',
-  'other',
-];
+const TYPES = RESOURCE_TYPES;
 const ACTIONS = ['read', 'query', 'export'] as const;
 const SLOTS = 8;
 /** Per principal, per slot: class code, n, mean, variance (and the CUSUM beside them). */
