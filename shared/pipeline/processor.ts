@@ -183,12 +183,22 @@ export class Processor {
     for (const active of this.active) {
       if (active.instance.onAlert !== undefined) continue;
       const started = process.hrtime.bigint();
+      const instance = active.instance;
+      const rules = active.rules;
+      const ctx = this.ctx;
       for (let i = 0; i < accepted.length; i++) {
         const event = accepted[i] as VigilEvent;
-        if (active.rules.skipsLearning(event)) continue;
+        if (rules.skipsLearning(event)) continue;
         this.at(event.ts, marks[i] as number);
-        const finding = this.call(active, event, failures, () => active.instance.update(event, this.ctx));
-        this.raise(active, finding, event, meta, detectedAtMs, changed, raised, i);
+        let finding: Finding | null;
+        // No closure per event: this loop runs once per event and detector.
+        try {
+          finding = instance.update(event, ctx);
+        } catch (error) {
+          finding = this.failed(active, event, error, failures);
+        }
+        if (finding !== null || this.pending.length > 0)
+          this.raise(active, finding, event, meta, detectedAtMs, changed, raised, i);
       }
       active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
     }
@@ -215,11 +225,21 @@ export class Processor {
     try {
       return run();
     } catch (error) {
-      if (error instanceof VigilError && error.code === 'VGL_ERR_STATE_CORRUPT') throw error;
-      this.pending.length = 0;
-      failures?.push({ detector: active.identity.id, eventId: event.event_id, error });
-      return null;
+      return this.failed(active, event, error, failures);
     }
+  }
+
+  /** A detector threw on `event`: the event is skipped for it, unless its state is corrupt. */
+  private failed(
+    active: Active,
+    event: VigilEvent,
+    error: unknown,
+    failures: DetectorFailure[] | undefined,
+  ): null {
+    if (error instanceof VigilError && error.code === 'VGL_ERR_STATE_CORRUPT') throw error;
+    this.pending.length = 0;
+    failures?.push({ detector: active.identity.id, eventId: event.event_id, error });
+    return null;
   }
 
   private raise(

@@ -6,7 +6,7 @@
  * is checked so the work cannot be skipped. Units: events per second; bytes per event and
  * per state key.
  *
- *   npm run bench:pipeline [-- --events 200000] [--batch-events 30000] [--repeat 5]
+ *   npm run bench:pipeline [-- --events 200000] [--batch-events 30000] [--repeat 5] [--service S]
  *
  * A service's figure is its steady state, as a long-running monitor sees it: one warm-up
  * pass (the JIT compiles the hot path) and then `--repeat` passes over the same events,
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     // events. Each batch's changed state is encoded once, so smaller batches cost more.
     'batch-events': { type: 'string', default: '30000' },
     repeat: { type: 'string', default: '5' },
+    // One service only (e.g. `access-monitor`), for profiling it alone.
+    service: { type: 'string' },
   },
 });
 const target = Number(values.events);
@@ -162,6 +164,7 @@ const REPEAT = Math.max(1, Number(values.repeat));
 const services: Record<string, ReturnType<typeof steadyState>> = {};
 let detectSeconds = 0;
 for (const [type, events] of byType) {
+  if (values.service !== undefined && values.service !== SERVICE[type]) continue;
   const result = steadyState(events);
   services[SERVICE[type]] = result;
   detectSeconds += events.length / result.events_per_s;
