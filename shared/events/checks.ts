@@ -4,6 +4,7 @@
  * They are composed once at module load; the per-event path only calls them.
  */
 import { MAX_ARRAY_ITEMS, MAX_STRING_BYTES, MAX_TS_MS, MIN_TS_MS } from './limits.ts';
+import { canonicalUtcMs } from './utc-timestamp.ts';
 
 export type Checker = (value: unknown) => string | undefined;
 
@@ -74,15 +75,18 @@ export function parseTimestamp(v: unknown): number | string {
     if (!Number.isFinite(v)) return `expected RFC 3339 string or epoch milliseconds, got ${describe(v)}`;
     ms = v;
   } else if (typeof v === 'string') {
+    ms = canonicalUtcMs(v);
+    if (!Number.isNaN(ms)) return ms < MIN_TS_MS || ms >= MAX_TS_MS ? outOfRange(v) : ms;
     if (!RFC3339.test(v)) return `expected RFC 3339 string or epoch milliseconds, got ${describe(v)}`;
     ms = Date.parse(v.length > 10 && v[10] === ' ' ? `${v.slice(0, 10)}T${v.slice(11)}` : v);
     if (Number.isNaN(ms)) return `not a valid date-time: ${describe(v)}`;
   } else {
     return `expected RFC 3339 string or epoch milliseconds, got ${describe(v)}`;
   }
-  if (ms < MIN_TS_MS || ms >= MAX_TS_MS) return `timestamp out of range (2000–2099): ${describe(v)}`;
+  if (ms < MIN_TS_MS || ms >= MAX_TS_MS) return outOfRange(v);
   return ms;
 }
+const outOfRange = (v: unknown): string => `timestamp out of range (2000–2099): ${describe(v)}`;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** A record of name → value, each checked by `valueCheck`, at most `maxKeys` keys. */
