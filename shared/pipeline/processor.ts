@@ -284,10 +284,16 @@ export class Processor {
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as VigilEvent;
         this.at(event.ts, marks[i] as number);
-        let finding = active.rules.skipsLearning(event)
-          ? null
-          : this.call(active, event, failures, () => active.instance.update(event, this.ctx));
-        this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
+        let finding: Finding | null = null;
+        if (!active.rules.skipsLearning(event)) {
+          try {
+            finding = active.instance.update(event, this.ctx);
+          } catch (error) {
+            finding = this.failed(active, event, error, failures);
+          }
+        }
+        if (finding !== null || this.pending.length > 0)
+          this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
         for (; next < ordered.length && (ordered[next] as { index: number }).index === i; next++) {
           const part = ordered[next]!;
           finding = this.call(active, event, failures, () => onAlert(part.alert, this.ctx));

@@ -160,18 +160,23 @@ class CorrelationDetector implements Detector<FacilityEvent> {
       this.devices.put(event.device_id, first);
       return null;
     }
-    const changes: string[] = [];
-    if (state !== '' && state !== known.s && ABNORMAL[event.kind]!.has(state)) changes.push(`state:${state}`);
-    if (fw !== undefined && known.fw !== undefined && fw !== known.fw) changes.push('firmware');
-    if (ch !== undefined && known.ch !== undefined && ch !== known.ch) changes.push('config_hash');
-    if (changes.length > 0 || (state !== '' && state !== known.s) || known.day !== day) {
+    const stateChanged = state !== '' && state !== known.s;
+    const abnormal = stateChanged && ABNORMAL[event.kind]!.has(state);
+    const fwChanged = fw !== undefined && known.fw !== undefined && fw !== known.fw;
+    const chChanged = ch !== undefined && known.ch !== undefined && ch !== known.ch;
+    if (abnormal || fwChanged || chChanged || stateChanged || known.day !== day) {
       const d = this.devices.get(event.device_id)!;
       if (state !== '') d.s = state;
       if (fw !== undefined) d.fw = fw;
       if (ch !== undefined) d.ch = ch;
       d.day = day;
     }
-    if (changes.length === 0) return null;
+    // Nearly every report changes nothing: it allocates nothing.
+    if (!(abnormal || fwChanged || chChanged)) return null;
+    const changes: string[] = [];
+    if (abnormal) changes.push(`state:${state}`);
+    if (fwChanged) changes.push('firmware');
+    if (chChanged) changes.push('config_hash');
     const zone = `${event.site}/${event.zone}`;
     const z = this.zones.peek(zone);
     // In a declared maintenance window the crew explains a mistyped PIN, not a forced door.

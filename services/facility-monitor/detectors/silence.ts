@@ -127,7 +127,8 @@ class SilenceDetector implements Detector<FacilityEvent> {
 
   private report(event: Exclude<FacilityEvent, { kind: 'badge' }>): void {
     const key = `${event.site}/${event.zone}`;
-    const zone = this.zones.getOrCreate(key, () => ({ d: {} }));
+    let zone = this.zones.get(key);
+    if (zone === undefined) this.zones.put(key, (zone = { d: {} }));
     const d = zone.d[event.device_id];
     if (d === undefined) {
       if (Object.keys(zone.d).length >= this.config.max_devices_per_zone) return;

@@ -96,10 +96,12 @@ class StateDetector implements Detector<FacilityEvent> {
       return this.abnormal(event, state) ? this.stateFinding(event, state, '') : null;
     }
     // Read before the update below: `known` is the stored value itself.
-    const before = { s: known.s, fw: known.fw, ch: known.ch };
-    const fwChanged = this.config.watch_firmware && firmware !== undefined && firmware !== known.fw;
-    const chChanged = this.config.watch_config_hash && configHash !== undefined && configHash !== known.ch;
-    const sChanged = state !== '' && state !== known.s;
+    const beforeS = known.s;
+    const beforeFw = known.fw;
+    const beforeCh = known.ch;
+    const fwChanged = this.config.watch_firmware && firmware !== undefined && firmware !== beforeFw;
+    const chChanged = this.config.watch_config_hash && configHash !== undefined && configHash !== beforeCh;
+    const sChanged = state !== '' && state !== beforeS;
     if (fwChanged || chChanged || sChanged || known.d !== day) {
       const d = this.devices.get(event.device_id)!;
       d.d = day;
@@ -107,14 +109,13 @@ class StateDetector implements Detector<FacilityEvent> {
       if (configHash !== undefined) d.ch = configHash;
       if (state !== '') d.s = state;
     }
+    // Nearly every report is a normal one: it allocates nothing.
     let out: Finding | null = null;
-    const push = (f: Finding): void => {
-      if (out === null) out = f;
-      else ctx.emit(f);
-    };
-    if (this.abnormal(event, state)) push(this.stateFinding(event, state, before.s));
-    if (fwChanged) push(this.changeFinding(event as UpsEvent, 'firmware', before.fw, firmware!));
-    if (chChanged) push(this.changeFinding(event as UpsEvent, 'config_hash', before.ch, configHash!));
+    if (this.abnormal(event, state)) out = this.stateFinding(event, state, beforeS);
+    if (fwChanged)
+      out = first(out, this.changeFinding(event as UpsEvent, 'firmware', beforeFw, firmware!), ctx);
+    if (chChanged)
+      out = first(out, this.changeFinding(event as UpsEvent, 'config_hash', beforeCh, configHash!), ctx);
     return out;
   }
 
@@ -187,6 +188,13 @@ class StateDetector implements Detector<FacilityEvent> {
       episodeKey: field,
     };
   }
+}
+
+/** The event's first finding is returned; the others are emitted, in order. */
+function first(out: Finding | null, f: Finding, ctx: DetectorContext): Finding {
+  if (out === null) return f;
+  ctx.emit(f);
+  return out;
 }
 
 /** One config object for the detector's keys (documented in README "facility.state"). */

@@ -7,6 +7,7 @@
  * per state key.
  *
  *   npm run bench:pipeline [-- --events 200000] [--batch-events 30000] [--repeat 5] [--service S]
+ *                      [--disable id,id]
  *
  * A service's figure is its steady state, as a long-running monitor sees it: one warm-up
  * pass (the JIT compiles the hot path) and then `--repeat` passes over the same events,
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '5' },
     // One service only (e.g. `access-monitor`), for profiling it alone.
     service: { type: 'string' },
+    // Detectors left out (comma-separated ids), to see what the others cost together.
+    disable: { type: 'string', default: '' },
   },
 });
 const target = Number(values.events);
@@ -68,7 +71,11 @@ const decode = time(decodeAll);
 if (decode.result.rejections.length > 0)
   throw new Error(`unexpected rejections: ${decode.result.rejections[0]!.reason}`);
 
-const detectors = resolveDetectors(ALL_DETECTORS, {});
+const disabled = values.disable.split(',').filter((id) => id !== '');
+const detectors = resolveDetectors(
+  ALL_DETECTORS,
+  Object.fromEntries(disabled.map((id) => [id, { enabled: false }])),
+);
 const byType = new Map<EventType, VigilEvent[]>([
   ['inference', []],
   ['access', []],
