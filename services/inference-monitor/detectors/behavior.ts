@@ -53,7 +53,8 @@ import {
   type UnivariateResult,
 } from '../../../shared/stats/univariate-detector.ts';
 import type { UnivariateState } from '../../../shared/stats/univariate-state.ts';
-import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
+import { principalModelKey } from '../entity-keys.ts';
+import { fmt, packBuffer, round, unpackBuffer } from '../packed.ts';
 
 interface BehaviorConfig {
   token_z: number;

@@ -41,7 +41,8 @@ import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipe
 import { hash32 } from '../../../shared/simulate/rng.ts';
 import { RandomProjection } from '../../../shared/stats/random-projection.ts';
 import { shapiroWilkSorted } from '../../../shared/stats/shapiro-wilk.ts';
-import { fmt, packBuffer, principalModelKey, round, scratchBuffer, unpackBuffer } from '../packed.ts';
+import { principalModelKey } from '../entity-keys.ts';
+import { fmt, packBuffer, round, scratchBuffer, unpackBuffer } from '../packed.ts';
 
 interface PradaConfig {
   suppression_minutes: number;

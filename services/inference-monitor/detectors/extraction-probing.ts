@@ -47,7 +47,8 @@ import {
   RandomProjection,
   SIGNATURE_PROJECTIONS,
 } from '../../../shared/stats/random-projection.ts';
-import { fmt, packBuffer, principalModelKey, round, scratchBuffer, unpackBuffer } from '../packed.ts';
+import { principalModelKey } from '../entity-keys.ts';
+import { fmt, packBuffer, round, scratchBuffer, unpackBuffer } from '../packed.ts';
 
 interface ProbingConfig {
   near_width: number;

@@ -28,7 +28,8 @@ import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { poissonSurprise } from '../../../shared/stats/count-tails.ts';
-import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
+import { principalModelKey } from '../entity-keys.ts';
+import { fmt, packBuffer, round, unpackBuffer } from '../packed.ts';
 
 interface RateConfig {
   own_factor: number;
