@@ -55,6 +55,7 @@ import {
 import type { UnivariateState } from '../../../shared/stats/univariate-state.ts';
 import { principalModelKey } from '../entity-keys.ts';
 import { fmt, packBuffer, round, unpackBuffer } from '../packed.ts';
+import { propertyName, toolId } from '../property-keys.ts';
 
 interface BehaviorConfig {
   token_z: number;
@@ -441,7 +442,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     let best: Finding | null = null;
     for (let m = 0; m < TOKEN_METRICS.length; m++) {
       const metric = TOKEN_METRICS[m] as (typeof TOKEN_METRICS)[number];
-      const x = event[metric];
+      const x = m === 0 ? event.output_tokens : event.input_tokens;
       if (x === undefined) continue;
       const y = Math.log1p(x);
       if (inHour) {
@@ -529,18 +530,20 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     const out: Finding[] = [];
     for (const call of event.tool_calls ?? []) {
       p.f[P_TOOL_CALLS] = (p.f[P_TOOL_CALLS] as number) + 1;
-      const items: Array<['tool' | 'destination', string]> = [['tool', call.tool]];
-      if (call.destination !== undefined) items.push(['destination', call.destination]);
-      for (const [what, value] of items) {
-        const id = `${what === 'tool' ? 't' : 'd'}:${value}`;
+      // The tool, then its destination if any (no array per call).
+      for (let item = 0; item < (call.destination === undefined ? 1 : 2); item++) {
+        const what = item === 0 ? 'tool' : 'destination';
+        const value = item === 0 ? call.tool : (call.destination as string);
+        const id = toolId(what, value);
         const seen = p.known[id];
         const fresh = seen === undefined || t - seen > TOOL_TTL_MS;
         remember(p.known, id, t, cfg.max_known_tools);
         let peerNew = false;
         if (what === 'destination') {
-          const d = m.destinations[value];
+          const name = propertyName(value);
+          const d = m.destinations[name];
           peerNew = d === undefined || t - d > TOOL_TTL_MS;
-          remember(m.destinations, value, t, 256);
+          remember(m.destinations, name, t, 256);
         }
         if (!fresh || learning) continue;
         const external = what === 'destination' && this.isExternal(value);
@@ -629,9 +632,10 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     if (event.output_tokens !== undefined) {
       m.outSum += Math.log1p(event.output_tokens);
       m.outN++;
-      const seen = m.outBy[event.principal];
-      const who = seen !== undefined || m.outByN < 16 ? event.principal : '(others)';
-      if (seen === undefined && who === event.principal) m.outByN++;
+      const principal = propertyName(event.principal);
+      const seen = m.outBy[principal];
+      const who = seen !== undefined || m.outByN < 16 ? principal : '(others)';
+      if (seen === undefined && who === principal) m.outByN++;
       m.outBy[who] = (m.outBy[who] ?? 0) + event.output_tokens;
     }
     return out;
