@@ -27,8 +27,9 @@
  * State: store `principals` (key principal × model): 32 signatures, two 32-bit flag
  * masks, the previous query's features (float32) and a few rates — ≈ 0.7 kB of changelog
  * JSON with 6 features; store `models` (key model): running mean and spread of the 16
- * projections and of each feature. Cost per event: 16 × d multiply-adds, 32 XOR-popcounts,
- * one pass over the features.
+ * projections and of each feature. Cost per event: 16 × d multiply-adds (four sums at a
+ * time), up to 32 signature comparisons (each stops once too many nibbles differ), one
+ * pass over the features.
  */
 import { z } from 'zod';
 import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
@@ -41,10 +42,10 @@ import {
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { binomialSurprise } from '../../../shared/stats/count-tails.ts';
 import {
-  equalNibbles64,
   popCount32,
   pStableSignature,
   RandomProjection,
+  sharesNibbles64,
   SIGNATURE_PROJECTIONS,
 } from '../../../shared/stats/random-projection.ts';
 import { principalModelKey } from '../entity-keys.ts';
@@ -221,9 +222,9 @@ class ProbingDetector implements Detector<InferenceEvent> {
       const lo = this.sig[0] as number;
       const hi = this.sig[1] as number;
       const filled = Math.min(s.n, RING);
+      const nearBuckets = this.config.near_buckets;
       for (let i = 0; i < filled; i++) {
-        const same = equalNibbles64(lo, hi, s.sigs[2 * i] as number, s.sigs[2 * i + 1] as number);
-        if (same >= this.config.near_buckets) {
+        if (sharesNibbles64(lo, hi, s.sigs[2 * i] as number, s.sigs[2 * i + 1] as number, nearBuckets)) {
           dup = true;
           break;
         }
@@ -237,25 +238,32 @@ class ProbingDetector implements Detector<InferenceEvent> {
     let sweep = false;
     const feats = event.input_features;
     if (feats !== undefined) {
-      // One pass, no allocation: hash the names, compare with the previous query, store.
-      let count = 0;
-      for (const _ in feats) count++;
-      const comparable = s.prev.length === count;
-      if (!comparable) s.prev = new Float32Array(count);
+      // One pass, no allocation while the feature count holds: hash the names, compare
+      // with the previous query and store; a new count stores into a fresh array.
+      const prev = s.prev;
       let nh = 0x811c9dc5;
       let changed = -1;
       let changedName = '';
       let many = false;
-      let i = 0;
+      let count = 0;
       for (const name in feats) {
         nh = hashInto(nh, name);
-        const v = Math.fround(feats[name] as number);
-        if (comparable && v !== s.prev[i]) {
-          if (changed >= 0) many = true;
-          changed = i;
-          changedName = name;
+        if (count < prev.length) {
+          const v = Math.fround(feats[name] as number);
+          if (v !== prev[count]) {
+            if (changed >= 0) many = true;
+            changed = count;
+            changedName = name;
+          }
+          prev[count] = v;
         }
-        s.prev[i++] = v;
+        count++;
+      }
+      const comparable = prev.length === count;
+      if (!comparable) {
+        s.prev = new Float32Array(count);
+        let i = 0;
+        for (const name in feats) s.prev[i++] = Math.fround(feats[name] as number);
       }
       nh >>>= 0;
       if (comparable && nh === s.namesHash && !many && changed >= 0) {
