@@ -277,7 +277,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     // Tools and destinations.
     if (event.tool_calls !== undefined && event.tool_calls.length > 0) {
       const found = this.tools(p, m, event);
-      if (found.length > 0) (findings ??= []).push(...found);
+      if (found !== null) (findings ??= []).push(...found);
     }
 
     // Token and latency series, per model.
@@ -520,14 +520,15 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     };
   }
 
-  private tools(p: PrincipalBehavior, m: ModelBehavior, event: InferenceEvent): Finding[] {
+  /** Findings on first-seen tools and destinations, or null (no array for a quiet call). */
+  private tools(p: PrincipalBehavior, m: ModelBehavior, event: InferenceEvent): Finding[] | null {
     const cfg = this.config;
     const t = event.ts;
     if (p.f[P_TOOL_CALLS] === 0) p.f[P_TOOLS_SINCE] = t;
     const learning =
       t - (p.f[P_TOOLS_SINCE] as number) < cfg.tool_learning_hours * HOUR_MS ||
       (p.f[P_TOOL_CALLS] as number) < cfg.tool_learning_calls;
-    const out: Finding[] = [];
+    let out: Finding[] | null = null;
     for (const call of event.tool_calls ?? []) {
       p.f[P_TOOL_CALLS] = (p.f[P_TOOL_CALLS] as number) + 1;
       // The tool, then its destination if any (no array per call).
@@ -549,7 +550,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
         const external = what === 'destination' && this.isExternal(value);
         const score = what === 'tool' ? 60 : external ? (peerNew ? 95 : 85) : peerNew ? 65 : 55;
         const severity: Severity = score >= 90 ? 'critical' : score >= 80 ? 'high' : 'medium';
-        out.push({
+        (out ??= []).push({
           entity: { type: 'principal', id: event.principal },
           severity,
           score,

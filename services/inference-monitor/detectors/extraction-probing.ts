@@ -418,6 +418,8 @@ class ProbingDetector implements Detector<InferenceEvent> {
     const lpBar = Math.max(cfg.min_logprobs_per_hour, cfg.logprobs_factor * lpLevel);
     if (event.logprobs_requested === true && lp >= lpBar)
       lpSurprise = Math.min(30, 6 + 10 * Math.log10(lp / lpBar + 1));
+    const min = cfg.min_surprise;
+    if (sweepSurprise < min && lpSurprise < min && dupSurprise < min) return null; // no array per quiet call
     const kinds: Array<[Signal, number]> = [];
     if (sweepSurprise >= cfg.min_surprise) kinds.push(['sweep', sweepSurprise]);
     if (lpSurprise >= cfg.min_surprise) kinds.push(['logprobs', lpSurprise]);
