@@ -182,6 +182,8 @@ interface ModelCentre {
 /** Projected queries a model needs before its bucket widths are trusted. */
 const MIN_MODEL_QUERIES = 200;
 const PROJECTION_SEED = 0x5eed;
+/** Feature names whose prefix hashes are memoised. */
+const MAX_MEMO_NAMES = 64;
 
 class ProbingDetector implements Detector<InferenceEvent> {
   private readonly principals: KeyedState<ProbeState>;
@@ -190,6 +192,9 @@ class ProbingDetector implements Detector<InferenceEvent> {
   private readonly scratch: number[] = [];
   private readonly proj = new Float64Array(SIGNATURE_PROJECTIONS);
   private readonly widths = new Float64Array(SIGNATURE_PROJECTIONS);
+  /** The last feature names hashed, and the names hash after each (a memo of `hashInto`). */
+  private readonly names: string[] = [];
+  private readonly nameHashes: number[] = [];
   /** The last projection used (the matrix depends on the dimension only). */
   private projection: RandomProjection | null = null;
 
@@ -246,8 +251,23 @@ class ProbingDetector implements Detector<InferenceEvent> {
       let changedName = '';
       let many = false;
       let count = 0;
+      let memo = true;
       for (const name in feats) {
-        nh = hashInto(nh, name);
+        // Queries of one source repeat the same names in the same order: the hash of a
+        // repeated prefix is the memo's (names compare by pointer), without rehashing it.
+        if (memo && this.names[count] === name) nh = this.nameHashes[count] as number;
+        else {
+          if (memo) {
+            memo = false;
+            this.names.length = count;
+            this.nameHashes.length = count;
+          }
+          nh = hashInto(nh, name);
+          if (count < MAX_MEMO_NAMES) {
+            this.names.push(name);
+            this.nameHashes.push(nh);
+          }
+        }
         if (count < prev.length) {
           const v = Math.fround(feats[name] as number);
           if (v !== prev[count]) {
