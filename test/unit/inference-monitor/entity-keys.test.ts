@@ -19,6 +19,12 @@ describe('entity keys', () => {
     expect(b).toBe('2:m1|bob@acme');
   });
 
+  it('stay correct for a principal on many models', () => {
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 40; i++)
+        expect(principalModelKey('svc', `model-${i}`)).toBe(`${`model-${i}`.length}:model-${i}|svc`);
+  });
+
   it('stay correct beyond the cache bound', () => {
     for (let i = 0; i < 70_000; i++)
       expect(principalModelKey(`p${i}`, `m${i % 7}`)).toBe(`2:m${i % 7}|p${i}`);
