@@ -464,8 +464,8 @@ class BehaviorDetector implements Detector<InferenceEvent> {
         if (n >= TOKEN_MIN_HOUR) {
           const sd = Math.sqrt(variance);
           const z = (sum / n - mean) / (sd / Math.sqrt(n));
-          const ratio = Math.exp(sum / n - mean);
-          if (z >= this.config.token_z && ratio >= this.config.token_ratio) {
+          // The ratio (an exp) only once z passes, which it seldom does.
+          if (z >= this.config.token_z && Math.exp(sum / n - mean) >= this.config.token_ratio) {
             const found = this.tokenFinding(event, metric, n, sum / n, mean, sd, z);
             if (best === null || found.score > best.score) best = found;
           }
