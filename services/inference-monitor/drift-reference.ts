@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { binIndex, quantileEdges } from '../../shared/stats/binned-drift.ts';
 import { round } from './packed.ts';
+import { propertyName } from './property-keys.ts';
 
 export const FINE_BINS = 20;
 /** Fewest values of the edge sample a column needs to be monitored. */
@@ -328,17 +329,20 @@ const CALLERS = 8;
  * `CALLERS` counters; each count under-estimates by at most window / (CALLERS + 1). It
  * tells an analyst when one caller's traffic is behind a drifted window.
  */
-function countCaller(callers: Record<string, number>, principal: string): void {
+function countCaller(callers: Record<string, number>, caller: string): void {
+  const principal = propertyName(caller);
   if (principal in callers) {
     callers[principal] = (callers[principal] as number) + 1;
     return;
   }
-  const keys = Object.keys(callers);
-  if (keys.length < CALLERS) {
+  let keys = 0;
+  for (const _ in callers) keys++;
+  if (keys < CALLERS) {
     callers[principal] = 1;
     return;
   }
-  for (const k of keys) {
+  // Deleting the key being visited is safe in for-in: every other key is still visited once.
+  for (const k in callers) {
     const c = (callers[k] as number) - 1;
     if (c <= 0) delete callers[k];
     else callers[k] = c;

@@ -1,14 +1,9 @@
 /**
  * Compact JSON for the inference detectors' keyed state: state buffers travel through the
  * changelog as base64 strings (a Float32 is 4 bytes instead of ~10 JSON characters, and
- * encoding is one memcpy plus base64), and entity keys join their parts unambiguously.
+ * encoding is one memcpy plus base64). Entity keys: entity-keys.ts.
  * (Single typed arrays: `packArray` / `unpackF32` … in shared/stats/packed.ts.)
  */
-
-/** `<model length>:<model>|<principal>`: no separator inside an id can make two keys collide. */
-export function principalModelKey(principal: string, model: string): string {
-  return `${model.length}:${model}|${principal}`;
-}
 
 /** Rounds for evidence and descriptions: 3 significant digits, integers kept. */
 export function fmt(x: number): string {

@@ -75,14 +75,7 @@ export class RandomProjection {
   apply(x: ArrayLike<number>, out: Float64Array, centre?: ArrayLike<number>): Float64Array {
     const d = Math.min(x.length, this.inDims);
     if (this.dense !== null) {
-      const m = this.dense;
-      for (let j = 0; j < this.outDims; j++) {
-        let s = 0;
-        const row = j * this.inDims;
-        if (centre === undefined) for (let i = 0; i < d; i++) s += (m[row + i] as number) * (x[i] as number);
-        else for (let i = 0; i < d; i++) s += (m[row + i] as number) * ((x[i] as number) - (centre[i] ?? 0));
-        out[j] = s;
-      }
+      applyDense(this.dense, this.inDims, this.outDims, d, x, out, centre);
       return out;
     }
     const starts = this.rowStart as Int32Array;
@@ -98,6 +91,53 @@ export class RandomProjection {
       out[j] = s;
     }
     return out;
+  }
+}
+
+/**
+ * Dense rows, four outputs at a time: each sum is still added term by term in input
+ * order (so every output is bit-for-bit the one-row-at-a-time sum), but four independent
+ * sums advance together instead of one chain of dependent additions.
+ */
+function applyDense(
+  m: Float64Array,
+  inDims: number,
+  outDims: number,
+  d: number,
+  x: ArrayLike<number>,
+  out: Float64Array,
+  centre: ArrayLike<number> | undefined,
+): void {
+  let j = 0;
+  for (; j + 4 <= outDims; j += 4) {
+    const r0 = j * inDims;
+    const r1 = r0 + inDims;
+    const r2 = r1 + inDims;
+    const r3 = r2 + inDims;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < d; i++) {
+      const xi = centre === undefined ? (x[i] as number) : (x[i] as number) - (centre[i] ?? 0);
+      s0 += (m[r0 + i] as number) * xi;
+      s1 += (m[r1 + i] as number) * xi;
+      s2 += (m[r2 + i] as number) * xi;
+      s3 += (m[r3 + i] as number) * xi;
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < outDims; j++) {
+    const row = j * inDims;
+    let s = 0;
+    for (let i = 0; i < d; i++) {
+      const xi = centre === undefined ? (x[i] as number) : (x[i] as number) - (centre[i] ?? 0);
+      s += (m[row + i] as number) * xi;
+    }
+    out[j] = s;
   }
 }
 
@@ -135,6 +175,35 @@ export function pStableSignature(
 /** Number of the 16 nibbles on which two signatures agree. */
 export function equalNibbles64(aLo: number, aHi: number, bLo: number, bHi: number): number {
   return 16 - nonZeroNibbles((aLo ^ bLo) >>> 0) - nonZeroNibbles((aHi ^ bHi) >>> 0);
+}
+
+/**
+ * Whether two signatures agree on at least `minEqual` of their 16 nibbles — the same
+ * verdict as `equalNibbles64(…) >= minEqual`, but it stops counting differing nibbles
+ * once there are too many (most pairs in a scan are far apart).
+ */
+export function sharesNibbles64(
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+  minEqual: number,
+): boolean {
+  // One flag bit per differing nibble: the low half's at bits 0, 4, …; the high half's at 1, 5, ….
+  let t = nibbleFlags((aLo ^ bLo) >>> 0) | (nibbleFlags((aHi ^ bHi) >>> 0) << 1);
+  let allowed = 16 - minEqual;
+  if (allowed < 0) return false;
+  for (; t !== 0; allowed--) {
+    if (allowed === 0) return false;
+    t &= t - 1;
+  }
+  return true;
+}
+
+function nibbleFlags(x: number): number {
+  let t = x | (x >>> 1);
+  t |= t >>> 2;
+  return t & 0x11111111;
 }
 
 function nonZeroNibbles(x: number): number {

@@ -7,7 +7,7 @@
  *
  * W is the squared correlation between the ordered sample and the coefficients a, so it
  * lies in (0, 1] and is near 1 for normal data. The coefficients depend on n only; they
- * are cached per n (a few kB for the sizes a detector uses), so a test is one sort and
+ * are cached per n (≈ 0.1 MB for every size up to 256), so a test is one sort and
  * one pass. Cost: O(n log n) for the sort plus O(n); O(n) normal quantiles once per n.
  */
 import { normalTail } from './normal.ts';
@@ -41,6 +41,13 @@ function poly(c: readonly number[], x: number): number {
 
 /** The upper-half coefficients a[0..⌊n/2⌋), largest first (AS R94's `a`). */
 const cache = new Map<number, Float64Array>();
+/**
+ * Coefficients held by the cache, bounded at 2^18 (2 MiB): every n from 3 to 1000. A
+ * detector that tests windows of varying size (PRADA: 100 to 256) needs one entry per
+ * size, and recomputing one costs n/2 normal quantiles.
+ */
+let cachedCoefficients = 0;
+const MAX_CACHED_COEFFICIENTS = 1 << 18;
 
 export function shapiroWilkCoefficients(n: number): Float64Array {
   let a = cache.get(n);
@@ -76,8 +83,12 @@ export function shapiroWilkCoefficients(n: number): Float64Array {
     a[0] = a1;
     for (let i = first; i < half; i++) a[i] = -(m[i] as number) / fac;
   }
-  if (cache.size > 64) cache.clear(); // bounded: detectors test a few distinct sizes
+  if (cachedCoefficients + half > MAX_CACHED_COEFFICIENTS) {
+    cache.clear();
+    cachedCoefficients = 0;
+  }
   cache.set(n, a);
+  cachedCoefficients += half;
   return a;
 }
 

@@ -53,7 +53,9 @@ import {
   type UnivariateResult,
 } from '../../../shared/stats/univariate-detector.ts';
 import type { UnivariateState } from '../../../shared/stats/univariate-state.ts';
-import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
+import { principalModelKey } from '../entity-keys.ts';
+import { fmt, packBuffer, round, unpackBuffer } from '../packed.ts';
+import { propertyName, toolId } from '../property-keys.ts';
 
 interface BehaviorConfig {
   token_z: number;
@@ -275,7 +277,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     // Tools and destinations.
     if (event.tool_calls !== undefined && event.tool_calls.length > 0) {
       const found = this.tools(p, m, event);
-      if (found.length > 0) (findings ??= []).push(...found);
+      if (found !== null) (findings ??= []).push(...found);
     }
 
     // Token and latency series, per model.
@@ -440,7 +442,7 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     let best: Finding | null = null;
     for (let m = 0; m < TOKEN_METRICS.length; m++) {
       const metric = TOKEN_METRICS[m] as (typeof TOKEN_METRICS)[number];
-      const x = event[metric];
+      const x = m === 0 ? event.output_tokens : event.input_tokens;
       if (x === undefined) continue;
       const y = Math.log1p(x);
       if (inHour) {
@@ -462,8 +464,8 @@ class BehaviorDetector implements Detector<InferenceEvent> {
         if (n >= TOKEN_MIN_HOUR) {
           const sd = Math.sqrt(variance);
           const z = (sum / n - mean) / (sd / Math.sqrt(n));
-          const ratio = Math.exp(sum / n - mean);
-          if (z >= this.config.token_z && ratio >= this.config.token_ratio) {
+          // The ratio (an exp) only once z passes, which it seldom does.
+          if (z >= this.config.token_z && Math.exp(sum / n - mean) >= this.config.token_ratio) {
             const found = this.tokenFinding(event, metric, n, sum / n, mean, sd, z);
             if (best === null || found.score > best.score) best = found;
           }
@@ -518,34 +520,37 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     };
   }
 
-  private tools(p: PrincipalBehavior, m: ModelBehavior, event: InferenceEvent): Finding[] {
+  /** Findings on first-seen tools and destinations, or null (no array for a quiet call). */
+  private tools(p: PrincipalBehavior, m: ModelBehavior, event: InferenceEvent): Finding[] | null {
     const cfg = this.config;
     const t = event.ts;
     if (p.f[P_TOOL_CALLS] === 0) p.f[P_TOOLS_SINCE] = t;
     const learning =
       t - (p.f[P_TOOLS_SINCE] as number) < cfg.tool_learning_hours * HOUR_MS ||
       (p.f[P_TOOL_CALLS] as number) < cfg.tool_learning_calls;
-    const out: Finding[] = [];
+    let out: Finding[] | null = null;
     for (const call of event.tool_calls ?? []) {
       p.f[P_TOOL_CALLS] = (p.f[P_TOOL_CALLS] as number) + 1;
-      const items: Array<['tool' | 'destination', string]> = [['tool', call.tool]];
-      if (call.destination !== undefined) items.push(['destination', call.destination]);
-      for (const [what, value] of items) {
-        const id = `${what === 'tool' ? 't' : 'd'}:${value}`;
+      // The tool, then its destination if any (no array per call).
+      for (let item = 0; item < (call.destination === undefined ? 1 : 2); item++) {
+        const what = item === 0 ? 'tool' : 'destination';
+        const value = item === 0 ? call.tool : (call.destination as string);
+        const id = toolId(what, value);
         const seen = p.known[id];
         const fresh = seen === undefined || t - seen > TOOL_TTL_MS;
         remember(p.known, id, t, cfg.max_known_tools);
         let peerNew = false;
         if (what === 'destination') {
-          const d = m.destinations[value];
+          const name = propertyName(value);
+          const d = m.destinations[name];
           peerNew = d === undefined || t - d > TOOL_TTL_MS;
-          remember(m.destinations, value, t, 256);
+          remember(m.destinations, name, t, 256);
         }
         if (!fresh || learning) continue;
         const external = what === 'destination' && this.isExternal(value);
         const score = what === 'tool' ? 60 : external ? (peerNew ? 95 : 85) : peerNew ? 65 : 55;
         const severity: Severity = score >= 90 ? 'critical' : score >= 80 ? 'high' : 'medium';
-        out.push({
+        (out ??= []).push({
           entity: { type: 'principal', id: event.principal },
           severity,
           score,
@@ -628,9 +633,10 @@ class BehaviorDetector implements Detector<InferenceEvent> {
     if (event.output_tokens !== undefined) {
       m.outSum += Math.log1p(event.output_tokens);
       m.outN++;
-      const seen = m.outBy[event.principal];
-      const who = seen !== undefined || m.outByN < 16 ? event.principal : '(others)';
-      if (seen === undefined && who === event.principal) m.outByN++;
+      const principal = propertyName(event.principal);
+      const seen = m.outBy[principal];
+      const who = seen !== undefined || m.outByN < 16 ? principal : '(others)';
+      if (seen === undefined && who === principal) m.outByN++;
       m.outBy[who] = (m.outBy[who] ?? 0) + event.output_tokens;
     }
     return out;

@@ -77,6 +77,7 @@ interface ColumnResult {
 }
 
 class InputDriftDetector implements Detector<InferenceEvent> {
+  private readonly rebaselines: boolean;
   private readonly refs: KeyedState<InputReference>;
 
   constructor(
@@ -84,12 +85,14 @@ class InputDriftDetector implements Detector<InferenceEvent> {
     state: DetectorState,
   ) {
     this.refs = state.keyed('references', { pinned: true });
+    // No re-baseline entries (the usual case): every token is "", without a lookup per event.
+    this.rebaselines = Object.keys(config.rebaseline).length > 0;
   }
 
   update(event: InferenceEvent): Finding | null {
     const feats = event.input_features;
     if (feats === undefined) return null;
-    const token = tokenFor(this.config.rebaseline, event.model_id);
+    const token = this.rebaselines ? tokenFor(this.config.rebaseline, event.model_id) : '';
     let r = this.refs.get(event.model_id);
     if (r === undefined || r.life.token !== token) {
       r = {

@@ -52,6 +52,7 @@ import {
   type ReferenceSettings,
   type WindowEvidence,
 } from '../drift-reference.ts';
+import { modelVersionKey } from '../entity-keys.ts';
 import { fmt, round } from '../packed.ts';
 
 interface OutputConfig extends ReferenceSettings {
@@ -85,6 +86,7 @@ interface Verdict {
 }
 
 class OutputDriftDetector implements Detector<InferenceEvent> {
+  private readonly rebaselines: boolean;
   private readonly refs: KeyedState<OutputReference>;
 
   constructor(
@@ -92,14 +94,16 @@ class OutputDriftDetector implements Detector<InferenceEvent> {
     state: DetectorState,
   ) {
     this.refs = state.keyed('references', { pinned: true });
+    // No re-baseline entries (the usual case): every token is "", without a lookup per event.
+    this.rebaselines = Object.keys(config.rebaseline).length > 0;
   }
 
   update(event: InferenceEvent): Finding | null {
     const p = event.prediction;
     if (p === undefined || (p.score === undefined && p.label === undefined)) return null;
     const version = event.model_version ?? '';
-    const key = `${event.model_id}@${version}`;
-    const token = tokenFor(this.config.rebaseline, event.model_id, version);
+    const key = modelVersionKey(event.model_id, version);
+    const token = this.rebaselines ? tokenFor(this.config.rebaseline, event.model_id, version) : '';
     let r = this.refs.get(key);
     if (r === undefined || r.life.token !== token) {
       r = {

@@ -27,8 +27,9 @@
  * State: store `principals` (key principal × model): 32 signatures, two 32-bit flag
  * masks, the previous query's features (float32) and a few rates — ≈ 0.7 kB of changelog
  * JSON with 6 features; store `models` (key model): running mean and spread of the 16
- * projections and of each feature. Cost per event: 16 × d multiply-adds, 32 XOR-popcounts,
- * one pass over the features.
+ * projections and of each feature. Cost per event: 16 × d multiply-adds (four sums at a
+ * time), up to 32 signature comparisons (each stops once too many nibbles differ), one
+ * pass over the features.
  */
 import { z } from 'zod';
 import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
@@ -41,13 +42,14 @@ import {
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { binomialSurprise } from '../../../shared/stats/count-tails.ts';
 import {
-  equalNibbles64,
   popCount32,
   pStableSignature,
   RandomProjection,
+  sharesNibbles64,
   SIGNATURE_PROJECTIONS,
 } from '../../../shared/stats/random-projection.ts';
-import { fmt, packBuffer, principalModelKey, round, scratchBuffer, unpackBuffer } from '../packed.ts';
+import { principalModelKey } from '../entity-keys.ts';
+import { fmt, packBuffer, round, scratchBuffer, unpackBuffer } from '../packed.ts';
 
 interface ProbingConfig {
   near_width: number;
@@ -180,6 +182,8 @@ interface ModelCentre {
 /** Projected queries a model needs before its bucket widths are trusted. */
 const MIN_MODEL_QUERIES = 200;
 const PROJECTION_SEED = 0x5eed;
+/** Feature names whose prefix hashes are memoised. */
+const MAX_MEMO_NAMES = 64;
 
 class ProbingDetector implements Detector<InferenceEvent> {
   private readonly principals: KeyedState<ProbeState>;
@@ -188,6 +192,9 @@ class ProbingDetector implements Detector<InferenceEvent> {
   private readonly scratch: number[] = [];
   private readonly proj = new Float64Array(SIGNATURE_PROJECTIONS);
   private readonly widths = new Float64Array(SIGNATURE_PROJECTIONS);
+  /** The last feature names hashed, and the names hash after each (a memo of `hashInto`). */
+  private readonly names: string[] = [];
+  private readonly nameHashes: number[] = [];
   /** The last projection used (the matrix depends on the dimension only). */
   private projection: RandomProjection | null = null;
 
@@ -220,9 +227,9 @@ class ProbingDetector implements Detector<InferenceEvent> {
       const lo = this.sig[0] as number;
       const hi = this.sig[1] as number;
       const filled = Math.min(s.n, RING);
+      const nearBuckets = this.config.near_buckets;
       for (let i = 0; i < filled; i++) {
-        const same = equalNibbles64(lo, hi, s.sigs[2 * i] as number, s.sigs[2 * i + 1] as number);
-        if (same >= this.config.near_buckets) {
+        if (sharesNibbles64(lo, hi, s.sigs[2 * i] as number, s.sigs[2 * i + 1] as number, nearBuckets)) {
           dup = true;
           break;
         }
@@ -236,25 +243,47 @@ class ProbingDetector implements Detector<InferenceEvent> {
     let sweep = false;
     const feats = event.input_features;
     if (feats !== undefined) {
-      // One pass, no allocation: hash the names, compare with the previous query, store.
-      let count = 0;
-      for (const _ in feats) count++;
-      const comparable = s.prev.length === count;
-      if (!comparable) s.prev = new Float32Array(count);
+      // One pass, no allocation while the feature count holds: hash the names, compare
+      // with the previous query and store; a new count stores into a fresh array.
+      const prev = s.prev;
       let nh = 0x811c9dc5;
       let changed = -1;
       let changedName = '';
       let many = false;
-      let i = 0;
+      let count = 0;
+      let memo = true;
       for (const name in feats) {
-        nh = hashInto(nh, name);
-        const v = Math.fround(feats[name] as number);
-        if (comparable && v !== s.prev[i]) {
-          if (changed >= 0) many = true;
-          changed = i;
-          changedName = name;
+        // Queries of one source repeat the same names in the same order: the hash of a
+        // repeated prefix is the memo's (names compare by pointer), without rehashing it.
+        if (memo && this.names[count] === name) nh = this.nameHashes[count] as number;
+        else {
+          if (memo) {
+            memo = false;
+            this.names.length = count;
+            this.nameHashes.length = count;
+          }
+          nh = hashInto(nh, name);
+          if (count < MAX_MEMO_NAMES) {
+            this.names.push(name);
+            this.nameHashes.push(nh);
+          }
         }
-        s.prev[i++] = v;
+        if (count < prev.length) {
+          const v = Math.fround(feats[name] as number);
+          if (v !== prev[count]) {
+            if (changed >= 0) many = true;
+            changed = count;
+            changedName = name;
+          }
+          prev[count] = v;
+        }
+        count++;
+      }
+      const comparable = prev.length === count;
+      if (!comparable) {
+        s.prev = new Float32Array(count);
+        let i = 0;
+        for (const name in feats) s.prev[i++] = Math.fround(feats[name] as number);
       }
       nh >>>= 0;
       if (comparable && nh === s.namesHash && !many && changed >= 0) {
@@ -409,6 +438,8 @@ class ProbingDetector implements Detector<InferenceEvent> {
     const lpBar = Math.max(cfg.min_logprobs_per_hour, cfg.logprobs_factor * lpLevel);
     if (event.logprobs_requested === true && lp >= lpBar)
       lpSurprise = Math.min(30, 6 + 10 * Math.log10(lp / lpBar + 1));
+    const min = cfg.min_surprise;
+    if (sweepSurprise < min && lpSurprise < min && dupSurprise < min) return null; // no array per quiet call
     const kinds: Array<[Signal, number]> = [];
     if (sweepSurprise >= cfg.min_surprise) kinds.push(['sweep', sweepSurprise]);
     if (lpSurprise >= cfg.min_surprise) kinds.push(['logprobs', lpSurprise]);

@@ -28,7 +28,8 @@ import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
 import { poissonSurprise } from '../../../shared/stats/count-tails.ts';
-import { fmt, packBuffer, principalModelKey, round, unpackBuffer } from '../packed.ts';
+import { principalModelKey } from '../entity-keys.ts';
+import { fmt, packBuffer, round, unpackBuffer } from '../packed.ts';
 
 interface RateConfig {
   own_factor: number;
@@ -101,6 +102,15 @@ function binOf(hour: number): number {
   return weekend * 24 + (((hour % 24) + 24) % 24);
 }
 
+/** Folds hour `h`'s count into its profile bin. */
+function learnHour(s: PrincipalRate, alpha: number, h: number, count: number): void {
+  const b = binOf(h);
+  const n = Math.min(255, (s.samples[b] as number) + 1);
+  s.samples[b] = n;
+  const a = Math.max(alpha, 1 / n);
+  s.profile[b] = (s.profile[b] as number) + a * (count - (s.profile[b] as number));
+}
+
 class RateDetector implements Detector<InferenceEvent> {
   private readonly principals: KeyedState<PrincipalRate>;
   private readonly peers: KeyedState<PeerHistogram>;
@@ -162,20 +172,13 @@ class RateDetector implements Detector<InferenceEvent> {
   /** Folds the finished hour and the empty hours since into the profile and the peers. */
   private closeHours(s: PrincipalRate, hour: number, model: string): void {
     const alpha = this.config.profile_alpha;
-    const learn = (h: number, count: number): void => {
-      const b = binOf(h);
-      const n = Math.min(255, (s.samples[b] as number) + 1);
-      s.samples[b] = n;
-      const a = Math.max(alpha, 1 / n);
-      s.profile[b] = (s.profile[b] as number) + a * (count - (s.profile[b] as number));
-    };
     const f = s.f;
     const prev = f[HOUR] as number;
     const count = f[HOUR_COUNT] as number;
-    learn(prev, count);
+    learnHour(s, alpha, prev, count);
     if (count > 0) this.learnPeer(model, count);
     const last = Math.min(hour - 1, prev + MAX_GAP_HOURS);
-    for (let h = prev + 1; h <= last; h++) learn(h, 0);
+    for (let h = prev + 1; h <= last; h++) learnHour(s, alpha, h, 0);
     f[HOUR] = hour;
     f[HOUR_COUNT] = 0;
   }

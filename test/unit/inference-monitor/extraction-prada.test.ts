@@ -74,7 +74,7 @@ describe('inference.extraction.prada', () => {
 
   it('early-exit nearest neighbour equals the brute-force minimum', () => {
     const u = rng(5);
-    for (const dims of [1, 3, 8, 32]) {
+    for (const dims of [1, 3, 4, 8, 13, 32]) {
       const size = 40;
       const vecs = Float32Array.from({ length: size * dims }, () => u() * 4 - 2);
       for (let q = 0; q < 50; q++) {
@@ -86,6 +86,9 @@ describe('inference.extraction.prada', () => {
           brute = Math.min(brute, s);
         }
         expect(nearestSquared(vecs, size, dims, x)).toBeCloseTo(brute, 10);
+        expect(nearestSquared(vecs, size, dims, Float64Array.from(x))).toBe(
+          nearestPerDimension(vecs, size, dims, x),
+        );
       }
     }
   });
@@ -116,3 +119,18 @@ describe('inference.extraction.prada', () => {
     expect(bytes.meanBytes).toBeLessThan(6_000);
   });
 });
+
+/** The scan as first written (exit checked at every dimension): the reference for exactness. */
+function nearestPerDimension(vecs: Float32Array, size: number, dims: number, x: number[]): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < size; i++) {
+    let s = 0;
+    let j = 0;
+    for (; j < dims && s < best; j++) {
+      const t = vecs[i * dims + j]! - x[j]!;
+      s += t * t;
+    }
+    if (j === dims && s < best) best = s;
+  }
+  return best;
+}

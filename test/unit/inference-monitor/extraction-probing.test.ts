@@ -48,6 +48,37 @@ describe('inference.extraction.probing', () => {
     if (harvest.entity.id !== probe.entity.id) expect(kinds(harvest.entity.id)).toEqual(['logprobs']);
   });
 
+  it('tells feature names apart whatever order other queries name them in (names-hash memo)', () => {
+    const l = label(attacks, 'extraction-probing');
+    const sweeps = (events: InferenceEvent[]): string[] =>
+      findingsOf(extractionProbing, events)
+        .filter(
+          (f) => f.finding.entity.id === l.entity.id && f.finding.episodeKey?.endsWith('|sweep') === true,
+        )
+        .map((f) => f.event.event_id);
+    const withFeatures = (e: InferenceEvent, f: (x: Record<string, number>) => Record<string, number>) =>
+      e.input_features === undefined ? e : { ...e, input_features: f(e.input_features) };
+    const found = sweeps(attacks.events);
+    expect(found.length).toBeGreaterThan(0);
+    // Other principals name their features in reverse order: the probe's steps are unchanged.
+    const reversed = attacks.events.map((e) =>
+      e.principal === l.entity.id
+        ? e
+        : withFeatures(e, (x) => Object.fromEntries(Object.entries(x).reverse())),
+    );
+    expect(sweeps(reversed)).toEqual(found);
+    // The probe renames a feature every other query: no two queries in a row are comparable.
+    let n = 0;
+    const renamed = attacks.events.map((e) =>
+      e.principal !== l.entity.id || e.input_features === undefined || n++ % 2 === 0
+        ? e
+        : withFeatures(e, (x) =>
+            Object.fromEntries(Object.entries(x).map(([k, v], i) => [i === 0 ? `${k}_` : k, v])),
+          ),
+    );
+    expect(sweeps(renamed)).toEqual([]);
+  });
+
   it('stays quiet on normal traffic, clustered topics included', () => {
     expect(findingsOf(extractionProbing, quiet.events)).toEqual([]);
   });

@@ -4,8 +4,10 @@ import {
   popCount32,
   pStableSignature,
   RandomProjection,
+  sharesNibbles64,
   SIGNATURE_PROJECTIONS,
 } from '../../../shared/stats/random-projection.ts';
+import { mulberry32 } from '../../../shared/stats/mulberry32.ts';
 import { gaussians } from './helpers.ts';
 
 const dist = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -33,6 +35,61 @@ describe('random projections', () => {
       }
       expect(ratio / 100).toBeGreaterThan(0.9);
       expect(ratio / 100).toBeLessThan(1.1);
+    }
+  });
+
+  it('dense projections equal the row-by-row sums bit for bit, with and without a centre', () => {
+    for (const [inDims, outDims] of [
+      [1, 1],
+      [8, 16],
+      [6, 16],
+      [5, 7],
+      [64, 33],
+    ] as const) {
+      const p = RandomProjection.of(inDims, outDims, 11);
+      // The matrix, column by column (a unit vector's image is its column, exactly).
+      const matrix = Array.from({ length: inDims }, (_, i) => {
+        const unit = new Float64Array(inDims);
+        unit[i] = 1;
+        return Array.from(p.apply(unit, new Float64Array(outDims)));
+      });
+      const g = gaussians(inDims * 40, 13);
+      for (let k = 0; k < 20; k++) {
+        const x = g.slice(2 * k * inDims, (2 * k + 1) * inDims);
+        const centre = g.slice((2 * k + 1) * inDims, (2 * k + 2) * inDims - 1); // one short: 0 beyond
+        for (const c of [undefined, centre]) {
+          const expected = Array.from({ length: outDims }, (_, j) => {
+            let s = 0;
+            for (let i = 0; i < inDims; i++)
+              s += matrix[i]![j]! * (x[i]! - (c === undefined ? 0 : (c[i] ?? 0)));
+            return s;
+          });
+          expect(Array.from(p.apply(x, new Float64Array(outDims), c))).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('sharesNibbles64 gives the verdict of equalNibbles64 ≥ minEqual', () => {
+    const u = mulberry32(21);
+    const word = () => Math.floor(u() * 2 ** 32) >>> 0;
+    for (let k = 0; k < 3000; k++) {
+      const aLo = word();
+      const aHi = word();
+      // Flip a few random nibbles, so every count of equal nibbles occurs.
+      let bLo = aLo;
+      let bHi = aHi;
+      const flips = Math.floor(u() * 17);
+      for (let f = 0; f < flips; f++) {
+        const n = Math.floor(u() * 16);
+        const bits = (1 + Math.floor(u() * 15)) << (4 * (n % 8));
+        if (n < 8) bLo = (bLo ^ bits) >>> 0;
+        else bHi = (bHi ^ bits) >>> 0;
+      }
+      for (let minEqual = 0; minEqual <= 17; minEqual++)
+        expect(sharesNibbles64(aLo, aHi, bLo, bHi, minEqual)).toBe(
+          equalNibbles64(aLo, aHi, bLo, bHi) >= minEqual,
+        );
     }
   });
 
