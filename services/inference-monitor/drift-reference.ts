@@ -331,7 +331,8 @@ const CALLERS = 8;
  */
 function countCaller(callers: Record<string, number>, caller: string): void {
   const principal = propertyName(caller);
-  if (principal in callers) {
+  // Own keys only: a principal called `toString` is not Object.prototype's.
+  if (Object.hasOwn(callers, principal)) {
     callers[principal] = (callers[principal] as number) + 1;
     return;
   }

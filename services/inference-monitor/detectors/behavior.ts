@@ -536,13 +536,13 @@ class BehaviorDetector implements Detector<InferenceEvent> {
         const what = item === 0 ? 'tool' : 'destination';
         const value = item === 0 ? call.tool : (call.destination as string);
         const id = toolId(what, value);
-        const seen = p.known[id];
+        const seen = own(p.known, id);
         const fresh = seen === undefined || t - seen > TOOL_TTL_MS;
         remember(p.known, id, t, cfg.max_known_tools);
         let peerNew = false;
         if (what === 'destination') {
           const name = propertyName(value);
-          const d = m.destinations[name];
+          const d = own(m.destinations, name);
           peerNew = d === undefined || t - d > TOOL_TTL_MS;
           remember(m.destinations, name, t, 256);
         }
@@ -634,10 +634,10 @@ class BehaviorDetector implements Detector<InferenceEvent> {
       m.outSum += Math.log1p(event.output_tokens);
       m.outN++;
       const principal = propertyName(event.principal);
-      const seen = m.outBy[principal];
+      const seen = own(m.outBy, principal);
       const who = seen !== undefined || m.outByN < 16 ? principal : '(others)';
       if (seen === undefined && who === principal) m.outByN++;
-      m.outBy[who] = (m.outBy[who] ?? 0) + event.output_tokens;
+      m.outBy[who] = (own(m.outBy, who) ?? 0) + event.output_tokens;
     }
     return out;
   }
@@ -729,9 +729,17 @@ function initCounts(c: Counts, t: number): Counts {
   return c;
 }
 
+/**
+ * `record[key]` if the record itself holds it. Keys are names from events (a principal, a
+ * destination): one called `constructor` or `toString` must not read Object.prototype's.
+ */
+function own(record: Record<string, number>, key: string): number | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Records `key` at `t`, forgetting the stalest entry beyond `capacity`. */
 function remember(known: Record<string, number>, key: string, t: number, capacity: number): void {
-  const prev = known[key];
+  const prev = own(known, key);
   if (prev !== undefined) {
     if (t > prev) known[key] = t;
     return;

@@ -52,6 +52,24 @@ describe('inference.behavior', () => {
     expect(flags?.techniques).toContain('AML.T0051');
   });
 
+  it('reads only its own names: a destination called `constructor` is still new to its peers', () => {
+    const l = label(hijack, 'agent-hijack');
+    const renamed = hijack.events.map((e) =>
+      e.tool_calls?.some((c) => c.destination !== undefined && /paste|attacker|drop/.test(c.destination))
+        ? {
+            ...e,
+            tool_calls: e.tool_calls.map((c) =>
+              c.destination === undefined ? c : { ...c, destination: 'constructor' },
+            ),
+          }
+        : e,
+    );
+    const alerts = alertsOf(behavior, renamed).filter((a) => a.entity.id === l.entity.id);
+    const destination = alerts.find((a) => a.evidence.statistic === 'first-seen destination after learning');
+    // A single-label host counts as internal; what matters is that no peer "had" it.
+    expect(destination?.evidence).toMatchObject({ new_to_model_peers: true });
+  });
+
   it('tells external destinations from internal ones', () => {
     const d = behavior.create(
       behavior.config.parse({}) as Parameters<typeof behavior.create>[0],
