@@ -66,15 +66,18 @@ const LOG10E = Math.LOG10E;
 const UPPER_MIN_EXCEED = 5;
 
 export class TailCalibrator {
-  readonly u: number;
-  readonly forget: number;
-  readonly maxExcess: number;
+  // Every numeric field starts as a number: a field declared without a value starts as
+  // undefined, and V8 then stores each later double in a fresh heap box (one allocation
+  // per write, several per point for a calibrator).
+  readonly u: number = 0;
+  readonly forget: number = 0;
+  readonly maxExcess: number = 0;
   readonly excessFrom: ExcessFrom;
-  private n: number;
+  private n = 0;
   /** Decayed runs over u, exceeding points, summed (capped) excesses, current run's peak (−1: none). */
-  private exceed: number;
-  private points: number;
-  private excess: number;
+  private exceed = 0;
+  private points = 0;
+  private excess = 0;
   private peak = -1;
   /** The upper level (+∞: none), its cap on log excesses, and the same counts over it. */
   private u2 = Number.POSITIVE_INFINITY;
