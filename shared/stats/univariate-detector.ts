@@ -23,7 +23,7 @@
  * Cost: O(1) per point, no allocation (the result object is reused); state ≈ 4–5 KB.
  */
 import { scoreOf } from './episode-gate.ts';
-import { alphaForInterval } from './ewma.ts';
+import { dayRate, slowRate, weekRate } from './interval-rates.ts';
 import {
   DEFAULT_UNIVARIATE_OPTIONS,
   newCore,
@@ -51,8 +51,6 @@ export type { UnivariateOptions, UnivariateResult, UnivariateStatistic };
 /** z beyond which a residual is "outside the expected range" in explanations (p ≈ 1e-4). */
 const RANGE_Z = 3.9;
 const LOG10E = Math.LOG10E;
-/** Per-period learning rate of the seasonal profiles (half-life ≈ 4 periods). */
-const SEASON_RATE = 0.15;
 const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 /** Bonferroni over the seven components: the best of seven p-values is not a p-value. */
 const BONFERRONI = Math.log10(7);
@@ -175,7 +173,8 @@ export class UnivariateDetector {
       let spike = s.calSpike.update(raw);
       // A spike at a time of day when this series spiked on earlier days is scheduled work.
       if (s.recurrence !== null) {
-        spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
+        // The discount can only lower the spike: one that cannot win needs none.
+        if (spike > st.best) spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
         s.recurrence.learn(t, raw > SPIKE_UPPER);
       }
       this.consider('spike', spike, st.fastPred, st.sigmaF);
@@ -235,7 +234,7 @@ export class UnivariateDetector {
     if (st.typical !== st.ratesTypical) this.rates();
     if (st.dt !== st.slowDt) {
       st.slowDt = st.dt;
-      st.slowRate = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+      st.slowRate = slowRate(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
     }
     const aSlow = st.slowRate;
     s.slow.pushWithAlpha(clipped - st.season, Number.isNaN(s.slow.mean) ? 1 : aSlow);
@@ -278,8 +277,8 @@ export class UnivariateDetector {
     const st = this.st;
     st.ratesTypical = st.typical;
     st.slowDt = Number.NaN;
-    st.dayRate = s.profile === null ? 0 : perSampleRate(st.typical, o.seasonPeriodMs / s.profile.bins);
-    st.weekRate = perSampleRate(st.typical, WEEK_MS / s.week.bins);
+    st.dayRate = s.profile === null ? 0 : dayRate(st.typical, o.seasonPeriodMs / s.profile.bins);
+    st.weekRate = weekRate(st.typical, WEEK_MS / s.week.bins);
   }
 
   /** Score, explanation and the episode state machine. */
@@ -311,9 +310,4 @@ export class UnivariateDetector {
     d.s = restoreDetector(state, d.options);
     return d;
   }
-}
-
-/** Per-sample rate at which a bin of `binMs` forgets SEASON_RATE per period. */
-function perSampleRate(typical: number, binMs: number): number {
-  return 1 - Math.pow(1 - SEASON_RATE, typical > 0 ? Math.min(1, typical / binMs) : 1);
 }
