@@ -150,11 +150,16 @@ export class UnivariateDetector {
     st.rf = Number.isNaN(st.fastPred) ? 0 : x - st.fastPred;
   }
 
-  /** Each component's calibrated surprise; the largest one is kept with its explanation. */
+  /**
+   * Each component's calibrated surprise; the largest one is kept with its explanation.
+   * Split by component so that V8 inlines each one's models into it (one large method
+   * exhausts its inlining budget, and every number passed to or returned from a call
+   * that is not inlined is boxed on the heap).
+   */
   private judge(t: number, x: number): void {
     const s = this.s;
     const st = this.st;
-    const zf = st.rf / st.sigmaF;
+    st.zf = st.rf / st.sigmaF;
     st.best = 0;
     st.stat = 'spike';
     st.expected = st.fastPred;
@@ -162,51 +167,76 @@ export class UnivariateDetector {
     const learned = s.n > 20 && !st.gap;
     // Only a series that has shown variation can get stuck or calm down; a flat line
     // from the start is its own normal.
-    const varies = s.fast.scale > 10 * st.floor;
+    st.varies = s.fast.scale > 10 * st.floor;
     if (learned) {
-      const novelty = s.calNovelty.update(s.novelty.score(x, st.floor));
-      if (s.novelty.count > NOVELTY_AFTER) {
-        const stat = Math.abs(zf) > RANGE_Z ? 'spike' : 'shift';
-        this.consider(stat, novelty, s.novelty.nearestLevel(), 0.5 * s.novelty.unit);
-      }
-      const raw = gaussSurprise(zf);
-      let spike = s.calSpike.update(raw);
-      // A spike at a time of day when this series spiked on earlier days is scheduled work.
-      if (s.recurrence !== null) {
-        // The discount can only lower the spike: one that cannot win needs none.
-        if (spike > st.best) spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
-        s.recurrence.learn(t, raw > SPIKE_UPPER);
-      }
-      this.consider('spike', spike, st.fastPred, st.sigmaF);
-      if (st.useSeason && s.n > 50) {
-        const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
-        this.consider('seasonal', pSeason, st.seasonalPred, st.sigmaS);
-      }
-      // CUSUM of the fast model's (near-white) residual: a level shift adds up over the
-      // few points the smoother takes to follow it. Tail P(S > s) ≈ exp(−2k·s) for
-      // Gaussian input (Siegmund 1985, §2.6), then calibrated like the others.
-      s.cusum.push(clamp(zf, 4));
-      const pShift = s.calShift.update(2 * s.cusum.k * s.cusum.statistic * LOG10E);
-      if (s.n > 50) this.consider('shift', pShift, s.long.mean + st.season, st.sigmaF);
-      // Drift: a short against a long average of the deseasonalised value, standardised
-      // by that difference's own learned spread (which absorbs autocorrelation and trend).
-      const dz = (st.dz =
-        s.dStat.count > 1
-          ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor)
-          : 0);
-      const pDrift = s.calDrift.update(gaussSurprise(dz));
-      if (s.n > 100) this.consider('drift', pDrift, s.long.mean + st.season, st.sigmaS);
-      s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
-      const ratio = s.varRatio.mean / CLIPPED_Z2_MEAN;
-      const pVar = s.calVariance.update(varianceSurprise(ratio));
-      if (s.n > 60 && varies) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
+      this.novelty(x);
+      this.spike(t);
+      this.level();
+      this.spread();
     }
-    const pStuck = s.stuck.update(x === s.lastX, varies);
+    const pStuck = s.stuck.update(x === s.lastX, st.varies);
     if (learned) this.consider('stuck', pStuck, x, 0);
     s.lastX = x;
     // A frozen sensor teaches nothing: learning its repeats would shrink every scale and
     // make the return to normal look like an anomaly.
     st.frozen = s.stuck.run >= 2 && pStuck > 2;
+  }
+
+  private novelty(x: number): void {
+    const s = this.s;
+    const st = this.st;
+    const novelty = s.calNovelty.update(s.novelty.score(x, st.floor));
+    if (s.novelty.count > NOVELTY_AFTER) {
+      const stat = Math.abs(st.zf) > RANGE_Z ? 'spike' : 'shift';
+      this.consider(stat, novelty, s.novelty.nearestLevel(), 0.5 * s.novelty.unit);
+    }
+  }
+
+  private spike(t: number): void {
+    const s = this.s;
+    const st = this.st;
+    const raw = gaussSurprise(st.zf);
+    let spike = s.calSpike.update(raw);
+    // A spike at a time of day when this series spiked on earlier days is scheduled work.
+    if (s.recurrence !== null) {
+      // The discount can only lower the spike: one that cannot win needs none.
+      if (spike > st.best) spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
+      s.recurrence.learn(t, raw > SPIKE_UPPER);
+    }
+    this.consider('spike', spike, st.fastPred, st.sigmaF);
+  }
+
+  /** The seasonal residual, and level shifts. */
+  private level(): void {
+    const s = this.s;
+    const st = this.st;
+    if (st.useSeason && s.n > 50) {
+      const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
+      this.consider('seasonal', pSeason, st.seasonalPred, st.sigmaS);
+    }
+    // CUSUM of the fast model's (near-white) residual: a level shift adds up over the
+    // few points the smoother takes to follow it. Tail P(S > s) ≈ exp(−2k·s) for
+    // Gaussian input (Siegmund 1985, §2.6), then calibrated like the others.
+    s.cusum.push(clamp(st.zf, 4));
+    const pShift = s.calShift.update(2 * s.cusum.k * s.cusum.statistic * LOG10E);
+    if (s.n > 50) this.consider('shift', pShift, s.long.mean + st.season, st.sigmaF);
+  }
+
+  /** Slow drifts, and changes of variance. */
+  private spread(): void {
+    const s = this.s;
+    const st = this.st;
+    const zf = st.zf;
+    // Drift: a short against a long average of the deseasonalised value, standardised
+    // by that difference's own learned spread (which absorbs autocorrelation and trend).
+    const dz = (st.dz =
+      s.dStat.count > 1 ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor) : 0);
+    const pDrift = s.calDrift.update(gaussSurprise(dz));
+    if (s.n > 100) this.consider('drift', pDrift, s.long.mean + st.season, st.sigmaS);
+    s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
+    const ratio = s.varRatio.mean / CLIPPED_Z2_MEAN;
+    const pVar = s.calVariance.update(varianceSurprise(ratio));
+    if (s.n > 60 && st.varies) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
   }
 
   private consider(stat: UnivariateStatistic, surprise: number, expected: number, sigma: number): void {
