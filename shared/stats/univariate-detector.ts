@@ -27,30 +27,27 @@ import { dayRate, slowRate, weekRate } from './interval-rates.ts';
 import {
   DEFAULT_UNIVARIATE_OPTIONS,
   newCore,
-  SPIKE_UPPER,
-  VAR_ALPHA,
   WEEK_MS,
   type DetectorCore,
   type UnivariateOptions,
   type UnivariateResult,
   type UnivariateStatistic,
 } from './univariate-core.ts';
-import { restoreDetector, snapshotDetector, type UnivariateState } from './univariate-state.ts';
 import {
-  clamp,
-  CLIPPED_Z2_MEAN,
-  gaussSurprise,
-  newStep,
-  varianceSurprise,
-  type Step,
-} from './univariate-step.ts';
+  consider,
+  judgeDrift,
+  judgeLevel,
+  judgeNovelty,
+  judgeSpike,
+  judgeVariance,
+  RANGE_Z,
+} from './univariate-judge.ts';
+import { restoreDetector, snapshotDetector, type UnivariateState } from './univariate-state.ts';
+import { clamp, newStep, type Step } from './univariate-step.ts';
 
 export { DEFAULT_UNIVARIATE_OPTIONS };
 export type { UnivariateOptions, UnivariateResult, UnivariateStatistic };
 
-/** z beyond which a residual is "outside the expected range" in explanations (p ≈ 1e-4). */
-const RANGE_Z = 3.9;
-const LOG10E = Math.LOG10E;
 const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 /** Bonferroni over the seven components: the best of seven p-values is not a p-value. */
 const BONFERRONI = Math.log10(7);
@@ -58,8 +55,6 @@ const BONFERRONI = Math.log10(7);
 const DRIFT_HOLD_Z = 2;
 /** Points after which a held baseline (or a refused spread) follows again. */
 const DRIFT_HOLD_POINTS = 150;
-/** Points before the novelty component speaks (its codebook needs a history). */
-const NOVELTY_AFTER = 200;
 
 export class UnivariateDetector {
   readonly options: Readonly<UnivariateOptions>;
@@ -169,88 +164,25 @@ export class UnivariateDetector {
     // from the start is its own normal.
     st.varies = s.fast.scale > 10 * st.floor;
     if (learned) {
-      this.novelty(x);
-      this.spike(t);
-      this.level();
-      this.spread();
+      judgeNovelty(s, st, x);
+      judgeSpike(s, st, t);
+      judgeLevel(s, st);
+      judgeDrift(s, st);
+      judgeVariance(s, st);
     }
     const pStuck = s.stuck.update(x === s.lastX, st.varies);
-    if (learned) this.consider('stuck', pStuck, x, 0);
+    if (learned) consider(st, 'stuck', pStuck, x, 0);
     s.lastX = x;
     // A frozen sensor teaches nothing: learning its repeats would shrink every scale and
     // make the return to normal look like an anomaly.
     st.frozen = s.stuck.run >= 2 && pStuck > 2;
   }
 
-  private novelty(x: number): void {
-    const s = this.s;
-    const st = this.st;
-    const novelty = s.calNovelty.update(s.novelty.score(x, st.floor));
-    if (s.novelty.count > NOVELTY_AFTER) {
-      const stat = Math.abs(st.zf) > RANGE_Z ? 'spike' : 'shift';
-      this.consider(stat, novelty, s.novelty.nearestLevel(), 0.5 * s.novelty.unit);
-    }
-  }
-
-  private spike(t: number): void {
-    const s = this.s;
-    const st = this.st;
-    const raw = gaussSurprise(st.zf);
-    let spike = s.calSpike.update(raw);
-    // A spike at a time of day when this series spiked on earlier days is scheduled work.
-    if (s.recurrence !== null) {
-      // The discount can only lower the spike: one that cannot win needs none.
-      if (spike > st.best) spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
-      s.recurrence.learn(t, raw > SPIKE_UPPER);
-    }
-    this.consider('spike', spike, st.fastPred, st.sigmaF);
-  }
-
-  /** The seasonal residual, and level shifts. */
-  private level(): void {
-    const s = this.s;
-    const st = this.st;
-    if (st.useSeason && s.n > 50) {
-      const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
-      this.consider('seasonal', pSeason, st.seasonalPred, st.sigmaS);
-    }
-    // CUSUM of the fast model's (near-white) residual: a level shift adds up over the
-    // few points the smoother takes to follow it. Tail P(S > s) ≈ exp(−2k·s) for
-    // Gaussian input (Siegmund 1985, §2.6), then calibrated like the others.
-    s.cusum.push(clamp(st.zf, 4));
-    const pShift = s.calShift.update(2 * s.cusum.k * s.cusum.statistic * LOG10E);
-    if (s.n > 50) this.consider('shift', pShift, s.long.mean + st.season, st.sigmaF);
-  }
-
-  /** Slow drifts, and changes of variance. */
-  private spread(): void {
-    const s = this.s;
-    const st = this.st;
-    const zf = st.zf;
-    // Drift: a short against a long average of the deseasonalised value, standardised
-    // by that difference's own learned spread (which absorbs autocorrelation and trend).
-    const dz = (st.dz =
-      s.dStat.count > 1 ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor) : 0);
-    const pDrift = s.calDrift.update(gaussSurprise(dz));
-    if (s.n > 100) this.consider('drift', pDrift, s.long.mean + st.season, st.sigmaS);
-    s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
-    const ratio = s.varRatio.mean / CLIPPED_Z2_MEAN;
-    const pVar = s.calVariance.update(varianceSurprise(ratio));
-    if (s.n > 60 && st.varies) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
-  }
-
-  private consider(stat: UnivariateStatistic, surprise: number, expected: number, sigma: number): void {
-    const st = this.st;
-    if (!(surprise > st.best)) return;
-    st.best = surprise;
-    st.stat = stat;
-    st.expected = expected;
-    st.half = RANGE_Z * sigma;
-  }
-
-  /** Updates every model with x, each robustly (residuals clipped at a few σ). */
+  /**
+   * Updates every model with x, each robustly (residuals clipped at a few σ). Split in
+   * parts, as `judge` is, so that each inlines its models.
+   */
   private learn(t: number, x: number): void {
-    const o = this.options;
     const s = this.s;
     const st = this.st;
     if (st.gap) {
@@ -259,7 +191,16 @@ export class UnivariateDetector {
       s.stuck.reset();
     } else s.fast.update(x, st.floor);
     if (s.cusum.statistic > s.cusum.h) s.cusum.reset();
+    this.learnSeason(t);
+    s.novelty.learn(x);
+    this.learnDrift(x);
+  }
 
+  /** The slow level and the daily and weekly profiles. */
+  private learnSeason(t: number): void {
+    const o = this.options;
+    const s = this.s;
+    const st = this.st;
     const clipped = st.seasonalPred + clamp(st.rs, 3 * st.sigmaS);
     if (st.typical !== st.ratesTypical) this.rates();
     if (st.dt !== st.slowDt) {
@@ -275,7 +216,12 @@ export class UnivariateDetector {
       // The week learns what the daily profile leaves, at the same per-period rate.
       s.week.update(t, clipped - st.slowPred - st.daily, st.weekRate);
     }
-    s.novelty.learn(x);
+  }
+
+  /** The seasonal scale and the drift component's averages. */
+  private learnDrift(x: number): void {
+    const s = this.s;
+    const st = this.st;
     s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(st.rs) : Math.min(Math.abs(st.rs), 3 * st.sigmaS), 0.02);
 
     const xc = Number.isNaN(st.fastPred) ? x : st.fastPred + clamp(st.rf, 3 * st.sigmaF);
