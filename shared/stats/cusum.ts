@@ -18,8 +18,8 @@ export interface CusumState {
 }
 
 export class Cusum {
-  readonly k: number = 0;
-  readonly h: number = 0;
+  readonly k: number;
+  readonly h: number;
   private up = 0;
   private down = 0;
   private upRun = 0;

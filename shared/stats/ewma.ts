@@ -27,7 +27,7 @@ export function alphaForSpan(span: number): number {
 }
 
 export class Ewma {
-  readonly alpha: number = 0;
+  readonly alpha: number;
   private n = 0;
   private mu = 0;
   private var = 0;

@@ -25,10 +25,10 @@ export interface NoveltyCodebookState {
 }
 
 export class NoveltyCodebook {
-  readonly size: number = 0;
-  readonly dims: number = 0;
-  readonly radius: number = 0;
-  readonly forget: number = 0;
+  readonly size: number;
+  readonly dims: number;
+  readonly radius: number;
+  readonly forget: number;
   private used = 0;
   private readonly protos: Float32Array;
   private readonly weight: Float32Array;

@@ -18,7 +18,7 @@ export interface P2QuantileState {
 }
 
 export class P2Quantile {
-  readonly p: number = 0;
+  readonly p: number;
   private count = 0;
   private readonly q = new Float64Array(5); // marker heights
   private readonly n = new Float64Array(5); // actual marker positions (1-based)

@@ -28,9 +28,9 @@ export interface PhaseProfileState {
 const MAX_COUNT = 65_535;
 
 export class PhaseProfile {
-  readonly periodMs: number = 0;
-  readonly bins: number = 0;
-  readonly offsetMs: number = 0;
+  readonly periodMs: number;
+  readonly bins: number;
+  readonly offsetMs: number;
   private readonly n: Uint16Array;
   private readonly mu: Float32Array;
   /** Where a timestamp falls in the period, shared with every profile of this shape. */

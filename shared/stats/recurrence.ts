@@ -26,9 +26,9 @@ export interface RecurrenceState {
 const MIN_EVENTS = 1.5;
 
 export class Recurrence {
-  readonly periodMs: number = 0;
-  readonly bins: number = 0;
-  readonly keep: number = 0;
+  readonly periodMs: number;
+  readonly bins: number;
+  readonly keep: number;
   private readonly counts: Float32Array;
   /** Decayed number of whole periods seen, and the start of the current one. */
   private periods = 0;

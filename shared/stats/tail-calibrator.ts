@@ -66,16 +66,16 @@ const LOG10E = Math.LOG10E;
 const UPPER_MIN_EXCEED = 5;
 
 export class TailCalibrator {
-  // Every numeric field starts as a number: a field declared without a value starts as
-  // undefined, and V8 then stores each later double in a fresh heap box (one allocation
-  // per write, several per point for a calibrator).
-  readonly u: number = 0;
-  readonly forget: number = 0;
-  readonly maxExcess: number = 0;
+  readonly u: number;
+  readonly forget: number;
+  readonly maxExcess: number;
   readonly excessFrom: ExcessFrom;
   /** `excessFrom === 'all'`, and `1 − forget`: read on every point. */
   private readonly all: boolean;
-  private readonly keep: number = 1;
+  private readonly keep: number;
+  // The counts start as numbers: a field declared without a value starts as undefined,
+  // and V8 then stores each double later written to it in a fresh heap box (an
+  // allocation per write, several per point). Fields set once may start undefined.
   private n = 0;
   /** Decayed runs over u, exceeding points, summed (capped) excesses, current run's peak (−1: none). */
   private exceed = 0;
