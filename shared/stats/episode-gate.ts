@@ -72,5 +72,7 @@ export class EpisodeGate {
 
 /** The score of a surprise: 0.5 at half of `surpriseAtOne`, 0.75 at it, approaching 1. */
 export function scoreOf(surprise: number, surpriseAtOne: number): number {
+  // Most points are unsurprising: 1 − 2^−0 is 0 without the pow (for any scale but 0 or NaN).
+  if (surprise === 0 && surpriseAtOne !== 0 && !Number.isNaN(surpriseAtOne)) return 0;
   return 1 - Math.pow(2, (-2 * surprise) / surpriseAtOne);
 }

@@ -51,6 +51,24 @@ export class NoveltyCodebook {
     const D = this.dims;
     let best = -1;
     let bd = Number.POSITIVE_INFINITY;
+    if (D === 2) {
+      // The novelty component's (level, volatility) pairs: the same sums, unrolled.
+      const protos = this.protos;
+      const f0 = f[0] as number;
+      const f1 = f[1] as number;
+      for (let k = 0; k < this.used; k++) {
+        const e0 = f0 - (protos[2 * k] as number);
+        const e1 = f1 - (protos[2 * k + 1] as number);
+        const d2 = e0 * e0 + e1 * e1;
+        if (d2 < bd) {
+          bd = d2;
+          best = k;
+        }
+      }
+      this.nearest = best;
+      this.nearestDist = Math.sqrt(bd);
+      return this.nearestDist;
+    }
     for (let k = 0; k < this.used; k++) {
       let d2 = 0;
       for (let j = 0; j < D; j++) {

@@ -11,6 +11,7 @@
  * O(1) per update.
  */
 import { packArray, unpackF32, unpackU16 } from './packed.ts';
+import { phaseClock, type PhaseClock } from './phase-clock.ts';
 import { checkVersion } from './ring-buffer.ts';
 import type { SeasonalProfileState } from './seasonal-profile.ts';
 
@@ -32,6 +33,8 @@ export class PhaseProfile {
   readonly offsetMs: number;
   private readonly n: Uint16Array;
   private readonly mu: Float32Array;
+  /** Where a timestamp falls in the period, shared with every profile of this shape. */
+  private readonly clock: PhaseClock;
 
   constructor(periodMs: number, bins: number, offsetMs = 0) {
     if (!(periodMs > 0) || !Number.isInteger(bins) || bins < 1) {
@@ -42,16 +45,11 @@ export class PhaseProfile {
     this.offsetMs = offsetMs;
     this.n = new Uint16Array(bins);
     this.mu = new Float32Array(bins);
-  }
-
-  /** Continuous bin coordinate in [0, bins). */
-  private phase(t: number): number {
-    const p = (t + this.offsetMs) % this.periodMs;
-    return ((p < 0 ? p + this.periodMs : p) / this.periodMs) * this.bins;
+    this.clock = phaseClock(periodMs, bins, offsetMs);
   }
 
   binOf(t: number): number {
-    return Math.min(this.bins - 1, Math.floor(this.phase(t)));
+    return this.clock.binOf(t);
   }
 
   /** Learns x at time t with weight `alpha` (at least 1/count while a bin is young). */
@@ -70,15 +68,15 @@ export class PhaseProfile {
 
   /** Mean at t, interpolated between bin centres where both have `minSamples`; else NaN. */
   expected(t: number, minSamples = 1): number {
-    const ph = this.phase(t) - 0.5;
-    const lo = Math.floor(ph);
-    const w = ph - lo;
-    const i = (lo + this.bins) % this.bins;
-    const j = (i + 1) % this.bins;
+    const c = this.clock;
+    c.centres(t);
+    const w = c.weight;
+    const i = c.lower;
+    const j = c.upper;
     if ((this.n[i] as number) >= minSamples && (this.n[j] as number) >= minSamples) {
       return (1 - w) * (this.mu[i] as number) + w * (this.mu[j] as number);
     }
-    const b = this.binOf(t);
+    const b = c.binOf(t);
     return (this.n[b] as number) >= minSamples ? (this.mu[b] as number) : Number.NaN;
   }
 

@@ -8,6 +8,7 @@
  * bin it could afford. O(1), bins + 2 numbers of state.
  */
 import { packArray, unpackF32 } from './packed.ts';
+import { phaseClock, type PhaseClock } from './phase-clock.ts';
 import { checkVersion } from './ring-buffer.ts';
 
 export interface RecurrenceState {
@@ -32,17 +33,19 @@ export class Recurrence {
   /** Decayed number of whole periods seen, and the start of the current one. */
   private periods = 0;
   private since = Number.NaN;
+  /** Slots are the bins of a phase profile of this period (shared with the daily profile). */
+  private readonly clock: PhaseClock;
 
   constructor(periodMs: number, bins = 24, keep = 0.8) {
     this.periodMs = periodMs;
     this.bins = bins;
     this.keep = keep;
     this.counts = new Float32Array(bins);
+    this.clock = phaseClock(periodMs, bins, 0);
   }
 
   private slot(t: number): number {
-    const p = t % this.periodMs;
-    return Math.min(this.bins - 1, Math.floor(((p < 0 ? p + this.periodMs : p) / this.periodMs) * this.bins));
+    return this.clock.binOf(t);
   }
 
   /**

@@ -29,6 +29,9 @@ export class RunLength {
   run = 0;
   private runMax = 0;
   private repeat = new Ewma(0.01);
+  /** The last clamped repeat probability and its −log10 (it rarely leaves its floor). */
+  private lastP = Number.NaN;
+  private lastPerRepeat = 0;
 
   /**
    * Scores the point that repeats the previous value (`repeat`) or not, learns it, and
@@ -37,7 +40,12 @@ export class RunLength {
    */
   update(repeat: boolean, varies: boolean): number {
     const p = this.repeat.count > 0 ? this.repeat.mean : 0.02;
-    const perRepeat = -Math.log10(Math.min(0.99, Math.max(0.02, p)));
+    const clamped = Math.min(0.99, Math.max(0.02, p));
+    if (clamped !== this.lastP) {
+      this.lastP = clamped;
+      this.lastPerRepeat = -Math.log10(clamped);
+    }
+    const perRepeat = this.lastPerRepeat;
     if (!repeat && this.run > this.runMax) {
       this.runMax = Math.min(this.run, 2 * this.runMax + STUCK_SURPRISE / perRepeat);
     }

@@ -70,11 +70,17 @@ export class TailCalibrator {
   readonly forget: number;
   readonly maxExcess: number;
   readonly excessFrom: ExcessFrom;
-  private n: number;
+  /** `excessFrom === 'all'`, and `1 − forget`: read on every point. */
+  private readonly all: boolean;
+  private readonly keep: number;
+  // The counts start as numbers: a field declared without a value starts as undefined,
+  // and V8 then stores each double later written to it in a fresh heap box (an
+  // allocation per write, several per point). Fields set once may start undefined.
+  private n = 0;
   /** Decayed runs over u, exceeding points, summed (capped) excesses, current run's peak (−1: none). */
-  private exceed: number;
-  private points: number;
-  private excess: number;
+  private exceed = 0;
+  private points = 0;
+  private excess = 0;
   private peak = -1;
   /** The upper level (+∞: none), its cap on log excesses, and the same counts over it. */
   private u2 = Number.POSITIVE_INFINITY;
@@ -91,6 +97,8 @@ export class TailCalibrator {
     this.forget = forget;
     this.maxExcess = maxExcess;
     this.excessFrom = excessFrom;
+    this.all = excessFrom === 'all';
+    this.keep = 1 - forget;
     this.n = priorPoints;
     this.exceed = this.points = priorPoints * Math.pow(10, -u);
     this.excess = this.exceed * LOG10E;
@@ -115,43 +123,58 @@ export class TailCalibrator {
   calibrate(s: number): number {
     if (!(s > 0)) return 0;
     const base = -Math.log10(this.exceed / this.n);
-    if (s <= this.u) return (s * base) / this.u;
-    const count = this.excessFrom === 'all' ? this.points : this.exceed;
+    return s <= this.u ? (s * base) / this.u : this.beyond(s, base);
+  }
+
+  /**
+   * `calibrate` over u. Kept out of the common path (most surprises are under u) so that
+   * `calibrate`, `learn` and `update` stay small enough for V8 to inline at their callers.
+   */
+  private beyond(s: number, base: number): number {
+    const count = this.all ? this.points : this.exceed;
     const c = base + ((s - this.u) * LOG10E) / (this.excess / count);
     if (!(s > this.u2)) return c;
     const rate2 = Math.max(this.exceed2 - UPPER_MIN_EXCEED, this.n * this.floor2) / this.n;
-    const count2 = this.excessFrom === 'all' ? this.points2 : this.exceed2;
+    const count2 = this.all ? this.points2 : this.exceed2;
     const c2 = -Math.log10(rate2) + (count2 / this.excess2) * Math.log10(s / this.u2);
     return c2 < c ? c2 : c;
   }
 
   /** Learns `s`. */
   learn(s: number): void {
-    const keep = 1 - this.forget;
+    const keep = this.keep;
     this.n = this.n * keep + 1;
     this.exceed *= keep;
     this.points *= keep;
     this.excess *= keep;
-    if (s > this.u) {
-      const e = Math.min(s - this.u, this.maxExcess);
-      this.points += 1;
-      if (this.peak < 0) this.exceed += 1;
-      if (this.excessFrom === 'all') this.excess += e;
-      else if (e > this.peak) this.excess += e - Math.max(this.peak, 0);
-      this.peak = Math.max(this.peak, e);
-    } else this.peak = -1;
+    if (s > this.u) this.exceedance(s);
+    else this.peak = -1;
     if (this.u2 === Number.POSITIVE_INFINITY) return;
     this.exceed2 *= keep;
     this.points2 *= keep;
     this.excess2 *= keep;
-    if (s > this.u2) {
-      const e = Math.min(Math.log(s / this.u2), this.maxExcess2);
-      this.points2 += 1;
-      if (this.peak2 < 0) this.exceed2 += 1;
-      if (this.excessFrom === 'all') this.excess2 += e;
-      else if (e > this.peak2) this.excess2 += e - Math.max(this.peak2, 0);
-      this.peak2 = Math.max(this.peak2, e);
-    } else this.peak2 = -1;
+    if (s > this.u2) this.exceedance2(s);
+    else this.peak2 = -1;
+  }
+
+  /** Learns an `s` over u (counts already decayed). */
+  private exceedance(s: number): void {
+    const e = Math.min(s - this.u, this.maxExcess);
+    this.points += 1;
+    if (this.peak < 0) this.exceed += 1;
+    if (this.all) this.excess += e;
+    else if (e > this.peak) this.excess += e - Math.max(this.peak, 0);
+    this.peak = Math.max(this.peak, e);
+  }
+
+  /** Learns an `s` over u2 (counts already decayed). */
+  private exceedance2(s: number): void {
+    const e = Math.min(Math.log(s / this.u2), this.maxExcess2);
+    this.points2 += 1;
+    if (this.peak2 < 0) this.exceed2 += 1;
+    if (this.all) this.excess2 += e;
+    else if (e > this.peak2) this.excess2 += e - Math.max(this.peak2, 0);
+    this.peak2 = Math.max(this.peak2, e);
   }
 
   /** Calibrates then learns: the usual streaming step. */

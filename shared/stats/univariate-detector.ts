@@ -23,36 +23,31 @@
  * Cost: O(1) per point, no allocation (the result object is reused); state ≈ 4–5 KB.
  */
 import { scoreOf } from './episode-gate.ts';
-import { alphaForInterval } from './ewma.ts';
+import { dayRate, slowRate, weekRate } from './interval-rates.ts';
 import {
   DEFAULT_UNIVARIATE_OPTIONS,
   newCore,
-  SPIKE_UPPER,
-  VAR_ALPHA,
   WEEK_MS,
   type DetectorCore,
   type UnivariateOptions,
   type UnivariateResult,
   type UnivariateStatistic,
 } from './univariate-core.ts';
-import { restoreDetector, snapshotDetector, type UnivariateState } from './univariate-state.ts';
 import {
-  clamp,
-  CLIPPED_Z2_MEAN,
-  gaussSurprise,
-  newStep,
-  varianceSurprise,
-  type Step,
-} from './univariate-step.ts';
+  consider,
+  judgeDrift,
+  judgeLevel,
+  judgeNovelty,
+  judgeSpike,
+  judgeVariance,
+  RANGE_Z,
+} from './univariate-judge.ts';
+import { restoreDetector, snapshotDetector, type UnivariateState } from './univariate-state.ts';
+import { clamp, newStep, type Step } from './univariate-step.ts';
 
 export { DEFAULT_UNIVARIATE_OPTIONS };
 export type { UnivariateOptions, UnivariateResult, UnivariateStatistic };
 
-/** z beyond which a residual is "outside the expected range" in explanations (p ≈ 1e-4). */
-const RANGE_Z = 3.9;
-const LOG10E = Math.LOG10E;
-/** Per-period learning rate of the seasonal profiles (half-life ≈ 4 periods). */
-const SEASON_RATE = 0.15;
 const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 /** Bonferroni over the seven components: the best of seven p-values is not a p-value. */
 const BONFERRONI = Math.log10(7);
@@ -60,8 +55,6 @@ const BONFERRONI = Math.log10(7);
 const DRIFT_HOLD_Z = 2;
 /** Points after which a held baseline (or a refused spread) follows again. */
 const DRIFT_HOLD_POINTS = 150;
-/** Points before the novelty component speaks (its codebook needs a history). */
-const NOVELTY_AFTER = 200;
 
 export class UnivariateDetector {
   readonly options: Readonly<UnivariateOptions>;
@@ -152,11 +145,16 @@ export class UnivariateDetector {
     st.rf = Number.isNaN(st.fastPred) ? 0 : x - st.fastPred;
   }
 
-  /** Each component's calibrated surprise; the largest one is kept with its explanation. */
+  /**
+   * Each component's calibrated surprise; the largest one is kept with its explanation.
+   * Split by component so that V8 inlines each one's models into it (one large method
+   * exhausts its inlining budget, and every number passed to or returned from a call
+   * that is not inlined is boxed on the heap).
+   */
   private judge(t: number, x: number): void {
     const s = this.s;
     const st = this.st;
-    const zf = st.rf / st.sigmaF;
+    st.zf = st.rf / st.sigmaF;
     st.best = 0;
     st.stat = 'spike';
     st.expected = st.fastPred;
@@ -164,64 +162,27 @@ export class UnivariateDetector {
     const learned = s.n > 20 && !st.gap;
     // Only a series that has shown variation can get stuck or calm down; a flat line
     // from the start is its own normal.
-    const varies = s.fast.scale > 10 * st.floor;
+    st.varies = s.fast.scale > 10 * st.floor;
     if (learned) {
-      const novelty = s.calNovelty.update(s.novelty.score(x, st.floor));
-      if (s.novelty.count > NOVELTY_AFTER) {
-        const stat = Math.abs(zf) > RANGE_Z ? 'spike' : 'shift';
-        this.consider(stat, novelty, s.novelty.nearestLevel(), 0.5 * s.novelty.unit);
-      }
-      const raw = gaussSurprise(zf);
-      let spike = s.calSpike.update(raw);
-      // A spike at a time of day when this series spiked on earlier days is scheduled work.
-      if (s.recurrence !== null) {
-        spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
-        s.recurrence.learn(t, raw > SPIKE_UPPER);
-      }
-      this.consider('spike', spike, st.fastPred, st.sigmaF);
-      if (st.useSeason && s.n > 50) {
-        const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
-        this.consider('seasonal', pSeason, st.seasonalPred, st.sigmaS);
-      }
-      // CUSUM of the fast model's (near-white) residual: a level shift adds up over the
-      // few points the smoother takes to follow it. Tail P(S > s) ≈ exp(−2k·s) for
-      // Gaussian input (Siegmund 1985, §2.6), then calibrated like the others.
-      s.cusum.push(clamp(zf, 4));
-      const pShift = s.calShift.update(2 * s.cusum.k * s.cusum.statistic * LOG10E);
-      if (s.n > 50) this.consider('shift', pShift, s.long.mean + st.season, st.sigmaF);
-      // Drift: a short against a long average of the deseasonalised value, standardised
-      // by that difference's own learned spread (which absorbs autocorrelation and trend).
-      const dz = (st.dz =
-        s.dStat.count > 1
-          ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor)
-          : 0);
-      const pDrift = s.calDrift.update(gaussSurprise(dz));
-      if (s.n > 100) this.consider('drift', pDrift, s.long.mean + st.season, st.sigmaS);
-      s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
-      const ratio = s.varRatio.mean / CLIPPED_Z2_MEAN;
-      const pVar = s.calVariance.update(varianceSurprise(ratio));
-      if (s.n > 60 && varies) this.consider('variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
+      judgeNovelty(s, st, x);
+      judgeSpike(s, st, t);
+      judgeLevel(s, st);
+      judgeDrift(s, st);
+      judgeVariance(s, st);
     }
-    const pStuck = s.stuck.update(x === s.lastX, varies);
-    if (learned) this.consider('stuck', pStuck, x, 0);
+    const pStuck = s.stuck.update(x === s.lastX, st.varies);
+    if (learned) consider(st, 'stuck', pStuck, x, 0);
     s.lastX = x;
     // A frozen sensor teaches nothing: learning its repeats would shrink every scale and
     // make the return to normal look like an anomaly.
     st.frozen = s.stuck.run >= 2 && pStuck > 2;
   }
 
-  private consider(stat: UnivariateStatistic, surprise: number, expected: number, sigma: number): void {
-    const st = this.st;
-    if (!(surprise > st.best)) return;
-    st.best = surprise;
-    st.stat = stat;
-    st.expected = expected;
-    st.half = RANGE_Z * sigma;
-  }
-
-  /** Updates every model with x, each robustly (residuals clipped at a few σ). */
+  /**
+   * Updates every model with x, each robustly (residuals clipped at a few σ). Split in
+   * parts, as `judge` is, so that each inlines its models.
+   */
   private learn(t: number, x: number): void {
-    const o = this.options;
     const s = this.s;
     const st = this.st;
     if (st.gap) {
@@ -230,12 +191,21 @@ export class UnivariateDetector {
       s.stuck.reset();
     } else s.fast.update(x, st.floor);
     if (s.cusum.statistic > s.cusum.h) s.cusum.reset();
+    this.learnSeason(t);
+    s.novelty.learn(x);
+    this.learnDrift(x);
+  }
 
+  /** The slow level and the daily and weekly profiles. */
+  private learnSeason(t: number): void {
+    const o = this.options;
+    const s = this.s;
+    const st = this.st;
     const clipped = st.seasonalPred + clamp(st.rs, 3 * st.sigmaS);
     if (st.typical !== st.ratesTypical) this.rates();
     if (st.dt !== st.slowDt) {
       st.slowDt = st.dt;
-      st.slowRate = alphaForInterval(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
+      st.slowRate = slowRate(st.dt, Math.max(o.seasonPeriodMs / 4, 30 * st.typical));
     }
     const aSlow = st.slowRate;
     s.slow.pushWithAlpha(clipped - st.season, Number.isNaN(s.slow.mean) ? 1 : aSlow);
@@ -246,7 +216,12 @@ export class UnivariateDetector {
       // The week learns what the daily profile leaves, at the same per-period rate.
       s.week.update(t, clipped - st.slowPred - st.daily, st.weekRate);
     }
-    s.novelty.learn(x);
+  }
+
+  /** The seasonal scale and the drift component's averages. */
+  private learnDrift(x: number): void {
+    const s = this.s;
+    const st = this.st;
     s.seasonScale.pushWithAlpha(s.n < 10 ? Math.abs(st.rs) : Math.min(Math.abs(st.rs), 3 * st.sigmaS), 0.02);
 
     const xc = Number.isNaN(st.fastPred) ? x : st.fastPred + clamp(st.rf, 3 * st.sigmaF);
@@ -278,8 +253,8 @@ export class UnivariateDetector {
     const st = this.st;
     st.ratesTypical = st.typical;
     st.slowDt = Number.NaN;
-    st.dayRate = s.profile === null ? 0 : perSampleRate(st.typical, o.seasonPeriodMs / s.profile.bins);
-    st.weekRate = perSampleRate(st.typical, WEEK_MS / s.week.bins);
+    st.dayRate = s.profile === null ? 0 : dayRate(st.typical, o.seasonPeriodMs / s.profile.bins);
+    st.weekRate = weekRate(st.typical, WEEK_MS / s.week.bins);
   }
 
   /** Score, explanation and the episode state machine. */
@@ -311,9 +286,4 @@ export class UnivariateDetector {
     d.s = restoreDetector(state, d.options);
     return d;
   }
-}
-
-/** Per-sample rate at which a bin of `binMs` forgets SEASON_RATE per period. */
-function perSampleRate(typical: number, binMs: number): number {
-  return 1 - Math.pow(1 - SEASON_RATE, typical > 0 ? Math.min(1, typical / binMs) : 1);
 }

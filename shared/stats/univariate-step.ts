@@ -26,6 +26,10 @@ export interface Step {
   fastPred: number;
   sigmaF: number;
   rf: number;
+  /** The fast model's standardised residual. */
+  zf: number;
+  /** The series has shown variation (see `judge`). */
+  varies: boolean;
   best: number;
   stat: UnivariateStatistic;
   expected: number;
@@ -56,6 +60,8 @@ export function newStep(): Step {
     fastPred: 0,
     sigmaF: 0,
     rf: 0,
+    zf: 0,
+    varies: false,
     best: 0,
     stat: 'spike',
     expected: 0,

@@ -52,10 +52,19 @@ interface Kind {
   /** The event's watched metrics that it reports, in column order. */
   reported: MetricName[];
   row: Float64Array;
+  /** The event's value of each of `columns` (NaN where absent): the row of a device that has them all. */
+  values: Float64Array;
 }
 
 function kind(columns: MetricName[]): Kind {
-  return { columns, set: new Set(columns), reported: [], row: new Float64Array(columns.length) };
+  const n = columns.length;
+  return {
+    columns,
+    set: new Set(columns),
+    reported: [],
+    row: new Float64Array(n),
+    values: new Float64Array(n),
+  };
 }
 
 class MetricDetector implements Detector<FacilityEvent> {
@@ -94,16 +103,18 @@ class MetricDetector implements Detector<FacilityEvent> {
     if (event.kind === 'badge' || event.metrics === undefined) return null;
     const k = event.kind === 'ups' ? this.kinds.ups : this.kinds.cooling;
     const metrics = event.metrics as Partial<Record<MetricName, number>>;
+    // An event without any watched metric neither creates a device nor moves its state.
+    if (fill(k.values, k.columns, metrics) === 0) return null;
+    let device = this.devices.get(event.device_id);
+    // The usual case, a device that has all its kind's watched metrics: the row is read.
+    if (device !== undefined && same(device.columns, k.columns)) return this.step(device, event, k.values);
     k.reported.length = 0;
     for (const c of k.columns) if (metrics[c] !== undefined) k.reported.push(c);
-    // An event without any watched metric neither creates a device nor moves its state.
-    if (k.reported.length === 0) return null;
     // A device's columns are the watched metrics it has reported (in its kind's order), so
     // a unit that never reports a metric neither stores a model of it nor pays its
     // Bonferroni share; a metric reported for the first time joins (rare: first readings).
-    let device = this.devices.get(event.device_id);
     if (device !== undefined && k.set.has(device.columns[0] as string)) {
-      if (fill(k.row, device.columns, metrics) === k.reported.length) return this.step(device, event, k);
+      if (fill(k.row, device.columns, metrics) === k.reported.length) return this.step(device, event, k.row);
       const has = new Set([...device.columns, ...k.reported]);
       device = extended(
         device,
@@ -116,13 +127,24 @@ class MetricDetector implements Detector<FacilityEvent> {
     }
     this.devices.put(event.device_id, device);
     fill(k.row, device.columns, metrics);
-    return this.step(device, event, k);
+    return this.step(device, event, k.row);
   }
 
-  private step(device: MultivariateDetector, event: UpsEvent | CoolingEvent, k: Kind): Finding | null {
-    const r = device.update(event.ts, k.row);
+  private step(
+    device: MultivariateDetector,
+    event: UpsEvent | CoolingEvent,
+    row: Float64Array,
+  ): Finding | null {
+    const r = device.update(event.ts, row);
     return r.combined.alert ? deviceFinding(device.columns, r, event, this.context) : null;
   }
+}
+
+/** Whether a device's columns are exactly `columns` (its kind's watched metrics). */
+function same(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Writes the event's values of `columns` into `row` (NaN where absent); returns how many it has. */
