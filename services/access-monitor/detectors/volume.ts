@@ -189,7 +189,11 @@ class VolumeDetector implements Detector<AccessEvent> {
     const role = roleOf(e);
     const t = e.ts;
     const hour = Math.floor(t / HOUR_MS);
-    const live = this.live.getOrCreate(e.principal, () => this.newLive(t));
+    let live = this.live.get(e.principal);
+    if (live === undefined) {
+      live = this.newLive(t);
+      this.live.put(e.principal, live);
+    }
     const a = live.a;
     if ((a[L_HOUR] as number) < hour) this.closeHour(e.principal, role, a, hour);
     else if ((a[L_HOUR] as number) > hour) return null; // older than the open hour: not counted
@@ -232,24 +236,25 @@ class VolumeDetector implements Detector<AccessEvent> {
     const share = this.c.max_single_share;
     if (mb <= share * wb && wb > (a[L_SUS_B] as number)) a[L_SUS_B] = wb;
     if (mr <= share * wr && wr > (a[L_SUS_R] as number)) a[L_SUS_R] = wr;
-    const slot = this.pairSlot(e.principal, a, e.resource);
+    const profile = this.profiles.peek(e.principal);
+    const slot = this.pairSlot(a, e.resource, profile);
     const ps = L_PAIRS + 3 * slot;
     a[ps + 1] = (a[ps + 1] as number) + bytes;
     if (bytes > (a[ps + 2] as number)) a[ps + 2] = bytes;
 
-    const profile = this.profiles.peek(e.principal);
     const roleStats = this.roles.peek(role);
     const single = bytes > 0 ? this.testRead(a, bytes, hour, profile, roleStats) : null;
     this.learnRead(a, bytes, role, roleStats !== undefined);
     if (roleStats === undefined) return null;
     const hod = hour % 24;
-    let best: Test | null = single;
-    const better = (test: Test | null): void => {
-      if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
-    };
-    better(this.test(wb, mb, wc, hour, profile, roleStats, hod, 'bytes'));
-    better(this.test(wr, mr, wc, hour, profile, roleStats, hod, 'records'));
-    better(this.testPair(a, slot, hour, profile, roleStats, e.resource));
+    // No closure here: the per-event path allocates nothing while nothing alerts.
+    let best = single;
+    let test = this.test(wb, mb, wc, hour, profile, roleStats, hod, true);
+    if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
+    test = this.test(wr, mr, wc, hour, profile, roleStats, hod, false);
+    if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
+    test = this.testPair(a, slot, hour, profile, roleStats, e.resource);
+    if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
     return best === null ? null : this.finding(e, role, best);
   }
 
@@ -264,7 +269,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   /** Resource hashes, memoised (a pure function of the string; bounded, not state). */
   private readonly memo = new Map<string, number>();
 
-  private pairSlot(principal: string, a: Float32Array, resource: string): number {
+  private pairSlot(a: Float32Array, resource: string, profile: Profile | undefined): number {
     let h = this.memo.get(resource);
     if (h === undefined) {
       h = (hashPair(resource)[0] & 0xffffff) + 1;
@@ -272,7 +277,7 @@ class VolumeDetector implements Detector<AccessEvent> {
       this.memo.set(resource, h);
     }
     for (let s = 0; s < this.slots; s++) if (a[L_PAIRS + 3 * s] === h) return s;
-    const p = this.profiles.peek(principal)?.a;
+    const p = profile?.a;
     let best = 0;
     let bestN = Number.POSITIVE_INFINITY;
     for (let s = 0; s < this.slots; s++) {
@@ -416,15 +421,10 @@ class VolumeDetector implements Detector<AccessEvent> {
     }
   }
 
-  private roleFloor(role: Float64Array, kind: 'bytes' | 'records'): number {
-    const [m, v] = kind === 'bytes' ? [1, 2] : [3, 4];
+  private roleFloor(role: Float64Array, bytes: boolean): number {
+    const m = bytes ? 1 : 3;
+    const v = m + 1;
     return Math.pow(10, (role[m] as number) + this.c.role_z * Math.sqrt(Math.max(0, role[v] as number)));
-  }
-
-  /** The role's high envelope: log-mean + 2 sd of its principals' hourly peaks. */
-  private roleEnvelope(role: Float64Array, kind: 'bytes' | 'records'): number {
-    const [m, v] = kind === 'bytes' ? [1, 2] : [3, 4];
-    return (role[m] as number) + 2 * Math.sqrt(Math.max(0, role[v] as number));
   }
 
   /** Gamma tail of the window volume against the principal's (shrunk) baseline and envelope. */
@@ -436,7 +436,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     profile: Profile | undefined,
     role: Float64Array,
     hod: number,
-    kind: 'bytes' | 'records',
+    bytes: boolean,
   ): Test | null {
     // One read dominating the window is the per-read test's case, not a sustained volume.
     if (!(observed > 0) || largest > this.c.max_single_share * observed || (role[0] as number) < 1)
@@ -445,34 +445,33 @@ class VolumeDetector implements Detector<AccessEvent> {
     const n = p === undefined ? 0 : (p[P_N] as number);
     // Judged against its own baseline only once it has one (a new account is rare_resource's and bulk_export's).
     if (n < this.c.min_active_hours) return null;
-    const [mi, vi, rm, rcv, ei] = kind === 'bytes' ? [P_MB, P_VB, 5, 8, P_EB] : [P_MR, P_VR, 6, 9, P_ER];
+    const mi = bytes ? P_MB : P_MR;
+    const vi = bytes ? P_VB : P_VR;
+    const rm = bytes ? 5 : 6;
+    const rcv = bytes ? 8 : 9;
+    const ei = bytes ? P_EB : P_ER;
     const roleCv2 = Math.max(0.25, (role[rcv] as number) > 0 ? (role[rcv] as number) : 1);
     const roleMean = Math.max(1, role[rm] as number);
-    let ownMean = 0;
-    let ownCv2 = roleCv2;
-    let env = this.roleEnvelope(role, kind);
-    if (p !== undefined && n > 0) {
-      ownMean = p[mi] as number;
-      if (kind === 'bytes') {
-        const bin = P_HOD + 2 * hod;
-        if ((p[bin] as number) >= 3) ownMean = p[bin + 1] as number;
-      }
-      if (n >= 2) ownCv2 = (p[vi] as number) / Math.max(1, (p[mi] as number) ** 2);
-      const own = this.envelope(p, ei, hour);
-      env = n >= this.c.min_active_hours ? own : Math.max(own, env);
+    // n ≥ min_active_hours ≥ 1 here, so p is defined and the envelope is the principal's own.
+    const q = p as Float32Array;
+    let ownMean = q[mi] as number;
+    if (bytes) {
+      const bin = P_HOD + 2 * hod;
+      if ((q[bin] as number) >= 3) ownMean = q[bin + 1] as number;
     }
-    const envelope = Math.pow(10, env);
+    const ownCv2 = n >= 2 ? (q[vi] as number) / Math.max(1, (q[mi] as number) ** 2) : roleCv2;
+    const envelope = Math.pow(10, this.envelope(q, ei, hour));
     if (observed < this.c.envelope_ratio * envelope) return null;
     const n0 = this.c.prior_hours;
     const expected = Math.max(1, (n * ownMean + n0 * roleMean) / (n + n0));
     if (observed < this.c.min_ratio * expected) return null;
-    const roleFloor = this.roleFloor(role, kind);
+    const roleFloor = this.roleFloor(role, bytes);
     if (observed < roleFloor) return null;
     const cv2 = Math.max(0.05, (n * ownCv2 + n0 * roleCv2) / (n + n0));
     // Evidence from the number of reads too: a negative binomial (moment-matched to the
     // hourly peak counts) tail of the reads in the window. The two tails multiply.
-    const cMean = Math.max(1, (p as Float32Array)[P_MC] as number);
-    const cVar = Math.max(cMean * 1.5, (p as Float32Array)[P_VC] as number);
+    const cMean = Math.max(1, q[P_MC] as number);
+    const cVar = Math.max(cMean * 1.5, q[P_VC] as number);
     const countSurprise = negBinomialSurprise(reads, (cMean * cMean) / (cVar - cMean), cMean / cVar);
     const sizeSurprise = gammaSurprise(observed, 1 / cv2, expected * cv2);
     const surprise = sizeSurprise + countSurprise;
@@ -484,6 +483,7 @@ class VolumeDetector implements Detector<AccessEvent> {
       roleFloor,
       invertSurprise((x) => gammaSurprise(x, 1 / cv2, expected * cv2), target, expected, observed),
     );
+    const kind = bytes ? 'bytes' : 'records';
     const statistic = `gamma upper tail of the ${kind} read in the window (own hour-of-day baseline shrunk to the role's) times the negative binomial tail of its ${fmt(reads)} reads, above the own decayed peak`;
     return {
       statistic,
@@ -521,7 +521,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (surprise < this.c.single_read_surprise) return null;
     const envelope = Math.pow(10, this.envelope(profile.a, P_EB, hour));
     if (bytes < this.c.envelope_ratio * envelope) return null;
-    const roleFloor = this.roleFloor(role, 'bytes');
+    const roleFloor = this.roleFloor(role, true);
     if (bytes < roleFloor) return null;
     const zAt = invertSurprise((y) => -Math.log10(normalTail(y)), this.c.single_read_surprise, 0.1, z);
     const upper = Math.max(Math.pow(10, m + zAt * sd), this.c.envelope_ratio * envelope, roleFloor);
@@ -564,7 +564,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (observed < Math.pow(10, this.envelope(p, P_EB, hour))) return null;
     const expected = Math.max(1, p[at + 2] as number);
     if (observed < this.c.min_ratio * expected) return null;
-    const roleFloor = this.roleFloor(role, 'bytes');
+    const roleFloor = this.roleFloor(role, true);
     if (observed < roleFloor) return null;
     const cv2 = Math.max(0.25, (role[8] as number) > 0 ? (role[8] as number) : 1);
     const surprise = gammaSurprise(observed, 1 / cv2, expected * cv2);
