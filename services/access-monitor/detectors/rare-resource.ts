@@ -28,7 +28,12 @@ import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { AgingBloom, hashPair, type AgingBloomState } from '../../../shared/stats/aging-bloom.ts';
+import {
+  AgingBloom,
+  bitPositions,
+  hashPair,
+  type AgingBloomState,
+} from '../../../shared/stats/aging-bloom.ts';
 import {
   DAY_MS,
   HOUR_MS,
@@ -90,6 +95,22 @@ export function prefixOf(resource: string): string | null {
 
 type Hash = [number, number];
 
+/**
+ * The items of an access to one resource — the resource, its kind (owner, type,
+ * sensitivity), its type (owner, type) and its prefix — as hashes and as bit positions in
+ * filters of the configured sizes (`HASHES` per item), for the owner, type and
+ * sensitivity they were computed for.
+ */
+interface Items {
+  owner: string;
+  type: string;
+  sensitivity: string;
+  prefix: string | null;
+  hashes: Hash[];
+  principalBits: Uint32Array;
+  roleBits: Uint32Array;
+}
+
 class RareResourceDetector implements Detector<AccessEvent> {
   private readonly known: KeyedState<Known>;
   private readonly roles: KeyedState<RoleKnown>;
@@ -107,20 +128,71 @@ class RareResourceDetector implements Detector<AccessEvent> {
   }
 
   /**
-   * The item hashes of a resource access, memoised: a pure function of the strings, kept in
-   * a bounded cache (cleared past `MEMO` entries) — not state, it never changes a result.
+   * The items of the event's access, memoised by resource (no key string built per event):
+   * a pure function of the strings, kept in a bounded cache (cleared past `MEMO`
+   * entries) — not state, it never changes a result.
    */
-  private readonly memo = new Map<string, Hash[]>();
-  private hashes(resource: string, kind: string, type: string, prefix: string | null): Hash[] {
-    const key = `${kind}|${resource}`;
-    let items = this.memo.get(key);
-    if (items === undefined) {
-      items = [hashPair(`r:${resource}`), hashPair(`k:${kind}`), hashPair(`t:${type}`)];
-      if (prefix !== null) items.push(hashPair(`p:${prefix}`));
-      if (this.memo.size >= MEMO) this.memo.clear();
-      this.memo.set(key, items);
+  private readonly memo = new Map<string, Items>();
+  private items(e: AccessEvent): Items {
+    const owner = e.resource_tenant ?? e.tenant;
+    const type = e.resource_type ?? 'other';
+    const sensitivity = e.sensitivity ?? 'unknown';
+    const found = this.memo.get(e.resource);
+    if (
+      found !== undefined &&
+      found.owner === owner &&
+      found.type === type &&
+      found.sensitivity === sensitivity
+    )
+      return found;
+    const prefix = prefixOf(e.resource);
+    const hashes = [
+      hashPair(`r:${e.resource}`),
+      hashPair(`k:${owner}|${type}|${sensitivity}`),
+      hashPair(`t:${owner}|${type}`),
+    ];
+    if (prefix !== null) hashes.push(hashPair(`p:${prefix}`));
+    const principalBits = new Uint32Array(hashes.length * HASHES);
+    const roleBits = new Uint32Array(hashes.length * HASHES);
+    for (let i = 0; i < hashes.length; i++) {
+      bitPositions(hashes[i]!, this.c.principal_bits, HASHES, principalBits, i * HASHES);
+      bitPositions(hashes[i]!, this.c.role_bits, HASHES, roleBits, i * HASHES);
     }
+    const items: Items = { owner, type, sensitivity, prefix, hashes, principalBits, roleBits };
+    if (this.memo.size >= MEMO) this.memo.clear();
+    this.memo.set(e.resource, items);
     return items;
+  }
+
+  /** The memoised positions of `items` when they fit `set` (a restored set may have another size). */
+  private static positions(set: AgingBloom, items: Items, bits: number, role: boolean): Uint32Array | null {
+    if (set.bits !== bits || set.hashes !== HASHES) return null;
+    return role ? items.roleBits : items.principalBits;
+  }
+
+  /** Whether every item is in the set's current generation. */
+  private allInCurrent(set: AgingBloom, items: Items, bits: number, role: boolean): boolean {
+    const at = RareResourceDetector.positions(set, items, bits, role);
+    const n = items.hashes.length;
+    for (let i = 0; i < n; i++) {
+      if (!(at === null ? set.inCurrent(items.hashes[i]!) : set.inCurrentAt(at, i * HASHES))) return false;
+    }
+    return true;
+  }
+
+  /** Whether item `i` is in either generation of the set. */
+  private has(set: AgingBloom, items: Items, i: number, bits: number, role: boolean): boolean {
+    const at = RareResourceDetector.positions(set, items, bits, role);
+    return at === null ? set.contains(items.hashes[i]!) : set.containsAt(at, i * HASHES);
+  }
+
+  private addAll(set: AgingBloom, items: Items, bits: number, role: boolean): void {
+    const at = RareResourceDetector.positions(set, items, bits, role);
+    const n = items.hashes.length;
+    for (let i = 0; i < n; i++) {
+      if (at === null) set.add(items.hashes[i]!);
+      else set.addAt(at, i * HASHES);
+    }
   }
 
   update(e: AccessEvent): Finding | null {
@@ -128,16 +200,14 @@ class RareResourceDetector implements Detector<AccessEvent> {
     if (e.outcome !== 'allowed') return null;
     const t = e.ts;
     const role = roleOf(e);
-    const prefix = prefixOf(e.resource);
-    const kind = `${e.resource_tenant ?? e.tenant}|${e.resource_type ?? 'other'}|${e.sensitivity ?? 'unknown'}`;
-    const type = `${e.resource_tenant ?? e.tenant}|${e.resource_type ?? 'other'}`;
-    const items = this.hashes(e.resource, kind, type, prefix);
+    const items = this.items(e);
+    const bits = this.c.principal_bits;
 
     const peeked = this.known.peek(e.principal);
     if (peeked === undefined) {
       const m = Float64Array.of(t, Math.floor(t / DAY_MS), 1, t);
-      const k: Known = { m, set: new AgingBloom(this.c.principal_bits, HASHES) };
-      for (const h of items) k.set.add(h);
+      const k: Known = { m, set: new AgingBloom(bits, HASHES) };
+      this.addAll(k.set, items, bits, false);
       this.known.put(e.principal, k);
       this.teachRole(role, items, t);
       return null;
@@ -145,8 +215,7 @@ class RareResourceDetector implements Detector<AccessEvent> {
     const day = Math.floor(t / DAY_MS);
     const newDay = day > (peeked.m[1] as number);
     const stale = t - (peeked.m[3] as number) >= this.memoryMs;
-    const fresh = items.every((h) => peeked.set.inCurrent(h));
-    if (fresh && !newDay && !stale) return null;
+    if (!newDay && !stale && this.allInCurrent(peeked.set, items, bits, false)) return null;
 
     const k = this.known.get(e.principal)!;
     if (newDay) {
@@ -157,10 +226,10 @@ class RareResourceDetector implements Detector<AccessEvent> {
       k.set.rotate();
       k.m[3] = t;
     }
-    const resourceNew = !k.set.contains(items[0]!);
+    const resourceNew = !this.has(k.set, items, 0, bits, false);
     let finding: Finding | null = null;
-    if (resourceNew && sensitivityRank(e) >= 2) finding = this.judge(e, k, role, items, prefix, kind, first);
-    for (const h of items) k.set.add(h);
+    if (resourceNew && sensitivityRank(e) >= 2) finding = this.judge(e, k, role, items, first);
+    this.addAll(k.set, items, bits, false);
     if (finding === null) this.teachRole(role, items, t);
     return finding;
   }
@@ -177,35 +246,39 @@ class RareResourceDetector implements Detector<AccessEvent> {
     return r;
   }
 
-  private teachRole(role: string, items: readonly Hash[], t: number): void {
+  private teachRole(role: string, items: Items, t: number): void {
+    const bits = this.c.role_bits;
     const peeked = this.roles.peek(role);
     if (
       peeked !== undefined &&
       t - peeked.start < this.memoryMs &&
-      items.every((h) => peeked.set.inCurrent(h))
+      this.allInCurrent(peeked.set, items, bits, true)
     )
       return;
     const r = this.roleSet(role, t);
-    for (const h of items) r.set.add(h);
+    this.addAll(r.set, items, bits, true);
   }
 
   private judge(
     e: AccessEvent,
     k: Known,
     role: string,
-    items: readonly Hash[],
-    prefix: string | null,
-    kind: string,
+    items: Items,
     partitionFirst: number,
   ): Finding | null {
     const t = e.ts;
     const r = this.roles.peek(role);
-    const roleKnows = (h: Hash): boolean => r !== undefined && r.set.contains(h);
-    if (roleKnows(items[0]!)) return null;
-    const isNovel = (h: Hash | undefined): boolean => h !== undefined && !k.set.contains(h) && !roleKnows(h);
-    const kindNew = isNovel(items[1]);
-    const typeNew = isNovel(items[2]);
-    const prefixNew = prefix !== null && isNovel(items[3]);
+    const pBits = this.c.principal_bits;
+    const rBits = this.c.role_bits;
+    const roleKnows = (i: number): boolean => r !== undefined && this.has(r.set, items, i, rBits, true);
+    if (roleKnows(0)) return null;
+    const isNovel = (i: number): boolean =>
+      i < items.hashes.length && !this.has(k.set, items, i, pBits, false) && !roleKnows(i);
+    const kindNew = isNovel(1);
+    const typeNew = isNovel(2);
+    const prefix = items.prefix;
+    const kind = `${items.owner}|${items.type}|${items.sensitivity}`;
+    const prefixNew = prefix !== null && isNovel(3);
     const firstSeen = k.m[0] as number;
     const learningMs = this.c.learning_hours * HOUR_MS;
     const isNew = firstSeen - partitionFirst >= learningMs;
