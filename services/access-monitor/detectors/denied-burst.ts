@@ -103,12 +103,14 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
     const seen = this.live.peek(e.principal);
     if (!denied && seen !== undefined && (seen.a[A_HOUR] as number) >= hour) return null;
     const role = roleOf(e);
-    const live = this.live.getOrCreate(e.principal, () => {
+    let live = this.live.get(e.principal);
+    if (live === undefined) {
       const a = new Float64Array(LEN);
       a[A_HOUR] = -1;
       a[A_T] = t;
-      return { a, ring: new Uint32Array(RING), ids: [] };
-    });
+      live = { a, ring: new Uint32Array(RING), ids: [] };
+      this.live.put(e.principal, live);
+    }
     const a = live.a;
     this.decay(a, t);
     if ((a[A_HOUR] as number) < hour) {

@@ -146,12 +146,13 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const t = e.ts;
     const hour = Math.floor(t / HOUR_MS);
     const role = roleOf(e);
-    const a = this.live.getOrCreate(e.principal, () => {
-      const v = new Float32Array(LIVE_LEN);
-      v[L_HEAD] = Math.floor(t / BUCKET_MS);
-      v[L_HOUR] = hour;
-      return v;
-    });
+    let a = this.live.get(e.principal);
+    if (a === undefined) {
+      a = new Float32Array(LIVE_LEN);
+      a[L_HEAD] = Math.floor(t / BUCKET_MS);
+      a[L_HOUR] = hour;
+      this.live.put(e.principal, a);
+    }
     if ((a[L_HOUR] as number) < hour) this.closeHour(e.principal, role, a, hour);
     else if ((a[L_HOUR] as number) > hour) return null; // older than the open hour
     a[L_HCOUNT] = (a[L_HCOUNT] as number) + 1;
@@ -167,7 +168,8 @@ class OffHoursDetector implements Detector<AccessEvent> {
     } else if (idx <= head - BUCKETS) return null;
     const k = idx % BUCKETS;
     a[L_COUNT + k] = (a[L_COUNT + k] as number) + 1;
-    const level = sensitivityRank(e) + (e.resource_type === 'secret' && sensitivityRank(e) === 3 ? 1 : 0);
+    const rank = sensitivityRank(e);
+    const level = rank + (rank === 3 && e.resource_type === 'secret' ? 1 : 0);
     if (level + 1 > (a[L_SENS + k] as number)) a[L_SENS + k] = level + 1;
     let n = 0;
     let sens = 0;
