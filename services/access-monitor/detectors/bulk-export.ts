@@ -131,7 +131,8 @@ class BulkExportDetector implements Detector<AccessEvent> {
     const a = ops.a;
     const cu = ops.c;
     const slot = this.slotOf(a, code);
-    const roleStats = this.roles.peek(roleKey);
+    // Read for writing: learn() always teaches the role (one lookup for both).
+    const roleStats = this.roles.get(roleKey);
     const base = this.baseline(a, slot, code, roleStats, useRecords);
 
     // Decay the CUSUM to now and add this operation's evidence.
@@ -154,7 +155,7 @@ class BulkExportDetector implements Detector<AccessEvent> {
           finding = this.finding(e, role, code, size, useRecords, base, zscore, ratio, w, cu[0] as number);
       }
     }
-    this.learn(a, slot, x, roleKey, base, zscore);
+    this.learn(a, slot, x, roleKey, roleStats, base, zscore);
     return finding;
   }
 
@@ -255,6 +256,7 @@ class BulkExportDetector implements Detector<AccessEvent> {
     slot: number,
     x: number,
     roleKey: string,
+    roleStats: Float64Array | undefined,
     base: Baseline | null,
     zscore: number,
   ): void {
@@ -274,7 +276,7 @@ class BulkExportDetector implements Detector<AccessEvent> {
       a[at + 2] = (a[at + 2] as number) + w * d;
       a[at + 3] = (1 - w) * ((a[at + 3] as number) + w * d * d);
     }
-    let r = this.roles.get(roleKey);
+    let r = roleStats;
     if (r === undefined) this.roles.put(roleKey, (r = new Float64Array(ROLE_LEN)));
     const rn = (r[0] as number) + 1;
     r[0] = rn;

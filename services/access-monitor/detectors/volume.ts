@@ -242,9 +242,12 @@ class VolumeDetector implements Detector<AccessEvent> {
     a[ps + 1] = (a[ps + 1] as number) + bytes;
     if (bytes > (a[ps + 2] as number)) a[ps + 2] = bytes;
 
-    const roleStats = this.roles.peek(role);
+    // learnRead writes the role's per-read spread once the principal has > 20 reads: then
+    // the role is read for writing here, one lookup for both.
+    const teachesRole = bytes > 0 && (a[L_RN] as number) + 1 > 20;
+    const roleStats = teachesRole ? this.roles.get(role) : this.roles.peek(role);
     const single = bytes > 0 ? this.testRead(a, bytes, hour, profile, roleStats) : null;
-    this.learnRead(a, bytes, role, roleStats !== undefined);
+    this.learnRead(a, bytes, roleStats);
     if (roleStats === undefined) return null;
     const hod = hour % 24;
     // No closure here: the per-event path allocates nothing while nothing alerts.
@@ -303,14 +306,14 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** Per-read size baseline (log10 bytes), winsorised so an outlier teaches little. */
-  private learnRead(a: Float32Array, bytes: number, roleName: string, roleKnown: boolean): void {
+  private learnRead(a: Float32Array, bytes: number, roleStats: Float64Array | undefined): void {
     if (!(bytes > 0)) return;
     const x = Math.log10(bytes);
     const n = (a[L_RN] as number) + 1;
     const sd = Math.sqrt(Math.max(0.01, a[L_RV] as number));
     const m = a[L_RM] as number;
     const clipped = n > 20 ? Math.min(m + 4 * sd, Math.max(m - 4 * sd, x)) : x;
-    const role = roleKnown && n > 20 ? this.roles.get(roleName) : undefined;
+    const role = n > 20 ? roleStats : undefined;
     if (role !== undefined) {
       const rn = (role[10] as number) + 1;
       role[10] = rn;
