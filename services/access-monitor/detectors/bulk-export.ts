@@ -34,6 +34,7 @@ import {
   sensitivityRank,
   severityOf,
 } from '../access-common.ts';
+import { arrayText, packedText } from '../state-text.ts';
 
 interface BulkExportConfig {
   bulk_types: string[];
@@ -65,6 +66,7 @@ interface Ops {
 }
 const opsCodec: StateCodec<Ops> = {
   encode: (v) => [v.c[0], v.c[1], packArray(v.a)],
+  encodeText: (v) => arrayText(v.c, packedText(v.a)),
   decode: (json) => {
     const [s, t, a] = json as [number, number, string];
     return { c: Float64Array.of(s, t), a: unpackF32(a, LEN) };
@@ -72,6 +74,7 @@ const opsCodec: StateCodec<Ops> = {
 };
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, ROLE_LEN),
 };
 

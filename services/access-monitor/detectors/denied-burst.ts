@@ -26,6 +26,7 @@ import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipe
 import { negBinomialSurprise } from '../../../shared/stats/count-tails.ts';
 import { packArray, unpackF64, unpackU32 } from '../../../shared/stats/packed.ts';
 import { DAY_MS, HOUR_MS, clampScore, fmt, roleOf, sensitivityRank, severityOf } from '../access-common.ts';
+import { arrayText, packedText } from '../state-text.ts';
 
 interface DeniedBurstConfig {
   window_minutes: number;
@@ -57,6 +58,8 @@ interface Live {
 
 const liveCodec: StateCodec<Live> = {
   encode: (v) => [packArray(v.a), packArray(v.ring), ...v.ids],
+  encodeText: (v) =>
+    arrayText([], packedText(v.a), packedText(v.ring), ...v.ids.map((id) => JSON.stringify(id))),
   decode: (json) => {
     const [a, ring, ...ids] = json as string[];
     return { a: unpackF64(a as string, LEN), ring: unpackU32(ring as string, RING), ids };
@@ -68,6 +71,7 @@ const liveCodec: StateCodec<Live> = {
  */
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, 2),
 };
 

@@ -43,6 +43,7 @@ import {
   sensitivityRank,
   severityOf,
 } from '../access-common.ts';
+import { arrayText, packedText } from '../state-text.ts';
 
 interface OffHoursConfig {
   rare_share: number;
@@ -86,6 +87,7 @@ interface Profile {
 
 const profileCodec: StateCodec<Profile> = {
   encode: (v) => [...v.m, packArray(v.bins)],
+  encodeText: (v) => arrayText(v.m, packedText(v.bins)),
   decode: (json) => {
     const j = json as [number, number, number, number, number, string];
     return { m: Float64Array.of(j[0], j[1], j[2], j[3], j[4]), bins: unpackU8(j[5], BINS) };
@@ -100,12 +102,14 @@ function unpackU8(text: string, length: number): Uint8Array {
 // Float32 holds the 10-minute bucket and hour indices exactly (< 2^24) and small counts.
 const liveCodec: StateCodec<Float32Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF32(json as string, LIVE_LEN),
 };
 /** Role: [events per hour-of-week bin ×168, events, principal-hours of exposure]. */
 const ROLE_LEN = BINS + 2;
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, ROLE_LEN),
 };
 

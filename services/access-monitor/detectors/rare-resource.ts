@@ -43,6 +43,7 @@ import {
   sensitivityRank,
   severityOf,
 } from '../access-common.ts';
+import { arrayText, numberText } from '../state-text.ts';
 
 interface RareResourceConfig {
   novelty: 'resource' | 'prefix';
@@ -73,6 +74,10 @@ const knownCodec: StateCodec<Known> = {
     const s = v.set.snapshot();
     return [...v.m, s.bits, s.hashes, s.added, s.current, s.previous];
   },
+  encodeText: (v) => {
+    const s = v.set.snapshot();
+    return arrayText([...v.m, s.bits, s.hashes, s.added], `"${s.current}"`, `"${s.previous}"`);
+  },
   decode: (json) => {
     const j = json as [number, number, number, number, number, number, number, string, string];
     const s: AgingBloomState = { v: 1, bits: j[4], hashes: j[5], added: j[6], current: j[7], previous: j[8] };
@@ -81,6 +86,13 @@ const knownCodec: StateCodec<Known> = {
 };
 const roleCodec: StateCodec<RoleKnown> = {
   encode: (v) => ({ t: v.start, s: v.set.snapshot() }),
+  encodeText: (v) => {
+    const s = v.set.snapshot();
+    return (
+      `{"t":${numberText(v.start)},"s":{"v":${s.v},"bits":${s.bits},"hashes":${s.hashes},` +
+      `"current":"${s.current}","previous":"${s.previous}","added":${s.added}}}`
+    );
+  },
   decode: (json) => {
     const j = json as { t: number; s: AgingBloomState };
     return { start: j.t, set: AgingBloom.restore(j.s) };

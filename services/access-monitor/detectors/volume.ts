@@ -37,6 +37,7 @@ import { gammaSurprise, negBinomialSurprise } from '../../../shared/stats/count-
 import { normalTail } from '../../../shared/stats/normal.ts';
 import { packArray, unpackF32, unpackF64 } from '../../../shared/stats/packed.ts';
 import { HOUR_MS, clampScore, fmt, fmtBytes, invertSurprise, roleOf, severityOf } from '../access-common.ts';
+import { packedText } from '../state-text.ts';
 
 interface VolumeConfig {
   window_minutes: number;
@@ -112,14 +113,17 @@ interface Profile {
 // memory is the Float32Array itself, so a restored state continues bit for bit.
 const liveCodec = (len: number): StateCodec<Live> => ({
   encode: (v) => packArray(v.a),
+  encodeText: (v) => packedText(v.a),
   decode: (json) => ({ a: unpackF32(json as string, len) }),
 });
 const profileCodec = (len: number): StateCodec<Profile> => ({
   encode: (v) => packArray(v.a),
+  encodeText: (v) => packedText(v.a),
   decode: (json) => ({ a: unpackF32(json as string, len) }),
 });
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, ROLE_LEN),
 };
 
