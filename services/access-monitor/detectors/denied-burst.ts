@@ -120,7 +120,8 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
     if ((a[A_HOUR] as number) < hour) {
       // A new active hour: exposure for the principal; the closed one teaches the role.
       if ((a[A_HOUR] as number) >= 0) {
-        const r = this.roles.getOrCreate(role, () => new Float64Array(2));
+        let r = this.roles.get(role);
+        if (r === undefined) this.roles.put(role, (r = new Float64Array(2)));
         const n = (r[0] as number) + 1;
         r[0] = n;
         r[1] =

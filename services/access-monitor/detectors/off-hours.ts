@@ -215,10 +215,14 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const count = a[L_HCOUNT] as number;
     const closed = a[L_HOUR] as number;
     if (count > 0) {
-      const p = this.profiles.getOrCreate(principal, () => ({
-        m: Float64Array.of(closed, Math.floor(closed / 168), 0, closed * HOUR_MS, closed),
-        bins: new Uint8Array(BINS),
-      }));
+      let p = this.profiles.get(principal);
+      if (p === undefined) {
+        p = {
+          m: Float64Array.of(closed, Math.floor(closed / 168), 0, closed * HOUR_MS, closed),
+          bins: new Uint8Array(BINS),
+        };
+        this.profiles.put(principal, p);
+      }
       const week = Math.floor(closed / 168);
       const weeks = week - (p.m[1] as number);
       if (weeks > 0) {
@@ -232,7 +236,8 @@ class OffHoursDetector implements Detector<AccessEvent> {
       const b = hourOfWeek(closed);
       p.bins[b] = Math.min(255, (p.bins[b] as number) + Math.round(count * SCALE));
       p.m[2] = (p.m[2] as number) + count;
-      const r = this.roles.getOrCreate(role, () => new Float64Array(ROLE_LEN));
+      let r = this.roles.get(role);
+      if (r === undefined) this.roles.put(role, (r = new Float64Array(ROLE_LEN)));
       r[b] = (r[b] as number) + count;
       r[BINS] = (r[BINS] as number) + count;
       // Principal-hours of exposure since this principal's previous active hour (capped at a week).

@@ -247,10 +247,9 @@ class RareResourceDetector implements Detector<AccessEvent> {
   }
 
   private roleSet(role: string, t: number): RoleKnown {
-    const r = this.roles.getOrCreate(role, () => ({
-      start: t,
-      set: new AgingBloom(this.c.role_bits, HASHES),
-    }));
+    let r = this.roles.get(role);
+    if (r === undefined)
+      this.roles.put(role, (r = { start: t, set: new AgingBloom(this.c.role_bits, HASHES) }));
     if (t - r.start >= this.memoryMs) {
       r.set.rotate();
       r.start = t;

@@ -341,8 +341,12 @@ class VolumeDetector implements Detector<AccessEvent> {
     const pr = a[L_PEAK_R] as number;
     const closed = a[L_HOUR] as number;
     if (pb > 0 || pr > 0) {
-      const p = this.profiles.getOrCreate(principal, () => ({ a: new Float32Array(this.profileLen) })).a;
-      const r = this.roles.getOrCreate(role, () => new Float64Array(ROLE_LEN));
+      let profile = this.profiles.get(principal);
+      if (profile === undefined)
+        this.profiles.put(principal, (profile = { a: new Float32Array(this.profileLen) }));
+      const p = profile.a;
+      let r = this.roles.get(role);
+      if (r === undefined) this.roles.put(role, (r = new Float64Array(ROLE_LEN)));
       const n = (p[P_N] as number) + 1;
       const warm = n > this.c.min_active_hours;
       // Winsorised: an hour far above the baseline teaches at most 2 × min_ratio × the mean.
