@@ -147,6 +147,17 @@ function ewUpdate(
   arr[variance] = (1 - a) * ((arr[variance] as number) + a * d * d);
 }
 
+/**
+ * A z-score under which the normal tail's surprise (−log10 p) stays below `threshold`, so
+ * most reads skip the tail: half a unit under the first z (on a 0.01 grid) that reaches
+ * it. The surprise grows steadily with z there, by far more over half a unit than the
+ * erfc fit's relative error (1.2e-7) could move it, so no z under the bound reaches it.
+ */
+function zBelowSurprise(threshold: number): number {
+  for (let z = 0; z <= 40; z += 0.01) if (-Math.log10(normalTail(z)) >= threshold) return z - 0.5;
+  return 39.5;
+}
+
 interface Test {
   statistic: string;
   kind: 'bytes' | 'records';
@@ -170,6 +181,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   private readonly roles: KeyedState<Float64Array>;
   private readonly liveLen: number;
   private readonly profileLen: number;
+  private readonly readZ: number;
 
   constructor(
     private readonly c: VolumeConfig,
@@ -183,6 +195,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     this.live = state.keyed('live', { codec: liveCodec(this.liveLen) });
     this.profiles = state.keyed('profile', { codec: profileCodec(this.profileLen) });
     this.roles = state.keyed('role', { codec: roleCodec });
+    this.readZ = zBelowSurprise(c.single_read_surprise);
   }
 
   update(e: AccessEvent): Finding | null {
@@ -250,8 +263,9 @@ class VolumeDetector implements Detector<AccessEvent> {
     // the role is read for writing here, one lookup for both.
     const teachesRole = bytes > 0 && (a[L_RN] as number) + 1 > 20;
     const roleStats = teachesRole ? this.roles.get(role) : this.roles.peek(role);
-    const single = bytes > 0 ? this.testRead(a, bytes, hour, profile, roleStats) : null;
-    this.learnRead(a, bytes, roleStats);
+    const lx = bytes > 0 ? Math.log10(bytes) : 0;
+    const single = bytes > 0 ? this.testRead(a, bytes, lx, hour, profile, roleStats) : null;
+    this.learnRead(a, bytes, lx, roleStats);
     if (roleStats === undefined) return null;
     const hod = hour % 24;
     // No closure here: the per-event path allocates nothing while nothing alerts.
@@ -310,9 +324,8 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** Per-read size baseline (log10 bytes), winsorised so an outlier teaches little. */
-  private learnRead(a: Float32Array, bytes: number, roleStats: Float64Array | undefined): void {
+  private learnRead(a: Float32Array, bytes: number, x: number, roleStats: Float64Array | undefined): void {
     if (!(bytes > 0)) return;
-    const x = Math.log10(bytes);
     const n = (a[L_RN] as number) + 1;
     const sd = Math.sqrt(Math.max(0.01, a[L_RV] as number));
     const m = a[L_RM] as number;
@@ -470,12 +483,13 @@ class VolumeDetector implements Detector<AccessEvent> {
       const bin = P_HOD + 2 * hod;
       if ((q[bin] as number) >= 3) ownMean = q[bin + 1] as number;
     }
-    const ownCv2 = n >= 2 ? (q[vi] as number) / Math.max(1, (q[mi] as number) ** 2) : roleCv2;
-    const envelope = Math.pow(10, this.envelope(q, ei, hour));
-    if (observed < this.c.envelope_ratio * envelope) return null;
+    // The gates are pure and all must pass: the one without a power goes first.
     const n0 = this.c.prior_hours;
     const expected = Math.max(1, (n * ownMean + n0 * roleMean) / (n + n0));
     if (observed < this.c.min_ratio * expected) return null;
+    const envelope = Math.pow(10, this.envelope(q, ei, hour));
+    if (observed < this.c.envelope_ratio * envelope) return null;
+    const ownCv2 = n >= 2 ? (q[vi] as number) / Math.max(1, (q[mi] as number) ** 2) : roleCv2;
     const roleFloor = this.roleFloor(role, bytes);
     if (observed < roleFloor) return null;
     const cv2 = Math.max(0.05, (n * ownCv2 + n0 * roleCv2) / (n + n0));
@@ -514,6 +528,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   private testRead(
     a: Float32Array,
     bytes: number,
+    x: number,
     hour: number,
     profile: Profile | undefined,
     role: Float64Array | undefined,
@@ -521,13 +536,13 @@ class VolumeDetector implements Detector<AccessEvent> {
     const n = a[L_RN] as number;
     if (role === undefined || n < 50 || profile === undefined) return null;
     if ((profile.a[P_N] as number) < this.c.min_active_hours) return null;
-    const x = Math.log10(bytes);
     const m = a[L_RM] as number;
     const n0 = 20;
     const roleVar = (role[10] as number) > 100 ? (role[11] as number) : 0.25;
     const w = Math.min(n, 200);
     const sd = Math.sqrt(Math.max(0.04, (w * (a[L_RV] as number) + n0 * roleVar) / (w + n0)));
     const z = (x - m) / sd;
+    if (!(z > this.readZ)) return null;
     const surprise = z > 0 ? -Math.log10(normalTail(z)) : 0;
     if (surprise < this.c.single_read_surprise) return null;
     const envelope = Math.pow(10, this.envelope(profile.a, P_EB, hour));
@@ -566,6 +581,9 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (n < this.c.min_active_hours) return null;
     const observed = a[la + 1] as number;
     if ((a[la + 2] as number) > this.c.max_single_share * observed) return null;
+    // The gates are pure and all must pass: the one without a power goes first.
+    const expected = Math.max(1, p[at + 2] as number);
+    if (observed < this.c.min_ratio * expected) return null;
     const envelope = Math.pow(
       10,
       (p[at + 3] as number) - (this.c.envelope_decay_per_day / 24) * Math.max(0, hour - (p[P_EH] as number)),
@@ -573,8 +591,6 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (observed < this.c.envelope_ratio * envelope) return null;
     // One resource alone must also beat the principal's own peak hour.
     if (observed < Math.pow(10, this.envelope(p, P_EB, hour))) return null;
-    const expected = Math.max(1, p[at + 2] as number);
-    if (observed < this.c.min_ratio * expected) return null;
     const roleFloor = this.roleFloor(role, true);
     if (observed < roleFloor) return null;
     const cv2 = Math.max(0.25, (role[8] as number) > 0 ? (role[8] as number) : 1);
