@@ -115,11 +115,18 @@ const roleCodec: StateCodec<Float64Array> = {
 
 const hourOfWeek = (hour: number): number => (((hour - MONDAY_OFFSET_MS / HOUR_MS) % BINS) + BINS) % BINS;
 
-/** Times bin b passed in hours [fromHour, toHour). */
-function occurrences(b: number, fromHour: number, toHour: number): number {
+/** Times bin b passed in hours [fromHour, toHour); `fromBin` is hourOfWeek(fromHour). */
+function occurrences(b: number, fromHour: number, fromBin: number, toHour: number): number {
   if (toHour <= fromHour) return 0;
-  const first = fromHour + ((b - hourOfWeek(fromHour) + BINS) % BINS);
+  const first = fromHour + ((b - fromBin + BINS) % BINS);
   return first >= toHour ? 0 : Math.floor((toHour - 1 - first) / BINS) + 1;
+}
+
+/** The ±1 h kernel over hours of day. */
+function smooth(arr: Float64Array, h: number): number {
+  return (
+    0.25 * (arr[(h + 23) % 24] as number) + 0.5 * (arr[h] as number) + 0.25 * (arr[(h + 1) % 24] as number)
+  );
 }
 
 interface Rates {
@@ -134,6 +141,14 @@ class OffHoursDetector implements Detector<AccessEvent> {
   private readonly profiles: KeyedState<Profile>;
   private readonly roles: KeyedState<Float64Array>;
   private readonly start: PartitionStart;
+  /** Working arrays of `rates` (hour-of-day sums), reused: every call fills them first. */
+  private readonly scratch = {
+    nH: new Float64Array(24),
+    eH: new Float64Array(24),
+    rH: new Float64Array(24),
+    lambdaH: new Float64Array(24),
+    evidenceH: new Float64Array(24),
+  };
 
   constructor(
     private readonly c: OffHoursConfig,
@@ -254,15 +269,16 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const from = p.m[0] as number;
     const exposureHours = hour - from;
     if (exposureHours < 24) return null;
-    const nBin = (b: number): number => (p.bins[b] as number) / SCALE;
+    const fromBin = hourOfWeek(from);
     // Hour-of-day sums over the seven days: counts and exposures, then a ±1 h kernel.
-    const nH = new Float64Array(24);
-    const eH = new Float64Array(24);
-    const rH = new Float64Array(24);
+    const { nH, eH, rH, lambdaH, evidenceH } = this.scratch;
+    nH.fill(0);
+    eH.fill(0);
+    rH.fill(0);
     for (let b = 0; b < BINS; b++) {
       const h = b % 24;
-      nH[h] = (nH[h] as number) + nBin(b);
-      eH[h] = (eH[h] as number) + occurrences(b, from, hour);
+      nH[h] = (nH[h] as number) + (p.bins[b] as number) / SCALE;
+      eH[h] = (eH[h] as number) + occurrences(b, from, fromBin, hour);
       if (role !== undefined) rH[h] = (rH[h] as number) + (role[b] as number);
     }
     const total = (p.m[2] as number) || 0;
@@ -274,26 +290,23 @@ class OffHoursDetector implements Detector<AccessEvent> {
     // The principal's overall rate, shrunk a day towards the role's.
     const scale = (total + 24 * roleRate) / (exposureHours + 24);
     const roleMean = role !== undefined ? (role[BINS] as number) / 24 : 0;
-    const smooth = (arr: Float64Array, h: number): number =>
-      0.25 * (arr[(h + 23) % 24] as number) + 0.5 * (arr[h] as number) + 0.25 * (arr[(h + 1) % 24] as number);
-    const lambdaH = new Float64Array(24);
-    const evidenceH = new Float64Array(24);
     let busiest = 0;
     for (let h = 0; h < 24; h++) {
-      evidenceH[h] = smooth(eH, h) + this.c.prior_days;
+      const exposure = smooth(eH, h);
+      evidenceH[h] = exposure + this.c.prior_days;
       const shape = roleMean > 0 ? smooth(rH, h) / roleMean : 1;
       const prior = scale * shape;
-      lambdaH[h] = (smooth(nH, h) + this.c.prior_days * prior) / (smooth(eH, h) + this.c.prior_days);
+      lambdaH[h] = (smooth(nH, h) + this.c.prior_days * prior) / (exposure + this.c.prior_days);
       if ((lambdaH[h] as number) > busiest) busiest = lambdaH[h] as number;
     }
     const b = hourOfWeek(hour);
     const h = b % 24;
     // Judge an hour of day only after the principal was observed through it on enough days.
     if (smooth(eH, h) < this.c.min_days_at_hour) return null;
-    const eb = occurrences(b, from, hour);
+    const eb = occurrences(b, from, fromBin, hour);
     // The hour-of-day estimate stands in for the bin with a share (`pool_weight`) of its evidence.
     const kappa = this.c.pool_weight * (evidenceH[h] as number);
-    const shape = nBin(b) + kappa * (lambdaH[h] as number);
+    const shape = (p.bins[b] as number) / SCALE + kappa * (lambdaH[h] as number);
     const beta = eb + kappa;
     return { lambda: shape / beta, shape: Math.max(1e-6, shape), beta, busiest };
   }
