@@ -117,11 +117,20 @@ interface Items {
   owner: string;
   type: string;
   sensitivity: string;
+  /** Filter sizes the positions are for. */
+  pBits: number;
+  rBits: number;
   prefix: string | null;
   hashes: Hash[];
   principalBits: Uint32Array;
   roleBits: Uint32Array;
 }
+
+/**
+ * Items by resource: a pure function of the strings, so one bounded cache (cleared past
+ * `MEMO` entries) serves every partition's detector — not state, it never changes a result.
+ */
+const ITEMS = new Map<string, Items>();
 
 class RareResourceDetector implements Detector<AccessEvent> {
   private readonly known: KeyedState<Known>;
@@ -139,22 +148,21 @@ class RareResourceDetector implements Detector<AccessEvent> {
     this.memoryMs = c.memory_days * DAY_MS;
   }
 
-  /**
-   * The items of the event's access, memoised by resource (no key string built per event):
-   * a pure function of the strings, kept in a bounded cache (cleared past `MEMO`
-   * entries) — not state, it never changes a result.
-   */
-  private readonly memo = new Map<string, Items>();
+  /** The items of the event's access, memoised by resource (no key string built per event). */
   private items(e: AccessEvent): Items {
     const owner = e.resource_tenant ?? e.tenant;
     const type = e.resource_type ?? 'other';
     const sensitivity = e.sensitivity ?? 'unknown';
-    const found = this.memo.get(e.resource);
+    const pBits = this.c.principal_bits;
+    const rBits = this.c.role_bits;
+    const found = ITEMS.get(e.resource);
     if (
       found !== undefined &&
       found.owner === owner &&
       found.type === type &&
-      found.sensitivity === sensitivity
+      found.sensitivity === sensitivity &&
+      found.pBits === pBits &&
+      found.rBits === rBits
     )
       return found;
     const prefix = prefixOf(e.resource);
@@ -167,12 +175,12 @@ class RareResourceDetector implements Detector<AccessEvent> {
     const principalBits = new Uint32Array(hashes.length * HASHES);
     const roleBits = new Uint32Array(hashes.length * HASHES);
     for (let i = 0; i < hashes.length; i++) {
-      bitPositions(hashes[i]!, this.c.principal_bits, HASHES, principalBits, i * HASHES);
-      bitPositions(hashes[i]!, this.c.role_bits, HASHES, roleBits, i * HASHES);
+      bitPositions(hashes[i]!, pBits, HASHES, principalBits, i * HASHES);
+      bitPositions(hashes[i]!, rBits, HASHES, roleBits, i * HASHES);
     }
-    const items: Items = { owner, type, sensitivity, prefix, hashes, principalBits, roleBits };
-    if (this.memo.size >= MEMO) this.memo.clear();
-    this.memo.set(e.resource, items);
+    const items: Items = { owner, type, sensitivity, pBits, rBits, prefix, hashes, principalBits, roleBits };
+    if (ITEMS.size >= MEMO) ITEMS.clear();
+    ITEMS.set(e.resource, items);
     return items;
   }
 

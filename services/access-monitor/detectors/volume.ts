@@ -102,6 +102,12 @@ const P_PAIRS = P_HOD + 48;
  */
 const ROLE_LEN = 12;
 
+/**
+ * Resource hashes of the pair slots, memoised: a pure function of the string, so one
+ * bounded cache serves every partition's detector (not state, it never changes a result).
+ */
+const PAIR_HASHES = new Map<string, number>();
+
 interface Live {
   a: Float32Array;
 }
@@ -287,15 +293,13 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** The slot of `resource`: its own, else an idle one whose resource has taught the least. */
-  /** Resource hashes, memoised (a pure function of the string; bounded, not state). */
-  private readonly memo = new Map<string, number>();
 
   private pairSlot(a: Float32Array, resource: string, profile: Profile | undefined): number {
-    let h = this.memo.get(resource);
+    let h = PAIR_HASHES.get(resource);
     if (h === undefined) {
       h = (hashPair(resource)[0] & 0xffffff) + 1;
-      if (this.memo.size >= 20_000) this.memo.clear();
-      this.memo.set(resource, h);
+      if (PAIR_HASHES.size >= 20_000) PAIR_HASHES.clear();
+      PAIR_HASHES.set(resource, h);
     }
     for (let s = 0; s < this.slots; s++) if (a[L_PAIRS + 3 * s] === h) return s;
     const p = profile?.a;
