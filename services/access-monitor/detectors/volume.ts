@@ -293,7 +293,6 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** The slot of `resource`: its own, else an idle one whose resource has taught the least. */
-
   private pairSlot(a: Float32Array, resource: string, profile: Profile | undefined): number {
     let h = PAIR_HASHES.get(resource);
     if (h === undefined) {
