@@ -108,24 +108,21 @@ const ROLE_LEN = 12;
  */
 const PAIR_HASHES = new Map<string, number>();
 
-interface Live {
-  a: Float32Array;
-}
-interface Profile {
-  a: Float32Array;
-}
+/** The values are the Float32Arrays themselves (one indirection less per lookup). */
+type Live = Float32Array;
+type Profile = Float32Array;
 
 // Float32 holds bucket and hour indices exactly (< 2^24) and sums to 7 digits; the value in
 // memory is the Float32Array itself, so a restored state continues bit for bit.
 const liveCodec = (len: number): StateCodec<Live> => ({
-  encode: (v) => packArray(v.a),
-  encodeText: (v) => packedText(v.a),
-  decode: (json) => ({ a: unpackF32(json as string, len) }),
+  encode: (v) => packArray(v),
+  encodeText: packedText,
+  decode: (json) => unpackF32(json as string, len),
 });
 const profileCodec = (len: number): StateCodec<Profile> => ({
-  encode: (v) => packArray(v.a),
-  encodeText: (v) => packedText(v.a),
-  decode: (json) => ({ a: unpackF32(json as string, len) }),
+  encode: (v) => packArray(v),
+  encodeText: packedText,
+  decode: (json) => unpackF32(json as string, len),
 });
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
@@ -217,7 +214,7 @@ class VolumeDetector implements Detector<AccessEvent> {
       live = this.newLive(t);
       this.live.put(e.principal, live);
     }
-    const a = live.a;
+    const a = live;
     if ((a[L_HOUR] as number) < hour) this.closeHour(e.principal, role, a, hour);
     else if ((a[L_HOUR] as number) > hour) return null; // older than the open hour: not counted
 
@@ -289,7 +286,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     const a = new Float32Array(this.liveLen);
     a[L_HEAD] = Math.floor(t / this.bucketMs);
     a[L_HOUR] = Math.floor(t / HOUR_MS);
-    return { a };
+    return a;
   }
 
   /** The slot of `resource`: its own, else an idle one whose resource has taught the least. */
@@ -301,7 +298,7 @@ class VolumeDetector implements Detector<AccessEvent> {
       PAIR_HASHES.set(resource, h);
     }
     for (let s = 0; s < this.slots; s++) if (a[L_PAIRS + 3 * s] === h) return s;
-    const p = profile?.a;
+    const p = profile;
     let best = 0;
     let bestN = Number.POSITIVE_INFINITY;
     for (let s = 0; s < this.slots; s++) {
@@ -358,9 +355,8 @@ class VolumeDetector implements Detector<AccessEvent> {
     const closed = a[L_HOUR] as number;
     if (pb > 0 || pr > 0) {
       let profile = this.profiles.get(principal);
-      if (profile === undefined)
-        this.profiles.put(principal, (profile = { a: new Float32Array(this.profileLen) }));
-      const p = profile.a;
+      if (profile === undefined) this.profiles.put(principal, (profile = new Float32Array(this.profileLen)));
+      const p = profile;
       let r = this.roles.get(role);
       if (r === undefined) this.roles.put(role, (r = new Float64Array(ROLE_LEN)));
       const n = (p[P_N] as number) + 1;
@@ -468,7 +464,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     // One read dominating the window is the per-read test's case, not a sustained volume.
     if (!(observed > 0) || largest > this.c.max_single_share * observed || (role[0] as number) < 1)
       return null;
-    const p = profile?.a;
+    const p = profile;
     const n = p === undefined ? 0 : (p[P_N] as number);
     // Judged against its own baseline only once it has one (a new account is rare_resource's and bulk_export's).
     if (n < this.c.min_active_hours) return null;
@@ -538,7 +534,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   ): Test | null {
     const n = a[L_RN] as number;
     if (role === undefined || n < 50 || profile === undefined) return null;
-    if ((profile.a[P_N] as number) < this.c.min_active_hours) return null;
+    if ((profile[P_N] as number) < this.c.min_active_hours) return null;
     const m = a[L_RM] as number;
     const n0 = 20;
     const roleVar = (role[10] as number) > 100 ? (role[11] as number) : 0.25;
@@ -548,7 +544,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (!(z > this.readZ)) return null;
     const surprise = z > 0 ? -Math.log10(normalTail(z)) : 0;
     if (surprise < this.c.single_read_surprise) return null;
-    const envelope = Math.pow(10, this.envelope(profile.a, P_EB, hour));
+    const envelope = Math.pow(10, this.envelope(profile, P_EB, hour));
     if (bytes < this.c.envelope_ratio * envelope) return null;
     const roleFloor = this.roleFloor(role, true);
     if (bytes < roleFloor) return null;
@@ -577,7 +573,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   ): Test | null {
     if (profile === undefined) return null;
     const at = P_PAIRS + 4 * slot;
-    const p = profile.a;
+    const p = profile;
     const la = L_PAIRS + 3 * slot;
     if (p[at] !== a[la]) return null;
     const n = p[at + 1] as number;
