@@ -24,7 +24,8 @@
  * principal has been observed through it on `min_days_at_hour` days.
  * State per principal: `live` (≈ 140 B, the sliding hour, written per event) and
  * `profile` (≈ 320 B, 168 8-bit bins, written once per active hour); per role one value
- * of 170 numbers. Cost per event: O(1); O(168) only in a rare hour with enough events.
+ * of 170 numbers. Cost per event: O(1); O(168) once per active hour with enough events
+ * (the hour's rates, kept in `live`).
  */
 import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';

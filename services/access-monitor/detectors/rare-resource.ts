@@ -21,8 +21,9 @@
  * false one. Per principal 2 × 768 bits with 4 hashes: 0.28 % at 50 items, 2.7 % at
  * 100 (four items per resource at most); per role 2 × 32768 bits: 1 % at ~3,400 items.
  * State per principal ≈ 375 B encoded, written when something new is touched and once
- * per active day; per role ≈ 11 KB, written on novelty only. Cost per event: three
- * string hashes and up to 24 bit tests.
+ * per active day; per role ≈ 11 KB, written on novelty only. Cost per event: one cache
+ * lookup by resource (its item hashes and bit positions are computed once per resource,
+ * not per event) and up to 16 bit tests.
  */
 import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';

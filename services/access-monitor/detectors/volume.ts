@@ -26,7 +26,8 @@
  * account that reads megabytes is far in the tail of its own and its role's baseline.
  * State per principal: `live` (window and the open hour, ≈ 300 B encoded, written per
  * read) and `profile` (≈ 410 B, written once per active hour); per role one small value.
- * Cost per event: O(buckets + slots); the tails are computed only when the ratio tests pass.
+ * Cost per event: O(buckets + slots), three state lookups; the tails are computed only when
+ * the cheap gates pass (the per-read tail only for a z-score that can reach its threshold).
  */
 import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';
