@@ -18,10 +18,14 @@ export function numberText(n: number): string {
   return Number.isFinite(n) ? String(n) : 'null';
 }
 
-/** JSON of an array of numbers followed by strings already in JSON (`packedText`). */
+/**
+ * JSON of an array of numbers followed by strings already in JSON (`packedText`). Joined,
+ * not concatenated piece by piece: the text is kept (the store's encoded tier), and a
+ * chain of `+=` would keep a tree of cons strings, twice the bytes of the flat text.
+ */
 export function arrayText(numbers: ArrayLike<number>, ...texts: string[]): string {
-  let out = '[';
-  for (let i = 0; i < numbers.length; i++) out += (i === 0 ? '' : ',') + numberText(numbers[i] as number);
-  for (let i = 0; i < texts.length; i++) out += (i === 0 && numbers.length === 0 ? '' : ',') + texts[i];
-  return out + ']';
+  const parts: string[] = [];
+  for (let i = 0; i < numbers.length; i++) parts.push(numberText(numbers[i] as number));
+  for (let i = 0; i < texts.length; i++) parts.push(texts[i] as string);
+  return `[${parts.join(',')}]`;
 }

@@ -89,10 +89,16 @@ const roleCodec: StateCodec<RoleKnown> = {
   encode: (v) => ({ t: v.start, s: v.set.snapshot() }),
   encodeText: (v) => {
     const s = v.set.snapshot();
-    return (
-      `{"t":${numberText(v.start)},"s":{"v":${s.v},"bits":${s.bits},"hashes":${s.hashes},` +
-      `"current":"${s.current}","previous":"${s.previous}","added":${s.added}}}`
-    );
+    // Joined, so the kept text is flat (see arrayText).
+    return [
+      `{"t":${numberText(v.start)}`,
+      `"s":{"v":${s.v}`,
+      `"bits":${s.bits}`,
+      `"hashes":${s.hashes}`,
+      `"current":"${s.current}"`,
+      `"previous":"${s.previous}"`,
+      `"added":${s.added}}}`,
+    ].join(',');
   },
   decode: (json) => {
     const j = json as { t: number; s: AgingBloomState };
