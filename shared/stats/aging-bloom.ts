@@ -10,7 +10,8 @@
  * k hashes), so about 1 − (1 − f₁)(1 − f₂) for both; `falsePositiveRate()` gives it from
  * the bits actually set. For m = 1024, k = 4: 0.24 % at 50 keys, 2.4 % at 100, 9.2 % at
  * 150. Hashes: FNV-1a (32 bit) over UTF-16 code units and a second seeded FNV-1a,
- * combined by double hashing (Kirsch & Mitzenmacher 2006). O(k) per call.
+ * combined by double hashing (Kirsch & Mitzenmacher 2006). O(k) per call; the `…At`
+ * methods take positions computed once by `bitPositions`.
  */
 import { checkVersion } from './ring-buffer.ts';
 import { packArray, unpackU32 } from './packed.ts';
@@ -40,6 +41,21 @@ export function hashPair(key: string): [number, number] {
   h2 = Math.imul(h2, 0x85ebca6b);
   h2 ^= h2 >>> 13;
   return [h1 >>> 0, (h2 | 1) >>> 0];
+}
+
+/**
+ * The `hashes` bit positions of a key (given by `hashPair`) in a filter of `bits` bits,
+ * written to `out` from `at`: the same positions `contains`/`add` compute, done once for
+ * a key that is tested often (the `…At` methods then skip the hashing and the modulo).
+ */
+export function bitPositions(
+  h: readonly [number, number],
+  bits: number,
+  hashes: number,
+  out: Uint32Array,
+  at: number,
+): void {
+  for (let i = 0; i < hashes; i++) out[at + i] = (h[0] + i * h[1]) % bits;
 }
 
 export class AgingBloom {
@@ -94,6 +110,44 @@ export class AgingBloom {
     }
     if (changed) this.added++;
     return changed;
+  }
+
+  /**
+   * As `inCurrent`, `contains` and `add`, for the key whose positions `bitPositions` wrote
+   * at `at` for this filter's `bits` and `hashes`.
+   */
+  inCurrentAt(positions: Uint32Array, at: number): boolean {
+    return AgingBloom.hasAt(this.current, positions, at, this.hashes);
+  }
+
+  containsAt(positions: Uint32Array, at: number): boolean {
+    return (
+      AgingBloom.hasAt(this.current, positions, at, this.hashes) ||
+      AgingBloom.hasAt(this.previous, positions, at, this.hashes)
+    );
+  }
+
+  addAt(positions: Uint32Array, at: number): boolean {
+    let changed = false;
+    for (let i = at; i < at + this.hashes; i++) {
+      const bit = positions[i] as number;
+      const w = bit >>> 5;
+      const mask = 1 << (bit & 31);
+      if (((this.current[w] as number) & mask) === 0) {
+        this.current[w] = (this.current[w] as number) | mask;
+        changed = true;
+      }
+    }
+    if (changed) this.added++;
+    return changed;
+  }
+
+  private static hasAt(words: Uint32Array, positions: Uint32Array, at: number, hashes: number): boolean {
+    for (let i = at; i < at + hashes; i++) {
+      const bit = positions[i] as number;
+      if (((words[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
   }
 
   /** The current generation becomes the previous one; the oldest is forgotten. */

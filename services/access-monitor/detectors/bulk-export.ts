@@ -34,6 +34,7 @@ import {
   sensitivityRank,
   severityOf,
 } from '../access-common.ts';
+import { arrayText, packedText } from '../state-text.ts';
 
 interface BulkExportConfig {
   bulk_types: string[];
@@ -65,6 +66,7 @@ interface Ops {
 }
 const opsCodec: StateCodec<Ops> = {
   encode: (v) => [v.c[0], v.c[1], packArray(v.a)],
+  encodeText: (v) => arrayText(v.c, packedText(v.a)),
   decode: (json) => {
     const [s, t, a] = json as [number, number, string];
     return { c: Float64Array.of(s, t), a: unpackF32(a, LEN) };
@@ -72,6 +74,7 @@ const opsCodec: StateCodec<Ops> = {
 };
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, ROLE_LEN),
 };
 
@@ -122,20 +125,23 @@ class BulkExportDetector implements Detector<AccessEvent> {
     const x = Math.log10(size);
     const code = classOf(e.action, type, useRecords);
     const role = roleOf(e);
-    const roleKey = `${role}|${code}`;
-    const ops = this.ops.getOrCreate(e.principal, () => ({
-      c: Float64Array.of(0, e.ts),
-      a: new Float32Array(LEN),
-    }));
+    const roleKey = this.roleKey(role, code);
+    let ops = this.ops.get(e.principal);
+    if (ops === undefined) {
+      ops = { c: Float64Array.of(0, e.ts), a: new Float32Array(LEN) };
+      this.ops.put(e.principal, ops);
+    }
     const a = ops.a;
     const cu = ops.c;
     const slot = this.slotOf(a, code);
-    const roleStats = this.roles.peek(roleKey);
+    // Read for writing: learn() always teaches the role (one lookup for both).
+    const roleStats = this.roles.get(roleKey);
     const base = this.baseline(a, slot, code, roleStats, useRecords);
 
     // Decay the CUSUM to now and add this operation's evidence.
     const dt = Math.max(0, e.ts - (cu[1] as number));
-    cu[0] = (cu[0] as number) * Math.pow(0.5, dt / (this.c.half_life_minutes * 60_000));
+    // 0.5^0 is exactly 1: the power is only worth computing when time moved.
+    if (dt > 0) cu[0] = (cu[0] as number) * Math.pow(0.5, dt / (this.c.half_life_minutes * 60_000));
     cu[1] = Math.max(cu[1] as number, e.ts);
     let zscore = 0;
     let finding: Finding | null = null;
@@ -146,17 +152,29 @@ class BulkExportDetector implements Detector<AccessEvent> {
         (this.weights[sensitivityRank(e)] as number) *
         (base.source === 'role' ? this.c.role_evidence_weight : 1);
       cu[0] = (cu[0] as number) + w * Math.max(0, zscore - this.c.allowance_sd);
-      const ratio = Math.pow(10, x - base.mean);
-      if (
-        (cu[0] as number) >= this.c.threshold &&
-        zscore > this.c.allowance_sd &&
-        ratio >= this.c.min_ratio
-      ) {
-        finding = this.finding(e, role, code, size, useRecords, base, zscore, ratio, w, cu[0] as number);
+      if ((cu[0] as number) >= this.c.threshold && zscore > this.c.allowance_sd) {
+        const ratio = Math.pow(10, x - base.mean);
+        if (ratio >= this.c.min_ratio)
+          finding = this.finding(e, role, code, size, useRecords, base, zscore, ratio, w, cu[0] as number);
       }
     }
-    this.learn(a, slot, x, roleKey, base, zscore);
+    this.learn(a, slot, x, roleKey, roleStats, base, zscore);
     return finding;
+  }
+
+  /**
+   * `<role>|<code>`, built once per role and class: a key made per event would be a new
+   * string to flatten and hash on every lookup.
+   */
+  private readonly roleKeys = new Map<string, string[]>();
+  private roleKey(role: string, code: number): string {
+    let keys = this.roleKeys.get(role);
+    if (keys === undefined) {
+      // Bounded like a memo, not state: roles are few, but a role name comes from the event.
+      if (this.roleKeys.size >= 10_000) this.roleKeys.clear();
+      this.roleKeys.set(role, (keys = []));
+    }
+    return (keys[code] ??= `${role}|${code}`);
   }
 
   /** The slot of `code`, or the least used one, cleared for it. */
@@ -188,13 +206,15 @@ class BulkExportDetector implements Detector<AccessEvent> {
     records: boolean,
   ): Baseline | null {
     const roleWithin = role !== undefined && (role[3] as number) >= 20 ? (role[4] as number) : 0.09;
-    const n0 = this.c.prior_ops;
-    const shrink = (n: number, v: number): number =>
-      Math.max(0.15, Math.sqrt((n * v + n0 * roleWithin) / (n + n0)));
     const at = A_SLOTS + 4 * slot;
     const n = a[at + 1] as number;
     if (n >= this.c.min_ops)
-      return { mean: a[at + 2] as number, sd: shrink(n, a[at + 3] as number), source: 'own', n };
+      return {
+        mean: a[at + 2] as number,
+        sd: this.shrink(n, a[at + 3] as number, roleWithin),
+        source: 'own',
+        n,
+      };
     // An export class the principal has not used enough: its largest reads or queries of the type.
     const k = (code - 1) % 32;
     if (Math.floor(k / TYPES.length) === 2) {
@@ -207,7 +227,7 @@ class BulkExportDetector implements Detector<AccessEvent> {
           if (found === null || (a[o + 2] as number) > found.mean) {
             found = {
               mean: a[o + 2] as number,
-              sd: shrink(a[o + 1] as number, a[o + 3] as number),
+              sd: this.shrink(a[o + 1] as number, a[o + 3] as number, roleWithin),
               source: 'own reads of the type',
               n: a[o + 1] as number,
             };
@@ -227,12 +247,19 @@ class BulkExportDetector implements Detector<AccessEvent> {
     return null;
   }
 
+  /** The sd of a principal's class of `n` operations and variance `v`, shrunk towards the role's within-principal spread. */
+  private shrink(n: number, v: number, roleWithin: number): number {
+    const n0 = this.c.prior_ops;
+    return Math.max(0.15, Math.sqrt((n * v + n0 * roleWithin) / (n + n0)));
+  }
+
   /** Teaches the principal's class and the role's, clipping outliers so an attack teaches little. */
   private learn(
     a: Float32Array,
     slot: number,
     x: number,
     roleKey: string,
+    roleStats: Float64Array | undefined,
     base: Baseline | null,
     zscore: number,
   ): void {
@@ -252,7 +279,8 @@ class BulkExportDetector implements Detector<AccessEvent> {
       a[at + 2] = (a[at + 2] as number) + w * d;
       a[at + 3] = (1 - w) * ((a[at + 3] as number) + w * d * d);
     }
-    const r = this.roles.getOrCreate(roleKey, () => new Float64Array(ROLE_LEN));
+    let r = roleStats;
+    if (r === undefined) this.roles.put(roleKey, (r = new Float64Array(ROLE_LEN)));
     const rn = (r[0] as number) + 1;
     r[0] = rn;
     const rw = Math.max(1 / rn, 1 / 20_000);

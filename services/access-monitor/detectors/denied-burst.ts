@@ -26,6 +26,7 @@ import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipe
 import { negBinomialSurprise } from '../../../shared/stats/count-tails.ts';
 import { packArray, unpackF64, unpackU32 } from '../../../shared/stats/packed.ts';
 import { DAY_MS, HOUR_MS, clampScore, fmt, roleOf, sensitivityRank, severityOf } from '../access-common.ts';
+import { arrayText, packedText } from '../state-text.ts';
 
 interface DeniedBurstConfig {
   window_minutes: number;
@@ -57,6 +58,8 @@ interface Live {
 
 const liveCodec: StateCodec<Live> = {
   encode: (v) => [packArray(v.a), packArray(v.ring), ...v.ids],
+  encodeText: (v) =>
+    arrayText([], packedText(v.a), packedText(v.ring), ...v.ids.map((id) => JSON.stringify(id))),
   decode: (json) => {
     const [a, ring, ...ids] = json as string[];
     return { a: unpackF64(a as string, LEN), ring: unpackU32(ring as string, RING), ids };
@@ -68,6 +71,7 @@ const liveCodec: StateCodec<Live> = {
  */
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, 2),
 };
 
@@ -103,18 +107,21 @@ class DeniedBurstDetector implements Detector<AccessEvent> {
     const seen = this.live.peek(e.principal);
     if (!denied && seen !== undefined && (seen.a[A_HOUR] as number) >= hour) return null;
     const role = roleOf(e);
-    const live = this.live.getOrCreate(e.principal, () => {
+    let live = this.live.get(e.principal);
+    if (live === undefined) {
       const a = new Float64Array(LEN);
       a[A_HOUR] = -1;
       a[A_T] = t;
-      return { a, ring: new Uint32Array(RING), ids: [] };
-    });
+      live = { a, ring: new Uint32Array(RING), ids: [] };
+      this.live.put(e.principal, live);
+    }
     const a = live.a;
     this.decay(a, t);
     if ((a[A_HOUR] as number) < hour) {
       // A new active hour: exposure for the principal; the closed one teaches the role.
       if ((a[A_HOUR] as number) >= 0) {
-        const r = this.roles.getOrCreate(role, () => new Float64Array(2));
+        let r = this.roles.get(role);
+        if (r === undefined) this.roles.put(role, (r = new Float64Array(2)));
         const n = (r[0] as number) + 1;
         r[0] = n;
         r[1] =

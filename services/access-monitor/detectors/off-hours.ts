@@ -24,7 +24,8 @@
  * principal has been observed through it on `min_days_at_hour` days.
  * State per principal: `live` (≈ 140 B, the sliding hour, written per event) and
  * `profile` (≈ 320 B, 168 8-bit bins, written once per active hour); per role one value
- * of 170 numbers. Cost per event: O(1); O(168) only in a rare hour with enough events.
+ * of 170 numbers. Cost per event: O(1); O(168) once per active hour with enough events
+ * (the hour's rates, kept in `live`).
  */
 import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';
@@ -43,6 +44,7 @@ import {
   sensitivityRank,
   severityOf,
 } from '../access-common.ts';
+import { arrayText, packedText } from '../state-text.ts';
 
 interface OffHoursConfig {
   rare_share: number;
@@ -86,6 +88,7 @@ interface Profile {
 
 const profileCodec: StateCodec<Profile> = {
   encode: (v) => [...v.m, packArray(v.bins)],
+  encodeText: (v) => arrayText(v.m, packedText(v.bins)),
   decode: (json) => {
     const j = json as [number, number, number, number, number, string];
     return { m: Float64Array.of(j[0], j[1], j[2], j[3], j[4]), bins: unpackU8(j[5], BINS) };
@@ -100,22 +103,31 @@ function unpackU8(text: string, length: number): Uint8Array {
 // Float32 holds the 10-minute bucket and hour indices exactly (< 2^24) and small counts.
 const liveCodec: StateCodec<Float32Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF32(json as string, LIVE_LEN),
 };
 /** Role: [events per hour-of-week bin ×168, events, principal-hours of exposure]. */
 const ROLE_LEN = BINS + 2;
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, ROLE_LEN),
 };
 
 const hourOfWeek = (hour: number): number => (((hour - MONDAY_OFFSET_MS / HOUR_MS) % BINS) + BINS) % BINS;
 
-/** Times bin b passed in hours [fromHour, toHour). */
-function occurrences(b: number, fromHour: number, toHour: number): number {
+/** Times bin b passed in hours [fromHour, toHour); `fromBin` is hourOfWeek(fromHour). */
+function occurrences(b: number, fromHour: number, fromBin: number, toHour: number): number {
   if (toHour <= fromHour) return 0;
-  const first = fromHour + ((b - hourOfWeek(fromHour) + BINS) % BINS);
+  const first = fromHour + ((b - fromBin + BINS) % BINS);
   return first >= toHour ? 0 : Math.floor((toHour - 1 - first) / BINS) + 1;
+}
+
+/** The ±1 h kernel over hours of day. */
+function smooth(arr: Float64Array, h: number): number {
+  return (
+    0.25 * (arr[(h + 23) % 24] as number) + 0.5 * (arr[h] as number) + 0.25 * (arr[(h + 1) % 24] as number)
+  );
 }
 
 interface Rates {
@@ -130,6 +142,14 @@ class OffHoursDetector implements Detector<AccessEvent> {
   private readonly profiles: KeyedState<Profile>;
   private readonly roles: KeyedState<Float64Array>;
   private readonly start: PartitionStart;
+  /** Working arrays of `rates` (hour-of-day sums), reused: every call fills them first. */
+  private readonly scratch = {
+    nH: new Float64Array(24),
+    eH: new Float64Array(24),
+    rH: new Float64Array(24),
+    lambdaH: new Float64Array(24),
+    evidenceH: new Float64Array(24),
+  };
 
   constructor(
     private readonly c: OffHoursConfig,
@@ -146,12 +166,13 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const t = e.ts;
     const hour = Math.floor(t / HOUR_MS);
     const role = roleOf(e);
-    const a = this.live.getOrCreate(e.principal, () => {
-      const v = new Float32Array(LIVE_LEN);
-      v[L_HEAD] = Math.floor(t / BUCKET_MS);
-      v[L_HOUR] = hour;
-      return v;
-    });
+    let a = this.live.get(e.principal);
+    if (a === undefined) {
+      a = new Float32Array(LIVE_LEN);
+      a[L_HEAD] = Math.floor(t / BUCKET_MS);
+      a[L_HOUR] = hour;
+      this.live.put(e.principal, a);
+    }
     if ((a[L_HOUR] as number) < hour) this.closeHour(e.principal, role, a, hour);
     else if ((a[L_HOUR] as number) > hour) return null; // older than the open hour
     a[L_HCOUNT] = (a[L_HCOUNT] as number) + 1;
@@ -167,7 +188,8 @@ class OffHoursDetector implements Detector<AccessEvent> {
     } else if (idx <= head - BUCKETS) return null;
     const k = idx % BUCKETS;
     a[L_COUNT + k] = (a[L_COUNT + k] as number) + 1;
-    const level = sensitivityRank(e) + (e.resource_type === 'secret' && sensitivityRank(e) === 3 ? 1 : 0);
+    const rank = sensitivityRank(e);
+    const level = rank + (rank === 3 && e.resource_type === 'secret' ? 1 : 0);
     if (level + 1 > (a[L_SENS + k] as number)) a[L_SENS + k] = level + 1;
     let n = 0;
     let sens = 0;
@@ -209,10 +231,14 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const count = a[L_HCOUNT] as number;
     const closed = a[L_HOUR] as number;
     if (count > 0) {
-      const p = this.profiles.getOrCreate(principal, () => ({
-        m: Float64Array.of(closed, Math.floor(closed / 168), 0, closed * HOUR_MS, closed),
-        bins: new Uint8Array(BINS),
-      }));
+      let p = this.profiles.get(principal);
+      if (p === undefined) {
+        p = {
+          m: Float64Array.of(closed, Math.floor(closed / 168), 0, closed * HOUR_MS, closed),
+          bins: new Uint8Array(BINS),
+        };
+        this.profiles.put(principal, p);
+      }
       const week = Math.floor(closed / 168);
       const weeks = week - (p.m[1] as number);
       if (weeks > 0) {
@@ -226,7 +252,8 @@ class OffHoursDetector implements Detector<AccessEvent> {
       const b = hourOfWeek(closed);
       p.bins[b] = Math.min(255, (p.bins[b] as number) + Math.round(count * SCALE));
       p.m[2] = (p.m[2] as number) + count;
-      const r = this.roles.getOrCreate(role, () => new Float64Array(ROLE_LEN));
+      let r = this.roles.get(role);
+      if (r === undefined) this.roles.put(role, (r = new Float64Array(ROLE_LEN)));
       r[b] = (r[b] as number) + count;
       r[BINS] = (r[BINS] as number) + count;
       // Principal-hours of exposure since this principal's previous active hour (capped at a week).
@@ -243,15 +270,16 @@ class OffHoursDetector implements Detector<AccessEvent> {
     const from = p.m[0] as number;
     const exposureHours = hour - from;
     if (exposureHours < 24) return null;
-    const nBin = (b: number): number => (p.bins[b] as number) / SCALE;
+    const fromBin = hourOfWeek(from);
     // Hour-of-day sums over the seven days: counts and exposures, then a ±1 h kernel.
-    const nH = new Float64Array(24);
-    const eH = new Float64Array(24);
-    const rH = new Float64Array(24);
+    const { nH, eH, rH, lambdaH, evidenceH } = this.scratch;
+    nH.fill(0);
+    eH.fill(0);
+    rH.fill(0);
     for (let b = 0; b < BINS; b++) {
       const h = b % 24;
-      nH[h] = (nH[h] as number) + nBin(b);
-      eH[h] = (eH[h] as number) + occurrences(b, from, hour);
+      nH[h] = (nH[h] as number) + (p.bins[b] as number) / SCALE;
+      eH[h] = (eH[h] as number) + occurrences(b, from, fromBin, hour);
       if (role !== undefined) rH[h] = (rH[h] as number) + (role[b] as number);
     }
     const total = (p.m[2] as number) || 0;
@@ -263,26 +291,23 @@ class OffHoursDetector implements Detector<AccessEvent> {
     // The principal's overall rate, shrunk a day towards the role's.
     const scale = (total + 24 * roleRate) / (exposureHours + 24);
     const roleMean = role !== undefined ? (role[BINS] as number) / 24 : 0;
-    const smooth = (arr: Float64Array, h: number): number =>
-      0.25 * (arr[(h + 23) % 24] as number) + 0.5 * (arr[h] as number) + 0.25 * (arr[(h + 1) % 24] as number);
-    const lambdaH = new Float64Array(24);
-    const evidenceH = new Float64Array(24);
     let busiest = 0;
     for (let h = 0; h < 24; h++) {
-      evidenceH[h] = smooth(eH, h) + this.c.prior_days;
+      const exposure = smooth(eH, h);
+      evidenceH[h] = exposure + this.c.prior_days;
       const shape = roleMean > 0 ? smooth(rH, h) / roleMean : 1;
       const prior = scale * shape;
-      lambdaH[h] = (smooth(nH, h) + this.c.prior_days * prior) / (smooth(eH, h) + this.c.prior_days);
+      lambdaH[h] = (smooth(nH, h) + this.c.prior_days * prior) / (exposure + this.c.prior_days);
       if ((lambdaH[h] as number) > busiest) busiest = lambdaH[h] as number;
     }
     const b = hourOfWeek(hour);
     const h = b % 24;
     // Judge an hour of day only after the principal was observed through it on enough days.
     if (smooth(eH, h) < this.c.min_days_at_hour) return null;
-    const eb = occurrences(b, from, hour);
+    const eb = occurrences(b, from, fromBin, hour);
     // The hour-of-day estimate stands in for the bin with a share (`pool_weight`) of its evidence.
     const kappa = this.c.pool_weight * (evidenceH[h] as number);
-    const shape = nBin(b) + kappa * (lambdaH[h] as number);
+    const shape = (p.bins[b] as number) / SCALE + kappa * (lambdaH[h] as number);
     const beta = eb + kappa;
     return { lambda: shape / beta, shape: Math.max(1e-6, shape), beta, busiest };
   }

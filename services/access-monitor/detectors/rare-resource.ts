@@ -21,14 +21,20 @@
  * false one. Per principal 2 × 768 bits with 4 hashes: 0.28 % at 50 items, 2.7 % at
  * 100 (four items per resource at most); per role 2 × 32768 bits: 1 % at ~3,400 items.
  * State per principal ≈ 375 B encoded, written when something new is touched and once
- * per active day; per role ≈ 11 KB, written on novelty only. Cost per event: three
- * string hashes and up to 24 bit tests.
+ * per active day; per role ≈ 11 KB, written on novelty only. Cost per event: one cache
+ * lookup by resource (its item hashes and bit positions are computed once per resource,
+ * not per event) and up to 16 bit tests.
  */
 import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { AgingBloom, hashPair, type AgingBloomState } from '../../../shared/stats/aging-bloom.ts';
+import {
+  AgingBloom,
+  bitPositions,
+  hashPair,
+  type AgingBloomState,
+} from '../../../shared/stats/aging-bloom.ts';
 import {
   DAY_MS,
   HOUR_MS,
@@ -38,6 +44,7 @@ import {
   sensitivityRank,
   severityOf,
 } from '../access-common.ts';
+import { arrayText, numberText } from '../state-text.ts';
 
 interface RareResourceConfig {
   novelty: 'resource' | 'prefix';
@@ -68,6 +75,10 @@ const knownCodec: StateCodec<Known> = {
     const s = v.set.snapshot();
     return [...v.m, s.bits, s.hashes, s.added, s.current, s.previous];
   },
+  encodeText: (v) => {
+    const s = v.set.snapshot();
+    return arrayText([...v.m, s.bits, s.hashes, s.added], `"${s.current}"`, `"${s.previous}"`);
+  },
   decode: (json) => {
     const j = json as [number, number, number, number, number, number, number, string, string];
     const s: AgingBloomState = { v: 1, bits: j[4], hashes: j[5], added: j[6], current: j[7], previous: j[8] };
@@ -76,6 +87,19 @@ const knownCodec: StateCodec<Known> = {
 };
 const roleCodec: StateCodec<RoleKnown> = {
   encode: (v) => ({ t: v.start, s: v.set.snapshot() }),
+  encodeText: (v) => {
+    const s = v.set.snapshot();
+    // Joined, so the kept text is flat (see arrayText).
+    return [
+      `{"t":${numberText(v.start)}`,
+      `"s":{"v":${s.v}`,
+      `"bits":${s.bits}`,
+      `"hashes":${s.hashes}`,
+      `"current":"${s.current}"`,
+      `"previous":"${s.previous}"`,
+      `"added":${s.added}}}`,
+    ].join(',');
+  },
   decode: (json) => {
     const j = json as { t: number; s: AgingBloomState };
     return { start: j.t, set: AgingBloom.restore(j.s) };
@@ -89,6 +113,31 @@ export function prefixOf(resource: string): string | null {
 }
 
 type Hash = [number, number];
+
+/**
+ * The items of an access to one resource — the resource, its kind (owner, type,
+ * sensitivity), its type (owner, type) and its prefix — as hashes and as bit positions in
+ * filters of the configured sizes (`HASHES` per item), for the owner, type and
+ * sensitivity they were computed for.
+ */
+interface Items {
+  owner: string;
+  type: string;
+  sensitivity: string;
+  /** Filter sizes the positions are for. */
+  pBits: number;
+  rBits: number;
+  prefix: string | null;
+  hashes: Hash[];
+  principalBits: Uint32Array;
+  roleBits: Uint32Array;
+}
+
+/**
+ * Items by resource: a pure function of the strings, so one bounded cache (cleared past
+ * `MEMO` entries) serves every partition's detector — not state, it never changes a result.
+ */
+const ITEMS = new Map<string, Items>();
 
 class RareResourceDetector implements Detector<AccessEvent> {
   private readonly known: KeyedState<Known>;
@@ -106,21 +155,71 @@ class RareResourceDetector implements Detector<AccessEvent> {
     this.memoryMs = c.memory_days * DAY_MS;
   }
 
-  /**
-   * The item hashes of a resource access, memoised: a pure function of the strings, kept in
-   * a bounded cache (cleared past `MEMO` entries) — not state, it never changes a result.
-   */
-  private readonly memo = new Map<string, Hash[]>();
-  private hashes(resource: string, kind: string, type: string, prefix: string | null): Hash[] {
-    const key = `${kind}|${resource}`;
-    let items = this.memo.get(key);
-    if (items === undefined) {
-      items = [hashPair(`r:${resource}`), hashPair(`k:${kind}`), hashPair(`t:${type}`)];
-      if (prefix !== null) items.push(hashPair(`p:${prefix}`));
-      if (this.memo.size >= MEMO) this.memo.clear();
-      this.memo.set(key, items);
+  /** The items of the event's access, memoised by resource (no key string built per event). */
+  private items(e: AccessEvent): Items {
+    const owner = e.resource_tenant ?? e.tenant;
+    const type = e.resource_type ?? 'other';
+    const sensitivity = e.sensitivity ?? 'unknown';
+    const pBits = this.c.principal_bits;
+    const rBits = this.c.role_bits;
+    const found = ITEMS.get(e.resource);
+    if (
+      found !== undefined &&
+      found.owner === owner &&
+      found.type === type &&
+      found.sensitivity === sensitivity &&
+      found.pBits === pBits &&
+      found.rBits === rBits
+    )
+      return found;
+    const prefix = prefixOf(e.resource);
+    const hashes = [
+      hashPair(`r:${e.resource}`),
+      hashPair(`k:${owner}|${type}|${sensitivity}`),
+      hashPair(`t:${owner}|${type}`),
+    ];
+    if (prefix !== null) hashes.push(hashPair(`p:${prefix}`));
+    const principalBits = new Uint32Array(hashes.length * HASHES);
+    const roleBits = new Uint32Array(hashes.length * HASHES);
+    for (let i = 0; i < hashes.length; i++) {
+      bitPositions(hashes[i]!, pBits, HASHES, principalBits, i * HASHES);
+      bitPositions(hashes[i]!, rBits, HASHES, roleBits, i * HASHES);
     }
+    const items: Items = { owner, type, sensitivity, pBits, rBits, prefix, hashes, principalBits, roleBits };
+    if (ITEMS.size >= MEMO) ITEMS.clear();
+    ITEMS.set(e.resource, items);
     return items;
+  }
+
+  /** The memoised positions of `items` when they fit `set` (a restored set may have another size). */
+  private static positions(set: AgingBloom, items: Items, bits: number, role: boolean): Uint32Array | null {
+    if (set.bits !== bits || set.hashes !== HASHES) return null;
+    return role ? items.roleBits : items.principalBits;
+  }
+
+  /** Whether every item is in the set's current generation. */
+  private allInCurrent(set: AgingBloom, items: Items, bits: number, role: boolean): boolean {
+    const at = RareResourceDetector.positions(set, items, bits, role);
+    const n = items.hashes.length;
+    for (let i = 0; i < n; i++) {
+      if (!(at === null ? set.inCurrent(items.hashes[i]!) : set.inCurrentAt(at, i * HASHES))) return false;
+    }
+    return true;
+  }
+
+  /** Whether item `i` is in either generation of the set. */
+  private has(set: AgingBloom, items: Items, i: number, bits: number, role: boolean): boolean {
+    const at = RareResourceDetector.positions(set, items, bits, role);
+    return at === null ? set.contains(items.hashes[i]!) : set.containsAt(at, i * HASHES);
+  }
+
+  private addAll(set: AgingBloom, items: Items, bits: number, role: boolean): void {
+    const at = RareResourceDetector.positions(set, items, bits, role);
+    const n = items.hashes.length;
+    for (let i = 0; i < n; i++) {
+      if (at === null) set.add(items.hashes[i]!);
+      else set.addAt(at, i * HASHES);
+    }
   }
 
   update(e: AccessEvent): Finding | null {
@@ -128,16 +227,14 @@ class RareResourceDetector implements Detector<AccessEvent> {
     if (e.outcome !== 'allowed') return null;
     const t = e.ts;
     const role = roleOf(e);
-    const prefix = prefixOf(e.resource);
-    const kind = `${e.resource_tenant ?? e.tenant}|${e.resource_type ?? 'other'}|${e.sensitivity ?? 'unknown'}`;
-    const type = `${e.resource_tenant ?? e.tenant}|${e.resource_type ?? 'other'}`;
-    const items = this.hashes(e.resource, kind, type, prefix);
+    const items = this.items(e);
+    const bits = this.c.principal_bits;
 
     const peeked = this.known.peek(e.principal);
     if (peeked === undefined) {
       const m = Float64Array.of(t, Math.floor(t / DAY_MS), 1, t);
-      const k: Known = { m, set: new AgingBloom(this.c.principal_bits, HASHES) };
-      for (const h of items) k.set.add(h);
+      const k: Known = { m, set: new AgingBloom(bits, HASHES) };
+      this.addAll(k.set, items, bits, false);
       this.known.put(e.principal, k);
       this.teachRole(role, items, t);
       return null;
@@ -145,8 +242,7 @@ class RareResourceDetector implements Detector<AccessEvent> {
     const day = Math.floor(t / DAY_MS);
     const newDay = day > (peeked.m[1] as number);
     const stale = t - (peeked.m[3] as number) >= this.memoryMs;
-    const fresh = items.every((h) => peeked.set.inCurrent(h));
-    if (fresh && !newDay && !stale) return null;
+    if (!newDay && !stale && this.allInCurrent(peeked.set, items, bits, false)) return null;
 
     const k = this.known.get(e.principal)!;
     if (newDay) {
@@ -157,19 +253,18 @@ class RareResourceDetector implements Detector<AccessEvent> {
       k.set.rotate();
       k.m[3] = t;
     }
-    const resourceNew = !k.set.contains(items[0]!);
+    const resourceNew = !this.has(k.set, items, 0, bits, false);
     let finding: Finding | null = null;
-    if (resourceNew && sensitivityRank(e) >= 2) finding = this.judge(e, k, role, items, prefix, kind, first);
-    for (const h of items) k.set.add(h);
+    if (resourceNew && sensitivityRank(e) >= 2) finding = this.judge(e, k, role, items, first);
+    this.addAll(k.set, items, bits, false);
     if (finding === null) this.teachRole(role, items, t);
     return finding;
   }
 
   private roleSet(role: string, t: number): RoleKnown {
-    const r = this.roles.getOrCreate(role, () => ({
-      start: t,
-      set: new AgingBloom(this.c.role_bits, HASHES),
-    }));
+    let r = this.roles.get(role);
+    if (r === undefined)
+      this.roles.put(role, (r = { start: t, set: new AgingBloom(this.c.role_bits, HASHES) }));
     if (t - r.start >= this.memoryMs) {
       r.set.rotate();
       r.start = t;
@@ -177,35 +272,39 @@ class RareResourceDetector implements Detector<AccessEvent> {
     return r;
   }
 
-  private teachRole(role: string, items: readonly Hash[], t: number): void {
+  private teachRole(role: string, items: Items, t: number): void {
+    const bits = this.c.role_bits;
     const peeked = this.roles.peek(role);
     if (
       peeked !== undefined &&
       t - peeked.start < this.memoryMs &&
-      items.every((h) => peeked.set.inCurrent(h))
+      this.allInCurrent(peeked.set, items, bits, true)
     )
       return;
     const r = this.roleSet(role, t);
-    for (const h of items) r.set.add(h);
+    this.addAll(r.set, items, bits, true);
   }
 
   private judge(
     e: AccessEvent,
     k: Known,
     role: string,
-    items: readonly Hash[],
-    prefix: string | null,
-    kind: string,
+    items: Items,
     partitionFirst: number,
   ): Finding | null {
     const t = e.ts;
     const r = this.roles.peek(role);
-    const roleKnows = (h: Hash): boolean => r !== undefined && r.set.contains(h);
-    if (roleKnows(items[0]!)) return null;
-    const isNovel = (h: Hash | undefined): boolean => h !== undefined && !k.set.contains(h) && !roleKnows(h);
-    const kindNew = isNovel(items[1]);
-    const typeNew = isNovel(items[2]);
-    const prefixNew = prefix !== null && isNovel(items[3]);
+    const pBits = this.c.principal_bits;
+    const rBits = this.c.role_bits;
+    const roleKnows = (i: number): boolean => r !== undefined && this.has(r.set, items, i, rBits, true);
+    if (roleKnows(0)) return null;
+    const isNovel = (i: number): boolean =>
+      i < items.hashes.length && !this.has(k.set, items, i, pBits, false) && !roleKnows(i);
+    const kindNew = isNovel(1);
+    const typeNew = isNovel(2);
+    const prefix = items.prefix;
+    const kind = `${items.owner}|${items.type}|${items.sensitivity}`;
+    const prefixNew = prefix !== null && isNovel(3);
     const firstSeen = k.m[0] as number;
     const learningMs = this.c.learning_hours * HOUR_MS;
     const isNew = firstSeen - partitionFirst >= learningMs;

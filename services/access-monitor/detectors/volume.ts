@@ -26,7 +26,8 @@
  * account that reads megabytes is far in the tail of its own and its role's baseline.
  * State per principal: `live` (window and the open hour, ≈ 300 B encoded, written per
  * read) and `profile` (≈ 410 B, written once per active hour); per role one small value.
- * Cost per event: O(buckets + slots); the tails are computed only when the ratio tests pass.
+ * Cost per event: O(buckets + slots), three state lookups; the tails are computed only when
+ * the cheap gates pass (the per-read tail only for a z-score that can reach its threshold).
  */
 import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';
@@ -37,6 +38,7 @@ import { gammaSurprise, negBinomialSurprise } from '../../../shared/stats/count-
 import { normalTail } from '../../../shared/stats/normal.ts';
 import { packArray, unpackF32, unpackF64 } from '../../../shared/stats/packed.ts';
 import { HOUR_MS, clampScore, fmt, fmtBytes, invertSurprise, roleOf, severityOf } from '../access-common.ts';
+import { packedText } from '../state-text.ts';
 
 interface VolumeConfig {
   window_minutes: number;
@@ -101,25 +103,31 @@ const P_PAIRS = P_HOD + 48;
  */
 const ROLE_LEN = 12;
 
-interface Live {
-  a: Float32Array;
-}
-interface Profile {
-  a: Float32Array;
-}
+/**
+ * Resource hashes of the pair slots, memoised: a pure function of the string, so one
+ * bounded cache serves every partition's detector (not state, it never changes a result).
+ */
+const PAIR_HASHES = new Map<string, number>();
+
+/** The values are the Float32Arrays themselves (one indirection less per lookup). */
+type Live = Float32Array;
+type Profile = Float32Array;
 
 // Float32 holds bucket and hour indices exactly (< 2^24) and sums to 7 digits; the value in
 // memory is the Float32Array itself, so a restored state continues bit for bit.
 const liveCodec = (len: number): StateCodec<Live> => ({
-  encode: (v) => packArray(v.a),
-  decode: (json) => ({ a: unpackF32(json as string, len) }),
+  encode: (v) => packArray(v),
+  encodeText: packedText,
+  decode: (json) => unpackF32(json as string, len),
 });
 const profileCodec = (len: number): StateCodec<Profile> => ({
-  encode: (v) => packArray(v.a),
-  decode: (json) => ({ a: unpackF32(json as string, len) }),
+  encode: (v) => packArray(v),
+  encodeText: packedText,
+  decode: (json) => unpackF32(json as string, len),
 });
 const roleCodec: StateCodec<Float64Array> = {
   encode: (v) => packArray(v),
+  encodeText: packedText,
   decode: (json) => unpackF64(json as string, ROLE_LEN),
 };
 
@@ -141,6 +149,17 @@ function ewUpdate(
   const d = x - (arr[mean] as number);
   arr[mean] = (arr[mean] as number) + a * d;
   arr[variance] = (1 - a) * ((arr[variance] as number) + a * d * d);
+}
+
+/**
+ * A z-score under which the normal tail's surprise (−log10 p) stays below `threshold`, so
+ * most reads skip the tail: half a unit under the first z (on a 0.01 grid) that reaches
+ * it. The surprise grows steadily with z there, by far more over half a unit than the
+ * erfc fit's relative error (1.2e-7) could move it, so no z under the bound reaches it.
+ */
+function zBelowSurprise(threshold: number): number {
+  for (let z = 0; z <= 40; z += 0.01) if (-Math.log10(normalTail(z)) >= threshold) return z - 0.5;
+  return 39.5;
 }
 
 interface Test {
@@ -166,6 +185,7 @@ class VolumeDetector implements Detector<AccessEvent> {
   private readonly roles: KeyedState<Float64Array>;
   private readonly liveLen: number;
   private readonly profileLen: number;
+  private readonly readZ: number;
 
   constructor(
     private readonly c: VolumeConfig,
@@ -179,6 +199,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     this.live = state.keyed('live', { codec: liveCodec(this.liveLen) });
     this.profiles = state.keyed('profile', { codec: profileCodec(this.profileLen) });
     this.roles = state.keyed('role', { codec: roleCodec });
+    this.readZ = zBelowSurprise(c.single_read_surprise);
   }
 
   update(e: AccessEvent): Finding | null {
@@ -189,8 +210,12 @@ class VolumeDetector implements Detector<AccessEvent> {
     const role = roleOf(e);
     const t = e.ts;
     const hour = Math.floor(t / HOUR_MS);
-    const live = this.live.getOrCreate(e.principal, () => this.newLive(t));
-    const a = live.a;
+    let live = this.live.get(e.principal);
+    if (live === undefined) {
+      live = this.newLive(t);
+      this.live.put(e.principal, live);
+    }
+    const a = live;
     if ((a[L_HOUR] as number) < hour) this.closeHour(e.principal, role, a, hour);
     else if ((a[L_HOUR] as number) > hour) return null; // older than the open hour: not counted
 
@@ -232,24 +257,29 @@ class VolumeDetector implements Detector<AccessEvent> {
     const share = this.c.max_single_share;
     if (mb <= share * wb && wb > (a[L_SUS_B] as number)) a[L_SUS_B] = wb;
     if (mr <= share * wr && wr > (a[L_SUS_R] as number)) a[L_SUS_R] = wr;
-    const slot = this.pairSlot(e.principal, a, e.resource);
+    const profile = this.profiles.peek(e.principal);
+    const slot = this.pairSlot(a, e.resource, profile);
     const ps = L_PAIRS + 3 * slot;
     a[ps + 1] = (a[ps + 1] as number) + bytes;
     if (bytes > (a[ps + 2] as number)) a[ps + 2] = bytes;
 
-    const profile = this.profiles.peek(e.principal);
-    const roleStats = this.roles.peek(role);
-    const single = bytes > 0 ? this.testRead(a, bytes, hour, profile, roleStats) : null;
-    this.learnRead(a, bytes, role, roleStats !== undefined);
+    // learnRead writes the role's per-read spread once the principal has > 20 reads: then
+    // the role is read for writing here, one lookup for both.
+    const teachesRole = bytes > 0 && (a[L_RN] as number) + 1 > 20;
+    const roleStats = teachesRole ? this.roles.get(role) : this.roles.peek(role);
+    const lx = bytes > 0 ? Math.log10(bytes) : 0;
+    const single = bytes > 0 ? this.testRead(a, bytes, lx, hour, profile, roleStats) : null;
+    this.learnRead(a, bytes, lx, roleStats);
     if (roleStats === undefined) return null;
     const hod = hour % 24;
-    let best: Test | null = single;
-    const better = (test: Test | null): void => {
-      if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
-    };
-    better(this.test(wb, mb, wc, hour, profile, roleStats, hod, 'bytes'));
-    better(this.test(wr, mr, wc, hour, profile, roleStats, hod, 'records'));
-    better(this.testPair(a, slot, hour, profile, roleStats, e.resource));
+    // No closure here: the per-event path allocates nothing while nothing alerts.
+    let best = single;
+    let test = this.test(wb, mb, wc, hour, profile, roleStats, hod, true);
+    if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
+    test = this.test(wr, mr, wc, hour, profile, roleStats, hod, false);
+    if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
+    test = this.testPair(a, slot, hour, profile, roleStats, e.resource);
+    if (test !== null && (best === null || test.surprise > best.surprise)) best = test;
     return best === null ? null : this.finding(e, role, best);
   }
 
@@ -257,22 +287,19 @@ class VolumeDetector implements Detector<AccessEvent> {
     const a = new Float32Array(this.liveLen);
     a[L_HEAD] = Math.floor(t / this.bucketMs);
     a[L_HOUR] = Math.floor(t / HOUR_MS);
-    return { a };
+    return a;
   }
 
   /** The slot of `resource`: its own, else an idle one whose resource has taught the least. */
-  /** Resource hashes, memoised (a pure function of the string; bounded, not state). */
-  private readonly memo = new Map<string, number>();
-
-  private pairSlot(principal: string, a: Float32Array, resource: string): number {
-    let h = this.memo.get(resource);
+  private pairSlot(a: Float32Array, resource: string, profile: Profile | undefined): number {
+    let h = PAIR_HASHES.get(resource);
     if (h === undefined) {
       h = (hashPair(resource)[0] & 0xffffff) + 1;
-      if (this.memo.size >= 20_000) this.memo.clear();
-      this.memo.set(resource, h);
+      if (PAIR_HASHES.size >= 20_000) PAIR_HASHES.clear();
+      PAIR_HASHES.set(resource, h);
     }
     for (let s = 0; s < this.slots; s++) if (a[L_PAIRS + 3 * s] === h) return s;
-    const p = this.profiles.peek(principal)?.a;
+    const p = profile;
     let best = 0;
     let bestN = Number.POSITIVE_INFINITY;
     for (let s = 0; s < this.slots; s++) {
@@ -298,14 +325,13 @@ class VolumeDetector implements Detector<AccessEvent> {
   }
 
   /** Per-read size baseline (log10 bytes), winsorised so an outlier teaches little. */
-  private learnRead(a: Float32Array, bytes: number, roleName: string, roleKnown: boolean): void {
+  private learnRead(a: Float32Array, bytes: number, x: number, roleStats: Float64Array | undefined): void {
     if (!(bytes > 0)) return;
-    const x = Math.log10(bytes);
     const n = (a[L_RN] as number) + 1;
     const sd = Math.sqrt(Math.max(0.01, a[L_RV] as number));
     const m = a[L_RM] as number;
     const clipped = n > 20 ? Math.min(m + 4 * sd, Math.max(m - 4 * sd, x)) : x;
-    const role = roleKnown && n > 20 ? this.roles.get(roleName) : undefined;
+    const role = n > 20 ? roleStats : undefined;
     if (role !== undefined) {
       const rn = (role[10] as number) + 1;
       role[10] = rn;
@@ -329,8 +355,11 @@ class VolumeDetector implements Detector<AccessEvent> {
     const pr = a[L_PEAK_R] as number;
     const closed = a[L_HOUR] as number;
     if (pb > 0 || pr > 0) {
-      const p = this.profiles.getOrCreate(principal, () => ({ a: new Float32Array(this.profileLen) })).a;
-      const r = this.roles.getOrCreate(role, () => new Float64Array(ROLE_LEN));
+      let profile = this.profiles.get(principal);
+      if (profile === undefined) this.profiles.put(principal, (profile = new Float32Array(this.profileLen)));
+      const p = profile;
+      let r = this.roles.get(role);
+      if (r === undefined) this.roles.put(role, (r = new Float64Array(ROLE_LEN)));
       const n = (p[P_N] as number) + 1;
       const warm = n > this.c.min_active_hours;
       // Winsorised: an hour far above the baseline teaches at most 2 × min_ratio × the mean.
@@ -416,15 +445,10 @@ class VolumeDetector implements Detector<AccessEvent> {
     }
   }
 
-  private roleFloor(role: Float64Array, kind: 'bytes' | 'records'): number {
-    const [m, v] = kind === 'bytes' ? [1, 2] : [3, 4];
+  private roleFloor(role: Float64Array, bytes: boolean): number {
+    const m = bytes ? 1 : 3;
+    const v = m + 1;
     return Math.pow(10, (role[m] as number) + this.c.role_z * Math.sqrt(Math.max(0, role[v] as number)));
-  }
-
-  /** The role's high envelope: log-mean + 2 sd of its principals' hourly peaks. */
-  private roleEnvelope(role: Float64Array, kind: 'bytes' | 'records'): number {
-    const [m, v] = kind === 'bytes' ? [1, 2] : [3, 4];
-    return (role[m] as number) + 2 * Math.sqrt(Math.max(0, role[v] as number));
   }
 
   /** Gamma tail of the window volume against the principal's (shrunk) baseline and envelope. */
@@ -436,43 +460,43 @@ class VolumeDetector implements Detector<AccessEvent> {
     profile: Profile | undefined,
     role: Float64Array,
     hod: number,
-    kind: 'bytes' | 'records',
+    bytes: boolean,
   ): Test | null {
     // One read dominating the window is the per-read test's case, not a sustained volume.
     if (!(observed > 0) || largest > this.c.max_single_share * observed || (role[0] as number) < 1)
       return null;
-    const p = profile?.a;
+    const p = profile;
     const n = p === undefined ? 0 : (p[P_N] as number);
     // Judged against its own baseline only once it has one (a new account is rare_resource's and bulk_export's).
     if (n < this.c.min_active_hours) return null;
-    const [mi, vi, rm, rcv, ei] = kind === 'bytes' ? [P_MB, P_VB, 5, 8, P_EB] : [P_MR, P_VR, 6, 9, P_ER];
+    const mi = bytes ? P_MB : P_MR;
+    const vi = bytes ? P_VB : P_VR;
+    const rm = bytes ? 5 : 6;
+    const rcv = bytes ? 8 : 9;
+    const ei = bytes ? P_EB : P_ER;
     const roleCv2 = Math.max(0.25, (role[rcv] as number) > 0 ? (role[rcv] as number) : 1);
     const roleMean = Math.max(1, role[rm] as number);
-    let ownMean = 0;
-    let ownCv2 = roleCv2;
-    let env = this.roleEnvelope(role, kind);
-    if (p !== undefined && n > 0) {
-      ownMean = p[mi] as number;
-      if (kind === 'bytes') {
-        const bin = P_HOD + 2 * hod;
-        if ((p[bin] as number) >= 3) ownMean = p[bin + 1] as number;
-      }
-      if (n >= 2) ownCv2 = (p[vi] as number) / Math.max(1, (p[mi] as number) ** 2);
-      const own = this.envelope(p, ei, hour);
-      env = n >= this.c.min_active_hours ? own : Math.max(own, env);
+    // n ≥ min_active_hours ≥ 1 here, so p is defined and the envelope is the principal's own.
+    const q = p as Float32Array;
+    let ownMean = q[mi] as number;
+    if (bytes) {
+      const bin = P_HOD + 2 * hod;
+      if ((q[bin] as number) >= 3) ownMean = q[bin + 1] as number;
     }
-    const envelope = Math.pow(10, env);
-    if (observed < this.c.envelope_ratio * envelope) return null;
+    // The gates are pure and all must pass: the one without a power goes first.
     const n0 = this.c.prior_hours;
     const expected = Math.max(1, (n * ownMean + n0 * roleMean) / (n + n0));
     if (observed < this.c.min_ratio * expected) return null;
-    const roleFloor = this.roleFloor(role, kind);
+    const envelope = Math.pow(10, this.envelope(q, ei, hour));
+    if (observed < this.c.envelope_ratio * envelope) return null;
+    const ownCv2 = n >= 2 ? (q[vi] as number) / Math.max(1, (q[mi] as number) ** 2) : roleCv2;
+    const roleFloor = this.roleFloor(role, bytes);
     if (observed < roleFloor) return null;
     const cv2 = Math.max(0.05, (n * ownCv2 + n0 * roleCv2) / (n + n0));
     // Evidence from the number of reads too: a negative binomial (moment-matched to the
     // hourly peak counts) tail of the reads in the window. The two tails multiply.
-    const cMean = Math.max(1, (p as Float32Array)[P_MC] as number);
-    const cVar = Math.max(cMean * 1.5, (p as Float32Array)[P_VC] as number);
+    const cMean = Math.max(1, q[P_MC] as number);
+    const cVar = Math.max(cMean * 1.5, q[P_VC] as number);
     const countSurprise = negBinomialSurprise(reads, (cMean * cMean) / (cVar - cMean), cMean / cVar);
     const sizeSurprise = gammaSurprise(observed, 1 / cv2, expected * cv2);
     const surprise = sizeSurprise + countSurprise;
@@ -484,6 +508,7 @@ class VolumeDetector implements Detector<AccessEvent> {
       roleFloor,
       invertSurprise((x) => gammaSurprise(x, 1 / cv2, expected * cv2), target, expected, observed),
     );
+    const kind = bytes ? 'bytes' : 'records';
     const statistic = `gamma upper tail of the ${kind} read in the window (own hour-of-day baseline shrunk to the role's) times the negative binomial tail of its ${fmt(reads)} reads, above the own decayed peak`;
     return {
       statistic,
@@ -503,25 +528,26 @@ class VolumeDetector implements Detector<AccessEvent> {
   private testRead(
     a: Float32Array,
     bytes: number,
+    x: number,
     hour: number,
     profile: Profile | undefined,
     role: Float64Array | undefined,
   ): Test | null {
     const n = a[L_RN] as number;
     if (role === undefined || n < 50 || profile === undefined) return null;
-    if ((profile.a[P_N] as number) < this.c.min_active_hours) return null;
-    const x = Math.log10(bytes);
+    if ((profile[P_N] as number) < this.c.min_active_hours) return null;
     const m = a[L_RM] as number;
     const n0 = 20;
     const roleVar = (role[10] as number) > 100 ? (role[11] as number) : 0.25;
     const w = Math.min(n, 200);
     const sd = Math.sqrt(Math.max(0.04, (w * (a[L_RV] as number) + n0 * roleVar) / (w + n0)));
     const z = (x - m) / sd;
+    if (!(z > this.readZ)) return null;
     const surprise = z > 0 ? -Math.log10(normalTail(z)) : 0;
     if (surprise < this.c.single_read_surprise) return null;
-    const envelope = Math.pow(10, this.envelope(profile.a, P_EB, hour));
+    const envelope = Math.pow(10, this.envelope(profile, P_EB, hour));
     if (bytes < this.c.envelope_ratio * envelope) return null;
-    const roleFloor = this.roleFloor(role, 'bytes');
+    const roleFloor = this.roleFloor(role, true);
     if (bytes < roleFloor) return null;
     const zAt = invertSurprise((y) => -Math.log10(normalTail(y)), this.c.single_read_surprise, 0.1, z);
     const upper = Math.max(Math.pow(10, m + zAt * sd), this.c.envelope_ratio * envelope, roleFloor);
@@ -548,13 +574,16 @@ class VolumeDetector implements Detector<AccessEvent> {
   ): Test | null {
     if (profile === undefined) return null;
     const at = P_PAIRS + 4 * slot;
-    const p = profile.a;
+    const p = profile;
     const la = L_PAIRS + 3 * slot;
     if (p[at] !== a[la]) return null;
     const n = p[at + 1] as number;
     if (n < this.c.min_active_hours) return null;
     const observed = a[la + 1] as number;
     if ((a[la + 2] as number) > this.c.max_single_share * observed) return null;
+    // The gates are pure and all must pass: the one without a power goes first.
+    const expected = Math.max(1, p[at + 2] as number);
+    if (observed < this.c.min_ratio * expected) return null;
     const envelope = Math.pow(
       10,
       (p[at + 3] as number) - (this.c.envelope_decay_per_day / 24) * Math.max(0, hour - (p[P_EH] as number)),
@@ -562,9 +591,7 @@ class VolumeDetector implements Detector<AccessEvent> {
     if (observed < this.c.envelope_ratio * envelope) return null;
     // One resource alone must also beat the principal's own peak hour.
     if (observed < Math.pow(10, this.envelope(p, P_EB, hour))) return null;
-    const expected = Math.max(1, p[at + 2] as number);
-    if (observed < this.c.min_ratio * expected) return null;
-    const roleFloor = this.roleFloor(role, 'bytes');
+    const roleFloor = this.roleFloor(role, true);
     if (observed < roleFloor) return null;
     const cv2 = Math.max(0.25, (role[8] as number) > 0 ? (role[8] as number) : 1);
     const surprise = gammaSurprise(observed, 1 / cv2, expected * cv2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgingBloom, hashPair } from '../../../shared/stats/aging-bloom.ts';
+import { AgingBloom, bitPositions, hashPair } from '../../../shared/stats/aging-bloom.ts';
 import { packArray, unpackF32, unpackF64, unpackU16 } from '../../../shared/stats/packed.ts';
 import { viaJson } from './helpers.ts';
 
@@ -36,6 +36,24 @@ describe('AgingBloom', () => {
     expect(r.contains(h)).toBe(true);
     r.rotate();
     expect(r.contains(h)).toBe(false);
+  });
+
+  it('answers the same from precomputed bit positions as from the hashes', () => {
+    const viaHash = new AgingBloom(768, 4);
+    const viaPositions = new AgingBloom(768, 4);
+    const positions = new Uint32Array(4);
+    for (let i = 0; i < 300; i++) {
+      const h = hashPair(`acme/dataset/d-${i % 120}`);
+      bitPositions(h, 768, 4, positions, 0);
+      expect(viaPositions.inCurrentAt(positions, 0)).toBe(viaHash.inCurrent(h));
+      expect(viaPositions.containsAt(positions, 0)).toBe(viaHash.contains(h));
+      expect(viaPositions.addAt(positions, 0)).toBe(viaHash.add(h));
+      if (i % 100 === 99) {
+        viaHash.rotate();
+        viaPositions.rotate();
+      }
+    }
+    expect(viaPositions.snapshot()).toEqual(viaHash.snapshot());
   });
 
   it('packs typed arrays exactly', () => {
