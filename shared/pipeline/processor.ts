@@ -161,7 +161,13 @@ export class Processor {
   ): void {
     this.state.beginBatch();
     if (this.rulesVersion !== this.rules.version) this.bindRules();
-    const meta = { ...(this.meta.peek('partition') ?? { watermarkMs: 0, firstEventMs: 0 }) };
+    // Built field by field: one object shape whatever the stored value's (restored JSON's
+    // key order differs), so the optimised loop below is not thrown away between batches.
+    const stored = this.meta.peek('partition');
+    const meta: PartitionMeta = {
+      watermarkMs: stored?.watermarkMs ?? 0,
+      firstEventMs: stored?.firstEventMs ?? 0,
+    };
     const accepted: VigilEvent[] = [];
     const marks: number[] = [];
     let wm = meta.watermarkMs;
