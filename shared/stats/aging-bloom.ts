@@ -99,15 +99,7 @@ export class AgingBloom {
   /** Adds the key to the current generation; true when that changed a bit. */
   add(h: readonly [number, number]): boolean {
     let changed = false;
-    for (let i = 0; i < this.hashes; i++) {
-      const bit = (h[0] + i * h[1]) % this.bits;
-      const w = bit >>> 5;
-      const mask = 1 << (bit & 31);
-      if (((this.current[w] as number) & mask) === 0) {
-        this.current[w] = (this.current[w] as number) | mask;
-        changed = true;
-      }
-    }
+    for (let i = 0; i < this.hashes; i++) if (this.set((h[0] + i * h[1]) % this.bits)) changed = true;
     if (changed) this.added++;
     return changed;
   }
@@ -129,17 +121,18 @@ export class AgingBloom {
 
   addAt(positions: Uint32Array, at: number): boolean {
     let changed = false;
-    for (let i = at; i < at + this.hashes; i++) {
-      const bit = positions[i] as number;
-      const w = bit >>> 5;
-      const mask = 1 << (bit & 31);
-      if (((this.current[w] as number) & mask) === 0) {
-        this.current[w] = (this.current[w] as number) | mask;
-        changed = true;
-      }
-    }
+    for (let i = at; i < at + this.hashes; i++) if (this.set(positions[i] as number)) changed = true;
     if (changed) this.added++;
     return changed;
+  }
+
+  /** Sets `bit` in the current generation; true when it was not set. */
+  private set(bit: number): boolean {
+    const w = bit >>> 5;
+    const mask = 1 << (bit & 31);
+    if (((this.current[w] as number) & mask) !== 0) return false;
+    this.current[w] = (this.current[w] as number) | mask;
+    return true;
   }
 
   private static hasAt(words: Uint32Array, positions: Uint32Array, at: number, hashes: number): boolean {

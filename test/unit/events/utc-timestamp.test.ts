@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalUtcMs } from '../../../shared/events/utc-timestamp.ts';
 import { validateEvent } from '../../../shared/events/validate.ts';
-
-/** A deterministic generator (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../shared/stats/mulberry32.ts';
 
 const pad = (x: number, n: number): string => String(x).padStart(n, '0');
 
