@@ -358,18 +358,7 @@ export const bulkExport = defineDetector({
     "Exports, and bulk reads of vector indexes, feature stores, datasets and model artifacts, far above the principal's normal size, weighted by sensitivity.",
   config: {
     bulk_types: z
-      .array(
-        z.enum([
-          'dataset',
-          'model_artifact',
-          'vector_index',
-          'feature_store',
-          'secret',
-          'log',
-          'prompt_store',
-          'other',
-        ]),
-      )
+      .array(z.enum(RESOURCE_TYPES))
       .default(['vector_index', 'feature_store', 'dataset', 'model_artifact'])
       .describe(
         'Resource types whose reads and queries count as bulk reads (exports of any type always count).',
