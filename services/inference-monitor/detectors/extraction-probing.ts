@@ -31,153 +31,34 @@
  * time), up to 32 signature comparisons (each stops once too many nibbles differ), one
  * pass over the features.
  */
-import { z } from 'zod';
-import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
+import type { InferenceEvent } from '../../../shared/events/types.ts';
 import {
   defineDetector,
   type Detector,
   type DetectorContext,
   type Finding,
 } from '../../../shared/pipeline/detector.ts';
-import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { binomialSurprise } from '../../../shared/stats/count-tails.ts';
+import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
 import {
-  popCount32,
   pStableSignature,
   RandomProjection,
   sharesNibbles64,
   SIGNATURE_PROJECTIONS,
 } from '../../../shared/stats/random-projection.ts';
 import { principalModelKey } from '../entity-keys.ts';
-import { fmt, packBuffer, round, scratchBuffer, unpackBuffer } from '../packed.ts';
+import { PROBING_CONFIG, type ProbingConfig } from './extraction-probing-config.ts';
+import { judgeProbe } from './extraction-probing-judge.ts';
+import {
+  countLogprobs,
+  newProbeState,
+  probeCodec,
+  RING,
+  type ModelCentre,
+  type ProbeState,
+} from './extraction-probing-state.ts';
 
-interface ProbingConfig {
-  near_width: number;
-  near_buckets: number;
-  min_share: number;
-  rate_floor: number;
-  min_surprise: number;
-  min_logprobs_per_hour: number;
-  logprobs_factor: number;
-  own_learning_hours: number;
-}
-
-const RING = 32;
-const HOUR_MS = 3_600_000;
-const SLOT_MS = 10 * 60_000;
-const SLOTS = 6;
 /** Weight of the newest flag in the long-run near-duplicate and sweep rates (≈ 500 queries). */
 const RATE_ALPHA = 0.002;
-/** Weight of the newest active hour in the own hourly logprobs level. */
-const HOURLY_ALPHA = 0.1;
-
-interface ProbeState {
-  v: 1;
-  first: number;
-  n: number;
-  sigs: Uint32Array;
-  head: number;
-  /** Bit i: the query i places back was a near-duplicate / a one-feature step. */
-  dupBits: number;
-  sweepBits: number;
-  dupRate: number;
-  sweepRate: number;
-  /** Hash of the previous query's feature names, its values, and the last swept feature. */
-  namesHash: number;
-  prev: Float32Array;
-  sweptFeature: string;
-  sweptRun: number;
-  /** Logprobs requests: 10-minute slots of the last hour; the current hour; own level. */
-  slot: number;
-  lp: number[];
-  hour: number;
-  hourLp: number;
-  hourActive: boolean;
-  lpLevel: number;
-  lpHours: number;
-}
-
-/** Changelog form: the numbers in one base64 buffer, the swept feature's name beside it. */
-interface ProbeJson {
-  v: 1;
-  b: string;
-  f?: string;
-}
-
-/** Float64 header: 14 scalars, hourActive, prev length, the 6 logprobs slots. */
-const HEADER = 16 + SLOTS;
-const SIGS_AT = HEADER * 8;
-const PREV_AT = SIGS_AT + 8 * RING;
-
-function encodeProbeText(s: ProbeState): string {
-  const bytes = PREV_AT + 4 * s.prev.length;
-  const buf = scratchBuffer(bytes);
-  const f = new Float64Array(buf, 0, HEADER);
-  f[0] = s.first;
-  f[1] = s.n;
-  f[2] = s.head;
-  f[3] = s.dupBits;
-  f[4] = s.sweepBits;
-  f[5] = s.dupRate;
-  f[6] = s.sweepRate;
-  f[7] = s.namesHash;
-  f[8] = s.sweptRun;
-  f[9] = s.slot;
-  f[10] = s.hour;
-  f[11] = s.hourLp;
-  f[12] = s.lpLevel;
-  f[13] = s.lpHours;
-  f[14] = s.hourActive ? 1 : 0;
-  f[15] = s.prev.length;
-  for (let i = 0; i < SLOTS; i++) f[16 + i] = s.lp[i] as number;
-  new Uint32Array(buf, SIGS_AT, 2 * RING).set(s.sigs);
-  new Float32Array(buf, PREV_AT, s.prev.length).set(s.prev);
-  const f2 = s.sweptFeature === '' ? '' : `,"f":${JSON.stringify(s.sweptFeature)}`;
-  return `{"v":1,"b":"${packBuffer(buf, bytes)}"${f2}}`;
-}
-
-function decodeProbe(json: unknown): ProbeState {
-  const j = json as ProbeJson;
-  if (j.v !== 1) throw new TypeError(`probing state version ${String(j.v)}`);
-  const buf = unpackBuffer(j.b);
-  const f = new Float64Array(buf, 0, HEADER);
-  const s = newState(0);
-  s.first = f[0] as number;
-  s.n = f[1] as number;
-  s.head = f[2] as number;
-  s.dupBits = f[3] as number;
-  s.sweepBits = f[4] as number;
-  s.dupRate = f[5] as number;
-  s.sweepRate = f[6] as number;
-  s.namesHash = f[7] as number;
-  s.sweptRun = f[8] as number;
-  s.slot = f[9] as number;
-  s.hour = f[10] as number;
-  s.hourLp = f[11] as number;
-  s.lpLevel = f[12] as number;
-  s.lpHours = f[13] as number;
-  s.hourActive = f[14] === 1;
-  const prevLength = f[15] as number;
-  for (let i = 0; i < SLOTS; i++) s.lp[i] = f[16 + i] as number;
-  s.sigs = new Uint32Array(buf, SIGS_AT, 2 * RING).slice();
-  s.prev = new Float32Array(buf, PREV_AT, prevLength).slice();
-  s.sweptFeature = j.f ?? '';
-  return s;
-}
-
-/** A model's running spread: of the 16 projections (bucket widths) and of each feature. */
-interface ModelCentre {
-  v: 1;
-  /** Dimension of the projected vectors (embedding length, or feature count). */
-  dims: number;
-  pn: number;
-  pmean: number[];
-  pvar: number[];
-  names: string[];
-  mean: number[];
-  sd: number[];
-  n: number;
-}
 
 /** Projected queries a model needs before its bucket widths are trusted. */
 const MIN_MODEL_QUERIES = 200;
@@ -202,12 +83,7 @@ class ProbingDetector implements Detector<InferenceEvent> {
     private readonly config: ProbingConfig,
     state: DetectorState,
   ) {
-    const codec: StateCodec<ProbeState> = {
-      encodeText: encodeProbeText,
-      encode: (s) => JSON.parse(encodeProbeText(s)) as ProbeJson,
-      decode: decodeProbe,
-    };
-    this.principals = state.keyed('principals', { codec });
+    this.principals = state.keyed('principals', { codec: probeCodec });
     this.models = state.keyed('models', { pinned: true });
   }
 
@@ -216,7 +92,7 @@ class ProbingDetector implements Detector<InferenceEvent> {
     const key = principalModelKey(event.principal, event.model_id);
     let s = this.principals.get(key);
     if (s === undefined) {
-      s = newState(t);
+      s = newProbeState(t);
       this.principals.put(key, s);
     }
     const centre = this.centre(event);
@@ -299,12 +175,14 @@ class ProbingDetector implements Detector<InferenceEvent> {
     s.n++;
 
     // Logprobs per hour.
-    const lpNow = this.countLogprobs(s, event);
+    const lpNow = countLogprobs(s, event);
 
     // Only a query that is itself part of the pattern raises a finding, so the last 32
     // queries of a probe that ended do not accuse the principal's next ordinary ones.
     const found =
-      dup || sweep || event.logprobs_requested === true ? this.judge(s, event, lpNow, dup, sweep) : null;
+      dup || sweep || event.logprobs_requested === true
+        ? judgeProbe(this.config, s, event, lpNow, dup, sweep)
+        : null;
     if (found !== null) for (let i = 1; i < found.length; i++) ctx.emit(found[i] as Finding);
     const finding = found?.[0] ?? null;
     // Long-run rates learn after judging, so the present is tested against the past.
@@ -383,141 +261,6 @@ class ProbingDetector implements Detector<InferenceEvent> {
     pStableSignature(this.proj, this.widths, this.sig);
     return true;
   }
-
-  private countLogprobs(s: ProbeState, event: InferenceEvent): number {
-    const t = event.ts;
-    const hour = Math.floor(t / HOUR_MS);
-    if (hour > s.hour) {
-      if (s.hourActive) {
-        s.lpHours++;
-        s.lpLevel += Math.max(HOURLY_ALPHA, 1 / s.lpHours) * (s.hourLp - s.lpLevel);
-      }
-      s.hour = hour;
-      s.hourLp = 0;
-      s.hourActive = false;
-    }
-    s.hourActive = true;
-    const slot = Math.floor(t / SLOT_MS);
-    if (slot > s.slot) {
-      for (let i = s.slot + 1; i <= Math.min(slot, s.slot + SLOTS); i++) s.lp[i % SLOTS] = 0;
-      s.slot = slot;
-    }
-    if (event.logprobs_requested === true) {
-      if (hour === s.hour) s.hourLp++;
-      if (slot > s.slot - SLOTS) {
-        const i = ((slot % SLOTS) + SLOTS) % SLOTS;
-        s.lp[i] = (s.lp[i] as number) + 1;
-      }
-    }
-    let lp = 0;
-    for (let i = 0; i < SLOTS; i++) lp += s.lp[i] as number;
-    return lp;
-  }
-
-  private judge(
-    s: ProbeState,
-    event: InferenceEvent,
-    lp: number,
-    dup: boolean,
-    sweep: boolean,
-  ): Finding[] | null {
-    const cfg = this.config;
-    const minCount = Math.ceil(cfg.min_share * RING);
-    let dupSurprise = 0;
-    let sweepSurprise = 0;
-    let lpSurprise = 0;
-    const dups = popCount32(s.dupBits);
-    const sweeps = popCount32(s.sweepBits);
-    if (s.n >= RING) {
-      if (dup && dups >= minCount) dupSurprise = ringSurprise(dups, Math.max(cfg.rate_floor, s.dupRate));
-      if (sweep && sweeps >= minCount)
-        sweepSurprise = ringSurprise(sweeps, Math.max(cfg.rate_floor, s.sweepRate));
-    }
-    const learned = event.ts - s.first >= cfg.own_learning_hours * HOUR_MS;
-    const lpLevel = learned ? s.lpLevel : 0;
-    const lpBar = Math.max(cfg.min_logprobs_per_hour, cfg.logprobs_factor * lpLevel);
-    if (event.logprobs_requested === true && lp >= lpBar)
-      lpSurprise = Math.min(30, 6 + 10 * Math.log10(lp / lpBar + 1));
-    const min = cfg.min_surprise;
-    if (sweepSurprise < min && lpSurprise < min && dupSurprise < min) return null; // no array per quiet call
-    const kinds: Array<[Signal, number]> = [];
-    if (sweepSurprise >= cfg.min_surprise) kinds.push(['sweep', sweepSurprise]);
-    if (lpSurprise >= cfg.min_surprise) kinds.push(['logprobs', lpSurprise]);
-    if (dupSurprise >= cfg.min_surprise) kinds.push(['near_duplicates', dupSurprise]);
-    if (kinds.length === 0) return null;
-
-    const signals: string[] = [];
-    if (dupSurprise >= cfg.min_surprise)
-      signals.push(`${dups} of its last ${RING} queries were near-duplicates`);
-    if (sweepSurprise >= cfg.min_surprise)
-      signals.push(
-        `${sweeps} of its last ${RING} queries changed one feature only (${s.sweptFeature}, ${s.sweptRun} in a row)`,
-      );
-    if (lpSurprise >= cfg.min_surprise)
-      signals.push(`${lp} full-probability requests in the last hour (own level ${fmt(lpLevel)} an hour)`);
-    const evidence = {
-      window: `last ${RING} queries of the principal on the model; logprobs over the last 60 min`,
-      near_duplicates: dups,
-      near_duplicate_rate_own: round(s.dupRate, 4),
-      one_feature_steps: sweeps,
-      swept_feature: sweeps > 0 ? s.sweptFeature : null,
-      one_feature_step_rate_own: round(s.sweepRate, 4),
-      logprobs_last_hour: lp,
-      logprobs_level_own: round(lpLevel, 3),
-      model: event.model_id,
-    };
-    // One finding per signal, each its own episode: a probe that starts while another
-    // pattern of the same principal is still alerting is a new alert, not an update.
-    return kinds.map(([kind, surprise]) => {
-      const score = Math.min(100, 50 + 2 * surprise + 5 * (signals.length - 1));
-      const severity: Severity = score >= 85 ? 'high' : 'medium';
-      return {
-        entity: { type: 'principal', id: event.principal },
-        severity,
-        score,
-        title: `${SIGNAL_TITLE[kind]}: probing of ${event.model_id} by ${event.principal}`,
-        description: `${event.principal} is probing ${event.model_id}: ${signals.join('; ')}.`,
-        explanation: {
-          statistic: SIGNAL_STATISTIC[kind],
-          observed: kind === 'sweep' ? sweeps : kind === 'near_duplicates' ? dups : lp,
-          expected:
-            kind === 'sweep'
-              ? round(RING * Math.max(cfg.rate_floor, s.sweepRate), 3)
-              : kind === 'near_duplicates'
-                ? round(RING * Math.max(cfg.rate_floor, s.dupRate), 3)
-                : round(lpLevel, 3),
-          threshold:
-            kind === 'logprobs'
-              ? round(lpBar, 3)
-              : `≥ ${minCount} of ${RING} and tail ≤ 1e-${cfg.min_surprise}`,
-          expected_range: [0, kind === 'logprobs' ? round(lpBar, 3) : minCount - 1],
-          surprise_log10: round(surprise, 2),
-          ...evidence,
-        },
-        techniques: ['AML.T0024.002', 'AML.T0040'],
-        episodeKey: `${event.model_id}|${kind}`,
-      };
-    });
-  }
-}
-
-type Signal = 'sweep' | 'logprobs' | 'near_duplicates';
-
-const SIGNAL_TITLE: Record<Signal, string> = {
-  sweep: 'One-feature sweep',
-  logprobs: 'Full-probability harvesting',
-  near_duplicates: 'Near-duplicate queries',
-};
-
-const SIGNAL_STATISTIC: Record<Signal, string> = {
-  sweep: 'one-feature-step count among the last 32 queries, binomial tail vs own rate',
-  logprobs: 'full-probability requests in the last hour vs own hourly level',
-  near_duplicates: 'p-stable LSH near-duplicate count among the last 32 queries, binomial tail vs own rate',
-};
-
-/** Binomial surprise of k marked queries in the ring at rate p; at or below RING·p, none. */
-function ringSurprise(k: number, p: number): number {
-  return k > RING * p ? binomialSurprise(k, RING, p) : 0;
 }
 
 /** FNV-1a over a name and a separator, continuing from `h`. */
@@ -526,89 +269,12 @@ function hashInto(h: number, name: string): number {
   return Math.imul(h ^ 0x1f, 0x01000193);
 }
 
-function newState(t: number): ProbeState {
-  return {
-    v: 1,
-    first: t,
-    n: 0,
-    sigs: new Uint32Array(2 * RING),
-    head: 0,
-    dupBits: 0,
-    sweepBits: 0,
-    dupRate: 0,
-    sweepRate: 0,
-    namesHash: 0,
-    prev: new Float32Array(0),
-    sweptFeature: '',
-    sweptRun: 0,
-    slot: Math.floor(t / SLOT_MS),
-    lp: new Array<number>(SLOTS).fill(0),
-    hour: Math.floor(t / HOUR_MS),
-    hourLp: 0,
-    hourActive: false,
-    lpLevel: 0,
-    lpHours: 0,
-  };
-}
-
 export const extractionProbing = defineDetector({
   id: 'inference.extraction.probing',
   eventType: 'inference',
   category: 'extraction',
   description:
     'Systematic probing: many near-identical queries (p-stable LSH), one-feature-at-a-time sweeps, many full-probability requests.',
-  config: {
-    near_width: z
-      .number()
-      .gt(0)
-      .default(0.3)
-      .describe(
-        'Bucket width of each LSH projection, as a multiple of the model’s spread of that projection: queries much closer than this are near-duplicates.',
-      ),
-    near_buckets: z
-      .number()
-      .int()
-      .min(8)
-      .max(16)
-      .default(14)
-      .describe('Buckets (of 16) two queries must share to count as near-duplicates.'),
-    min_share: z
-      .number()
-      .gt(0)
-      .max(1)
-      .default(0.5)
-      .describe(
-        'Share of the last 32 queries that must be near-duplicates (or one-feature steps) for a finding.',
-      ),
-    rate_floor: z
-      .number()
-      .gt(0)
-      .lt(1)
-      .default(0.02)
-      .describe('Lowest own near-duplicate / one-feature-step rate assumed in the binomial test.'),
-    min_surprise: z
-      .number()
-      .min(0)
-      .default(6)
-      .describe('−log10 of the tail probability a signal needs (6 = one in a million).'),
-    min_logprobs_per_hour: z
-      .number()
-      .int()
-      .min(1)
-      .default(60)
-      .describe('Full-probability requests in the last hour below which that signal is quiet.'),
-    logprobs_factor: z
-      .number()
-      .gt(1)
-      .default(5)
-      .describe('… and the multiple of the principal’s own hourly level they must exceed.'),
-    own_learning_hours: z
-      .number()
-      .min(0)
-      .default(24)
-      .describe(
-        'Hours after a principal’s first request before its own logprobs level is trusted (before, it counts as 0).',
-      ),
-  },
+  config: PROBING_CONFIG,
   create: (config, state) => new ProbingDetector(config, state),
 });
