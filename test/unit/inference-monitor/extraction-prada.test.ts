@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  extractionPrada,
-  nearestSquared,
-} from '../../../services/inference-monitor/detectors/extraction-prada.ts';
+import { extractionPrada } from '../../../services/inference-monitor/detectors/extraction-prada.ts';
+import { nearestSquared } from '../../../services/inference-monitor/detectors/extraction-prada-reservoir.ts';
 import { INFERENCE_DETECTORS } from '../../../services/inference-monitor/detectors/index.ts';
 import type { InferenceEvent } from '../../../shared/events/types.ts';
 import { rng } from '../stats/helpers.ts';
