@@ -23,93 +23,35 @@
  * `peers` (key model): 16 histogram weights. Cost per event: O(1); the Poisson tail is
  * computed only when k already passes the ratio tests.
  */
-import { z } from 'zod';
 import type { InferenceEvent, Severity } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
-import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
+import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
 import { poissonSurprise } from '../../../shared/stats/count-tails.ts';
 import { principalModelKey } from '../entity-keys.ts';
-import { fmt, packBuffer, round, unpackBuffer } from '../packed.ts';
-
-interface RateConfig {
-  own_factor: number;
-  peer_factor: number;
-  peer_quantile: number;
-  min_count: number;
-  min_surprise: number;
-  busy_floor: number;
-  own_learning_hours: number;
-  profile_alpha: number;
-  peer_min_hours: number;
-}
+import { fmt, round } from '../packed.ts';
+import { RATE_CONFIG, type RateConfig } from './extraction-rate-config.ts';
+import {
+  BINS,
+  binOf,
+  COUNTS,
+  FIRST,
+  HOUR,
+  HOUR_COUNT,
+  learnHour,
+  LOGPROBS,
+  PEER_BINS,
+  principalRateCodec,
+  rateState,
+  SLOT,
+  SLOTS,
+  type PeerHistogram,
+  type PrincipalRate,
+} from './extraction-rate-state.ts';
 
 const HOUR_MS = 3_600_000;
 const SLOT_MS = 10 * 60_000;
-const SLOTS = 6;
-const BINS = 48;
-const PEER_BINS = 16;
 /** Hours of silence after which no further empty hours are folded into the profile. */
 const MAX_GAP_HOURS = 7 * 24;
-
-/**
- * One principal × model, in one buffer (so a changelog record is one base64 string):
- * scalars and the last hour's slots as float64, the profile as float32, the samples per
- * bin as bytes.
- */
-interface PrincipalRate {
-  buf: ArrayBuffer;
-  /** FIRST, HOUR, HOUR_COUNT, SLOT, then COUNTS (6) and LOGPROBS (6). */
-  f: Float64Array;
-  /** Hourly-count profile: hour of day × (weekday, weekend). */
-  profile: Float32Array;
-  /** Samples per profile bin (capped at 255). */
-  samples: Uint8Array;
-}
-
-const FIRST = 0;
-const HOUR = 1;
-const HOUR_COUNT = 2;
-const SLOT = 3;
-const COUNTS = 4;
-const LOGPROBS = COUNTS + SLOTS;
-const SCALARS = LOGPROBS + SLOTS;
-const PROFILE_AT = SCALARS * 8;
-const SAMPLES_AT = PROFILE_AT + BINS * 4;
-const BYTES = SAMPLES_AT + BINS;
-
-function rateState(buf = new ArrayBuffer(BYTES)): PrincipalRate {
-  return {
-    buf,
-    f: new Float64Array(buf, 0, SCALARS),
-    profile: new Float32Array(buf, PROFILE_AT, BINS),
-    samples: new Uint8Array(buf, SAMPLES_AT, BINS),
-  };
-}
-
-interface PeerHistogram {
-  v: 1;
-  /** Decayed weight of principal-hours with count in [2^b, 2^(b+1)). */
-  w: number[];
-  /** Decayed number of principal-hours. */
-  n: number;
-}
-
-function binOf(hour: number): number {
-  const day = Math.floor(hour / 24);
-  // 1970-01-01 was a Thursday: day 2 is a Saturday.
-  const dow = (((day + 4) % 7) + 7) % 7; // 0 = Sunday
-  const weekend = dow === 0 || dow === 6 ? 1 : 0;
-  return weekend * 24 + (((hour % 24) + 24) % 24);
-}
-
-/** Folds hour `h`'s count into its profile bin. */
-function learnHour(s: PrincipalRate, alpha: number, h: number, count: number): void {
-  const b = binOf(h);
-  const n = Math.min(255, (s.samples[b] as number) + 1);
-  s.samples[b] = n;
-  const a = Math.max(alpha, 1 / n);
-  s.profile[b] = (s.profile[b] as number) + a * (count - (s.profile[b] as number));
-}
 
 class RateDetector implements Detector<InferenceEvent> {
   private readonly principals: KeyedState<PrincipalRate>;
@@ -120,17 +62,7 @@ class RateDetector implements Detector<InferenceEvent> {
     private readonly config: RateConfig,
     state: DetectorState,
   ) {
-    const text = (s: PrincipalRate): string => `{"v":1,"b":"${packBuffer(s.buf)}"}`;
-    const codec: StateCodec<PrincipalRate> = {
-      encodeText: text,
-      encode: (s) => JSON.parse(text(s)) as unknown,
-      decode: (json) => {
-        const j = json as { v: unknown; b: unknown };
-        if (j.v !== 1) throw new TypeError(`rate state version ${String(j.v)}`);
-        return rateState(unpackBuffer(j.b, BYTES));
-      },
-    };
-    this.principals = state.keyed('principals', { codec });
+    this.principals = state.keyed('principals', { codec: principalRateCodec });
     this.peers = state.keyed('peers');
     // About `peer_min_hours` × 10 principal-hours of memory.
     this.forget = 1 - 1 / (config.peer_min_hours * 10);
@@ -296,74 +228,6 @@ export const extractionRate = defineDetector({
   category: 'extraction',
   description:
     "A principal's query volume on a model far above its own seasonal baseline and its peers'; full probability vectors raise the score.",
-  config: {
-    learning_minutes: z
-      .number()
-      .min(0)
-      .default(1440)
-      .describe(
-        'Event-time minutes after a partition first sees data during which findings are dropped: a day, so principals present from the start learn their own baseline before they are judged.',
-      ),
-    own_factor: z
-      .number()
-      .gt(1)
-      .default(5)
-      .describe(
-        'The last hour’s count must exceed this multiple of the principal’s own baseline for the hour.',
-      ),
-    peer_factor: z
-      .number()
-      .gt(0)
-      .default(3)
-      .describe('… and this multiple of the peers’ hourly level on the model.'),
-    peer_quantile: z
-      .number()
-      .gt(0.5)
-      .lt(1)
-      .default(0.95)
-      .describe(
-        'Quantile of the peers’ hourly counts (active principal-hours on the model) taken as their level.',
-      ),
-    min_count: z
-      .number()
-      .int()
-      .min(1)
-      .default(30)
-      .describe('Requests in the last hour below which nothing is judged.'),
-    min_surprise: z
-      .number()
-      .min(0)
-      .default(6)
-      .describe('−log10 of the Poisson tail P(X ≥ count | own baseline) needed (6 = one in a million).'),
-    busy_floor: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.5)
-      .describe(
-        'The own baseline of any hour is at least this share of the principal’s busiest hour-of-day level.',
-      ),
-    own_learning_hours: z
-      .number()
-      .min(0)
-      .default(24)
-      .describe(
-        'Hours after a principal’s first request to a model before its own baseline is trusted; until then only peers judge.',
-      ),
-    profile_alpha: z
-      .number()
-      .gt(0)
-      .max(1)
-      .default(0.2)
-      .describe('Weight of the newest day in each hour-of-day bin of the own baseline.'),
-    peer_min_hours: z
-      .number()
-      .int()
-      .min(1)
-      .default(50)
-      .describe(
-        'Principal-hours a model’s peer level needs before it is used (and about a tenth of its memory).',
-      ),
-  },
+  config: RATE_CONFIG,
   create: (config, state) => new RateDetector(config, state),
 });
