@@ -20,6 +20,7 @@ export interface RaisedAlert {
 }
 
 export abstract class CorrelatingPass {
+  // The Processor's state and per-event steps that the pass drives (processor.ts).
   protected abstract active: Active[];
   protected abstract readonly pending: readonly Finding[];
   protected abstract readonly ctx: DetectorContext;
