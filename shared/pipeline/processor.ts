@@ -8,11 +8,12 @@
  * Determinism: nothing depends on where batches begin or end. Event time per event is
  * computed first; late events (older than the watermark by more than the allowed
  * lateness) are set aside; correlating detectors see other detectors' alerts merged
- * into the event sequence at the event that caused them.
+ * into the event sequence at the event that caused them (correlate-pass.ts).
  */
 import { VigilError } from '../errors.ts';
 import { SEVERITIES, type Alert, type VigilEvent } from '../events/types.ts';
 import { applyFinding, type DetectorIdentity, type Episode, type FindingOrigin } from './alert-tracker.ts';
+import { CorrelatingPass, type RaisedAlert } from './correlate-pass.ts';
 import type { Detector, DetectorContext, Finding } from './detector.ts';
 import { EMPTY_ENVIRONMENT, type DetectorEnvironment } from './environment.ts';
 import type { KeyedStore, StateRecord } from './keyed-store.ts';
@@ -36,7 +37,7 @@ export interface ProcessorOptions {
   rules?: RuleBook;
 }
 
-interface Active {
+export interface Active {
   definition: ResolvedDetector['definition'];
   identity: DetectorIdentity;
   minSeverity: number;
@@ -48,7 +49,7 @@ interface Active {
   seconds: number;
 }
 
-interface PartitionMeta {
+export interface PartitionMeta {
   watermarkMs: number;
   /** Event time of the first event seen; starts learning periods. */
   firstEventMs: number;
@@ -60,9 +61,9 @@ export const OFFSET_STORE = '_pipeline/offset';
 /** Events per block that every detector runs over before the next block (fits in cache). */
 const BLOCK = 256;
 
-export class Processor {
+export class Processor extends CorrelatingPass {
   readonly state: PartitionState;
-  private active: Active[] = [];
+  protected override active: Active[] = [];
   private readonly meta: KeyedStore<PartitionMeta>;
   private readonly offset: KeyedStore<string>;
   private readonly allowedLatenessMs: number;
@@ -70,10 +71,11 @@ export class Processor {
   private readonly rules: RuleBook;
   private rulesVersion: number;
   private readonly ruleCounts = new RuleCounts();
-  private readonly pending: Finding[] = [];
-  private readonly ctx: DetectorContext & { eventTime: number; watermark: number };
+  protected override readonly pending: Finding[] = [];
+  protected override readonly ctx: DetectorContext & { eventTime: number; watermark: number };
 
   constructor(detectors: readonly ResolvedDetector[], options: ProcessorOptions = {}) {
+    super();
     this.state = new PartitionState(options.budget);
     this.allowedLatenessMs = options.allowedLatenessMs ?? Number.POSITIVE_INFINITY;
     this.environment = options.environment ?? EMPTY_ENVIRONMENT;
@@ -182,9 +184,7 @@ export class Processor {
       marks.push(wm);
     }
     if (accepted.length === 0) return;
-    const raised: Array<{ index: number; detector: string; alert: Alert }> | undefined = this.active.some(
-      (a) => a.instance.onAlert !== undefined,
-    )
+    const raised: RaisedAlert[] | undefined = this.active.some((a) => a.instance.onAlert !== undefined)
       ? []
       : undefined;
 
@@ -217,7 +217,7 @@ export class Processor {
     detectedAtMs: number,
     changed: Map<string, Alert>,
     failures: DetectorFailure[] | undefined,
-    raised: Array<{ index: number; detector: string; alert: Alert }> | undefined,
+    raised: RaisedAlert[] | undefined,
   ): void {
     const instance = active.instance;
     const rules = active.rules;
@@ -237,28 +237,15 @@ export class Processor {
     }
   }
 
-  private at(eventTime: number, watermark: number): void {
+  protected override at(eventTime: number, watermark: number): void {
     this.ctx.eventTime = eventTime;
     this.ctx.watermark = watermark;
     this.state.clock.eventTime = eventTime;
     this.state.clock.watermark = watermark;
   }
 
-  private call(
-    active: Active,
-    event: VigilEvent,
-    failures: DetectorFailure[] | undefined,
-    run: () => Finding | null,
-  ): Finding | null {
-    try {
-      return run();
-    } catch (error) {
-      return this.failed(active, event, error, failures);
-    }
-  }
-
   /** A detector threw on `event`: the event is skipped for it, unless its state is corrupt. */
-  private failed(
+  protected override failed(
     active: Active,
     event: VigilEvent,
     error: unknown,
@@ -270,14 +257,14 @@ export class Processor {
     return null;
   }
 
-  private raise(
+  protected override raise(
     active: Active,
     finding: Finding | null,
     event: VigilEvent,
     meta: PartitionMeta,
     detectedAtMs: number,
     changed: Map<string, Alert>,
-    raised: Array<{ index: number; detector: string; alert: Alert }> | undefined,
+    raised: RaisedAlert[] | undefined,
     index: number,
   ): void {
     if (finding === null && this.pending.length === 0) return;
@@ -290,45 +277,6 @@ export class Processor {
       const alert = applyFinding(active.episodes, active.identity, f, origin, detectedAtMs);
       changed.set(alert.alert_id, alert);
       raised?.push({ index, detector: active.identity.id, alert: structuredClone(alert) });
-    }
-  }
-
-  /** Correlating detectors: events and the alerts they caused, in one sequence. */
-  private correlate(
-    events: readonly VigilEvent[],
-    marks: readonly number[],
-    raised: ReadonlyArray<{ index: number; detector: string; alert: Alert }>,
-    meta: PartitionMeta,
-    detectedAtMs: number,
-    changed: Map<string, Alert>,
-    failures: DetectorFailure[] | undefined,
-  ): void {
-    const ordered = [...raised].sort((a, b) => a.index - b.index);
-    for (const active of this.active) {
-      const onAlert = active.instance.onAlert?.bind(active.instance);
-      if (onAlert === undefined) continue;
-      const started = process.hrtime.bigint();
-      let next = 0;
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i] as VigilEvent;
-        this.at(event.ts, marks[i] as number);
-        let finding: Finding | null = null;
-        if (!active.rules.skipsLearning(event)) {
-          try {
-            finding = active.instance.update(event, this.ctx);
-          } catch (error) {
-            finding = this.failed(active, event, error, failures);
-          }
-        }
-        if (finding !== null || this.pending.length > 0)
-          this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
-        for (; next < ordered.length && (ordered[next] as { index: number }).index === i; next++) {
-          const part = ordered[next]!;
-          finding = this.call(active, event, failures, () => onAlert(part.alert, this.ctx));
-          this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
-        }
-      }
-      active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
     }
   }
 

@@ -31,78 +31,15 @@
  * presentations per badge, ≈ 50 bytes each). Cost per badge event: a few map reads; UPS and
  * cooling events return at once.
  */
-import { z } from 'zod';
-import type { BadgeEvent, FacilityEvent, Severity } from '../../../shared/events/types.ts';
+import type { BadgeEvent, FacilityEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorEnvironment } from '../../../shared/pipeline/environment.ts';
 import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
 import { binomialUpperTail } from '../../../shared/stats/binomial.ts';
+import { physicalBadgeConfig, type BadgeConfig } from './badge-config.ts';
+import { deniedBurstFinding, doorAlarmFinding, restrictedOffHoursFinding } from './badge-finding.ts';
+import { TravelDetector } from './badge-travel.ts';
 import { maintenanceWindow, zoneCache, type ZoneCache } from './zones.ts';
-
-/** One config object for both parts (two definitions of one id declare the same keys). */
-export const physicalBadgeConfig = {
-  min_severity: z
-    .enum(['info', 'low', 'medium', 'high', 'critical'])
-    .default('low')
-    .describe(
-      'Findings below this severity are dropped; a held-open door of an unrestricted zone is info (a propped door, not a SOC matter).',
-    ),
-  denied_burst_window_minutes: z
-    .number()
-    .gt(0)
-    .default(10)
-    .describe('Sliding event-time window in which denials at one door are counted.'),
-  denied_burst_min: z
-    .number()
-    .int()
-    .min(1)
-    .default(3)
-    .describe('Fewest denials in the window that can make a burst.'),
-  denied_burst_p_value: z
-    .number()
-    .gt(0)
-    .max(1)
-    .default(1e-4)
-    .describe("Binomial tail under the door's learned denial rate below which the denials are a burst."),
-  watch_restricted_hours: z
-    .boolean()
-    .default(true)
-    .describe('Alert on restricted-zone entries outside the badge’s (or its role’s) learned hours.'),
-  rare_hour_fraction: z
-    .number()
-    .gt(0)
-    .max(1)
-    .default(0.01)
-    .describe('An hour (± 1) holding less than this share of a profile’s entries is outside its hours.'),
-  min_badge_entries: z
-    .number()
-    .int()
-    .min(1)
-    .default(10)
-    .describe('Entries before a badge’s own hours are trusted.'),
-  min_role_entries: z
-    .number()
-    .int()
-    .min(1)
-    .default(30)
-    .describe('Entries before a role’s (or everyone’s) hours are trusted.'),
-  unknown_site_travel_minutes: z
-    .number()
-    .min(0)
-    .default(60)
-    .describe('Least travel time assumed between two different sites when `sites:` says nothing of them.'),
-  travel_history: z
-    .number()
-    .int()
-    .min(1)
-    .max(256)
-    .default(32)
-    .describe(
-      'Presentations kept per badge for the travel check, newest by event time. It is also the disorder tolerated: presentations arrive from several input partitions, which can be hours apart after a backlog, and one pushed out by later ones can no longer pair with a presentation arriving after it.',
-    ),
-};
-
-type BadgeConfig = z.infer<z.ZodObject<typeof physicalBadgeConfig>>;
 
 const MINUTE = 60_000;
 /** Decayed counts are halved past this, so profiles follow slow change and stay bounded. */
@@ -183,33 +120,7 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
   }
 
   private doorAlarm(event: BadgeEvent): Finding {
-    const zone = this.zones(event.site, event.zone);
-    const forced = event.result === 'forced';
-    const severity: Severity = forced ? 'high' : zone.restricted ? 'medium' : 'info';
-    const what = forced ? 'forced open' : 'held open';
-    return {
-      entity: { type: 'zone', id: `${event.site}/${event.zone}` },
-      severity,
-      score: forced ? (zone.restricted ? 90 : 80) : zone.restricted ? 60 : 40,
-      title: `Door ${event.door_id} ${what}${zone.restricted ? ' (restricted zone)' : ''}`,
-      description:
-        `Door ${event.door_id} of ${zone.restricted ? 'restricted ' : ''}zone ${event.site}/${event.zone} ` +
-        `reported "${event.result}" at ${new Date(event.ts).toISOString()}, expected only granted or denied presentations.`,
-      explanation: {
-        statistic: 'door alarm rule',
-        observed: event.result,
-        expected: 'granted or denied presentations',
-        threshold: 'any forced or held-open alarm',
-        window: 'per event',
-        kind: event.result,
-        door: event.door_id,
-        badge: event.badge_id,
-        site: event.site,
-        zone: event.zone,
-        restricted: zone.restricted,
-      },
-      episodeKey: `${event.result}:${event.door_id}`,
-    };
+    return doorAlarmFinding(event, this.zones(event.site, event.zone));
   }
 
   private presentation(event: BadgeEvent, denied: number): Finding | null {
@@ -234,35 +145,7 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
     if (k < this.config.denied_burst_min) return null;
     const p = binomialUpperTail(k, n, rate);
     if (p >= this.config.denied_burst_p_value) return null;
-    const zone = this.zones(event.site, event.zone);
-    const surprise = -Math.log10(Math.max(p, 1e-300));
-    return {
-      entity: { type: 'zone', id: `${event.site}/${event.zone}` },
-      severity: zone.restricted ? 'high' : 'medium',
-      score: Math.min(95, 50 + 5 * surprise),
-      title: `Denied burst at door ${event.door_id}: ${k} of ${n} presentations denied`,
-      description:
-        `${k} of the last ${n} presentations at door ${event.door_id} (${event.site}/${event.zone}) within ` +
-        `${this.config.denied_burst_window_minutes} min were denied, against a learned denial rate of ` +
-        `${(rate * 100).toFixed(2)} %; P(≥ ${k}) = ${p.toExponential(1)} < ${this.config.denied_burst_p_value}.`,
-      explanation: {
-        statistic: 'binomial tail of denials in the window',
-        observed: k,
-        expected: Math.round(rate * n * 1000) / 1000,
-        threshold: this.config.denied_burst_p_value,
-        window: `${this.config.denied_burst_window_minutes} min sliding`,
-        kind: 'denied_burst',
-        p_value: p,
-        presentations: n,
-        denial_rate: rate,
-        door: event.door_id,
-        badge: event.badge_id,
-        site: event.site,
-        zone: event.zone,
-        restricted: zone.restricted,
-      },
-      episodeKey: `denied:${event.door_id}`,
-    };
+    return deniedBurstFinding(event, this.config, this.zones(event.site, event.zone), k, n, rate, p);
   }
 
   private entry(event: BadgeEvent): Finding | null {
@@ -322,115 +205,17 @@ class ZoneBadgeDetector implements Detector<FacilityEvent> {
       observed = 0;
     }
     const learned = badgeReady || roleReady || everyoneReady;
-    const stamp = new Date(event.ts).toISOString();
-    return {
-      entity: { type: 'badge', id: event.badge_id },
-      severity: learned ? 'high' : 'medium',
-      score: learned ? 80 : 60,
-      title: `Badge ${event.badge_id} entered restricted zone ${event.site}/${event.zone} out of hours`,
-      description:
-        `Badge ${event.badge_id} (${roleName}) was granted into restricted zone ${event.site}/${event.zone} ` +
-        `at ${stamp}; ${learned ? `${(observed * 100).toFixed(1)} % of its ${basis} entries fall within an hour of ${hour}:00 UTC, under ${(f * 100).toFixed(1)} %` : `outside ${basis}`}.`,
-      explanation: {
-        statistic: learned ? 'share of learned entries in the hour ± 1 (UTC)' : 'business-hours calendar',
-        observed: Math.round(observed * 10_000) / 10_000,
-        expected: learned ? `≥ ${f}` : 'inside business hours',
-        threshold: f,
-        window: learned ? `hour-of-day profile of ${badge.n} badge and ${role.n} role entries` : 'calendar',
-        kind: 'restricted_off_hours',
-        basis,
-        hour_utc: hour,
-        badge_entries: badge.n,
-        role_entries: role.n,
-        door: event.door_id,
-        badge: event.badge_id,
-        role: roleName,
-        site: event.site,
-        zone: event.zone,
-      },
-      techniques: ['T0859'],
-      episodeKey: `restricted:${event.site}/${event.zone}`,
-    };
-  }
-}
-
-/** [ts, site, zone, event id] */
-type Presentation = [number, string, string, string];
-
-class TravelDetector implements Detector<FacilityEvent> {
-  private readonly travel: KeyedState<Presentation[]>;
-
-  constructor(
-    private readonly config: BadgeConfig,
-    state: DetectorState,
-    private readonly env: DetectorEnvironment,
-  ) {
-    this.travel = state.keyed('travel');
-  }
-
-  private minutesBetween(a: Presentation, b: { site: string; zone: string }): number | undefined {
-    const declared = this.env.sites.travelMinutes({ site: a[1], zone: a[2] }, b);
-    if (declared !== undefined) return declared;
-    return a[1] !== b.site ? this.config.unknown_site_travel_minutes : undefined;
-  }
-
-  update(event: FacilityEvent): Finding | null {
-    if (event.kind !== 'badge' || (event.result !== 'granted' && event.result !== 'denied')) return null;
-    const history = this.travel.getOrCreate(event.badge_id, () => []);
-    if (history.some((p) => p[3] === event.event_id)) return null;
-    let worst: { p: Presentation; minutes: number; gap: number } | undefined;
-    for (const p of history) {
-      if (p[1] === event.site && p[2] === event.zone) continue;
-      const minutes = this.minutesBetween(p, event);
-      if (minutes === undefined || minutes <= 0) continue;
-      const gap = Math.abs(event.ts - p[0]) / MINUTE;
-      if (gap >= minutes) continue;
-      if (worst === undefined || gap / minutes < worst.gap / worst.minutes) worst = { p, minutes, gap };
-    }
-    const entry: Presentation = [event.ts, event.site, event.zone, event.event_id];
-    let i = history.length;
-    while (i > 0 && (history[i - 1]?.[0] ?? 0) > event.ts) i--;
-    history.splice(i, 0, entry);
-    // Keep the newest presentations; older ones are outside any plausible travel time.
-    while (history.length > this.config.travel_history) history.shift();
-    return worst === undefined ? null : this.finding(event, worst);
-  }
-
-  private finding(event: BadgeEvent, w: { p: Presentation; minutes: number; gap: number }): Finding {
-    const [ts, site, zone, id] = w.p;
-    const [first, second] =
-      ts <= event.ts
-        ? [`${site}/${zone}`, `${event.site}/${event.zone}`]
-        : [`${event.site}/${event.zone}`, `${site}/${zone}`];
-    const at = Math.max(ts, event.ts);
-    return {
-      entity: { type: 'badge', id: event.badge_id },
-      severity: 'high',
-      score: Math.min(95, 70 + 25 * (1 - w.gap / w.minutes)),
-      title: `Badge ${event.badge_id} at ${first} and ${second} ${w.gap.toFixed(1)} min apart`,
-      description:
-        `Badge ${event.badge_id} was presented at ${first} and then at ${second} ${w.gap.toFixed(1)} min later, ` +
-        `against a least travel time of ${Math.round(w.minutes)} min: a cloned or shared badge.`,
-      explanation: {
-        statistic: 'time between presentations at two places vs least travel time',
-        observed: Math.round(w.gap * 10) / 10,
-        expected: Math.round(w.minutes * 10) / 10,
-        threshold: Math.round(w.minutes * 10) / 10,
-        window: `last ${this.config.travel_history} presentations of the badge`,
-        unit: 'minutes',
-        kind: 'impossible_travel',
-        from: first,
-        to: second,
-        badge: event.badge_id,
-        role: event.holder_role ?? 'unknown',
-        site: event.site,
-        zone: event.zone,
-      },
-      techniques: ['T0859'],
-      episodeKey: 'travel',
-      at,
-      sampleEventIds: ts <= event.ts ? [id, event.event_id] : [event.event_id, id],
-    };
+    return restrictedOffHoursFinding(
+      event,
+      this.config,
+      hour,
+      roleName,
+      basis,
+      observed,
+      learned,
+      badge,
+      role,
+    );
   }
 }
 

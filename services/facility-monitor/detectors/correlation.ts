@@ -28,6 +28,8 @@ import type { Alert, CoolingEvent, FacilityEvent, UpsEvent } from '../../../shar
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
 import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
 import type { DetectorEnvironment } from '../../../shared/pipeline/environment.ts';
+import { intrusionFinding } from './correlation-finding.ts';
+import type { DeviceState, Part, Sign, ZoneState } from './correlation-state.ts';
 import { maintenanceWindow, zoneCache, zoneOfAlert, type ZoneCache } from './zones.ts';
 
 const MINUTE = 60_000;
@@ -39,65 +41,12 @@ const ABNORMAL: Readonly<Record<string, ReadonlySet<string>>> = {
 const MAX_SIGNS = 16;
 const MAX_CITED = 32;
 
-interface Sign {
-  /** Event time, ms. */
-  t: number;
-  /** forced, denied_burst, restricted_off_hours, denied_then_granted… */
-  k: string;
-  /** The part alert's id ('' for a sign read from events). */
-  a: string;
-  title: string;
-  /** Evidence event ids. */
-  e: string[];
-}
-
-interface Part {
-  t: number;
-  /** The part's alert id ('' for a change read from the events, until its alert comes). */
-  a: string;
-  detector: string;
-  title: string;
-  /** Device and change (`config_hash`, `firmware`, `state:<state>`) of a state part. */
-  d?: string;
-  k?: string;
-}
-
-/** What a device last reported. */
-interface DeviceState {
-  s: string;
-  fw?: string;
-  ch?: string;
-  /** Event-time day of the last write (keeps the idle time to live fresh). */
-  day: number;
-}
-
-/** The facility half that triggers a finding. */
-interface Trigger {
-  t: number;
-  detector: string;
-  title: string;
-  samples: readonly string[];
-}
-
-interface ZoneState {
-  signs: Sign[];
-  /** Facility parts cited so far (kept for the timeline). */
-  parts: Part[];
-  techniques: string[];
-}
-
 interface CorrelationConfig {
   window_minutes: number;
   denied_then_granted_minutes: number;
   sign_kinds: string[];
   facility_detectors: string[];
 }
-
-const FACILITY_LABEL: Readonly<Record<string, string>> = {
-  'facility.state': 'state/config change',
-  'facility.metric': 'metric anomaly',
-  'facility.silence': 'device silence',
-};
 
 class CorrelationDetector implements Detector<FacilityEvent> {
   private readonly zones: KeyedState<ZoneState>;
@@ -192,7 +141,7 @@ class CorrelationDetector implements Detector<FacilityEvent> {
     const title = `${what} ${event.device_id} ${changes.map((c) => c.replace('state:', 'state ')).join(' and ')} changed`;
     for (const k of changes)
       this.cite(w, { t: event.ts, a: '', detector: 'facility.state', title, d: event.device_id, k });
-    return this.finding(zone, signs, w, {
+    return intrusionFinding(this.config, zone, signs, w, {
       t: event.ts,
       detector: 'facility.state',
       title,
@@ -237,7 +186,7 @@ class CorrelationDetector implements Detector<FacilityEvent> {
       this.cite(w, { t, a: alert.alert_id, detector: alert.detector, title: alert.title });
     }
     for (const tech of alert.techniques) if (!w.techniques.includes(tech)) w.techniques.push(tech);
-    return this.finding(zone, signs, w, {
+    return intrusionFinding(this.config, zone, signs, w, {
       t,
       detector: alert.detector,
       title: alert.title,
@@ -257,57 +206,6 @@ class CorrelationDetector implements Detector<FacilityEvent> {
     if (z.signs.length > MAX_SIGNS) z.signs.shift();
     // Parts older than the window no longer belong to a live episode.
     z.parts = z.parts.filter((p) => sign.t - p.t <= this.windowMs * 2);
-  }
-
-  private finding(zone: string, signs: Sign[], z: ZoneState, trigger: Trigger): Finding {
-    const first = signs[0]!;
-    const lagMin = (trigger.t - first.t) / MINUTE;
-    const parts = z.parts.filter((p) => p.t >= first.t);
-    const timeline = [
-      ...signs.map((s) => ({
-        at: new Date(s.t).toISOString(),
-        half: 'physical',
-        kind: s.k,
-        alert_id: s.a || null,
-        title: s.title,
-      })),
-      ...parts.map((p) => ({
-        at: new Date(p.t).toISOString(),
-        half: 'facility',
-        kind: FACILITY_LABEL[p.detector] ?? p.detector,
-        alert_id: p.a || null,
-        title: p.title,
-      })),
-    ].sort((a, b) => a.at.localeCompare(b.at));
-    const related = [...signs.map((s) => s.a), ...parts.map((p) => p.a)].filter((a) => a !== '');
-    const samples = [...signs.flatMap((s) => s.e), ...trigger.samples].slice(0, 10);
-    const lower = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
-    return {
-      entity: { type: 'zone', id: zone },
-      severity: 'critical',
-      score: Math.min(100, 90 + 2 * parts.length),
-      title: `Cyber-physical intrusion in ${zone}: ${first.k.replaceAll('_', ' ')} then ${FACILITY_LABEL[trigger.detector] ?? trigger.detector}`,
-      description:
-        `In zone ${zone}, ${lower(first.title)} at ${new Date(first.t).toISOString()} ` +
-        `was followed ${lagMin.toFixed(1)} min later by ${lower(trigger.title)}, ` +
-        `within the ${this.config.window_minutes}-min window (${parts.length} facility part${parts.length === 1 ? '' : 's'} so far).`,
-      explanation: {
-        statistic: 'physical sign followed by a facility anomaly in the same zone',
-        observed: Math.round(lagMin * 10) / 10,
-        expected: 'no facility anomaly after a physical intrusion sign',
-        threshold: this.config.window_minutes,
-        window: `${this.config.window_minutes} min after the physical sign`,
-        unit: 'minutes from the first sign to the facility anomaly',
-        site: zone.slice(0, zone.indexOf('/')),
-        zone: zone.slice(zone.indexOf('/') + 1),
-        timeline,
-      },
-      techniques: z.techniques,
-      episodeKey: 'intrusion',
-      related,
-      at: trigger.t,
-      sampleEventIds: samples,
-    };
   }
 }
 

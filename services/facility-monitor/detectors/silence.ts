@@ -31,43 +31,14 @@ import {
 } from '../../../shared/pipeline/detector.ts';
 import type { DetectorEnvironment } from '../../../shared/pipeline/environment.ts';
 import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
-import { maintenanceWindow, zoneCache, type ZoneCache } from './zones.ts';
+import { deviceSilenceFinding, zoneSilenceFinding } from './silence-finding.ts';
+import type { Device, Index, Zone } from './silence-state.ts';
+import { zoneCache, type ZoneCache } from './zones.ts';
 
 /** Status of a device: reporting, overdue and held for the zone verdict, or alerted. */
 const OK = 0;
 const HELD = 1;
 const ALERTED = 2;
-
-interface Device {
-  /** Last report, event time ms. */
-  l: number;
-  /** Learned reporting interval, ms. */
-  i: number;
-  /** Learned mean absolute deviation of the interval, ms (irregular reporters). */
-  a: number;
-  /** Reports seen (capped once learned). */
-  n: number;
-  /** Event id of the last report. */
-  e: string;
-  s: number;
-}
-
-interface Zone {
-  d: Record<string, Device>;
-}
-
-/** Site and zone of a `site/zone` key. */
-function place(key: string): { site: string; zone: string } {
-  const slash = key.indexOf('/');
-  return { site: key.slice(0, slash), zone: key.slice(slash + 1) };
-}
-
-interface Index {
-  /** Earliest deadline per zone (a lower bound: reports only move deadlines later). */
-  z: Record<string, number>;
-  /** Earliest of them. */
-  nx: number;
-}
 
 interface SilenceConfig {
   missed_intervals: number;
@@ -206,14 +177,17 @@ class SilenceDetector implements Detector<FacilityEvent> {
     let held = false;
     if (overdue.length > 0 && talking.length === 0 && learned.length >= 2) {
       // Nobody in the zone reports any more: one alert on the zone.
-      this.found.push(this.zoneFinding(key, learned, active, watermark));
+      const at = Math.min(watermark, Math.max(...active.map(([, d]) => this.deadline(d))));
+      this.found.push(zoneSilenceFinding(this.config, this.zoneInfo, this.env, key, learned, active, at));
       for (const [, d] of active) d.s = ALERTED;
     } else {
       for (const [id, d] of overdue) {
         // Alone when a zone-mate reported after this device missed its next report;
         // otherwise wait for the zone-mates to report (device) or fall silent too (zone).
         if (talking.length === 0 || talking.some(([, o]) => o.l > d.l + 1.5 * d.i)) {
-          this.found.push(this.deviceFinding(key, id, d));
+          this.found.push(
+            deviceSilenceFinding(this.config, this.zoneInfo, this.env, key, id, d, this.deadline(d)),
+          );
           d.s = ALERTED;
         } else {
           d.s = HELD;
@@ -232,85 +206,6 @@ class SilenceDetector implements Detector<FacilityEvent> {
     if (held) next = Math.min(next, watermark + Math.max(fastest, MINUTE));
     return next;
   }
-
-  private deviceFinding(key: string, id: string, d: Device): Finding {
-    const zone = place(key);
-    const at = this.deadline(d);
-    const window = maintenanceWindow(this.zoneInfo, this.env, { site: zone.site, zone: zone.zone, ts: at });
-    const thresholdMs = at - d.l;
-    const silentMin = (at - d.l) / MINUTE;
-    return {
-      entity: { type: 'device', id },
-      severity: window.inside ? 'info' : 'medium',
-      score: window.inside ? 10 : 65,
-      title: `Device ${id} stopped reporting`,
-      description:
-        `Device ${id} in ${zone.site}/${zone.zone} sent nothing for ${silentMin.toFixed(1)} min, ` +
-        `${(thresholdMs / d.i).toFixed(1)}× its learned interval of ${seconds(d.i)}, while its zone kept reporting; ${window.sentence}.`,
-      explanation: {
-        statistic: 'silence in learned reporting intervals',
-        observed: Math.round(silentMin * 10) / 10,
-        expected: Math.round((d.i / MINUTE) * 100) / 100,
-        threshold: `${this.config.missed_intervals} intervals, at least ${this.config.min_silence_minutes} min`,
-        window: 'event time (partition watermark)',
-        unit: 'minutes',
-        last_report: new Date(d.l).toISOString(),
-        site: zone.site,
-        zone: zone.zone,
-        device: id,
-        maintenance_window: window.inside,
-      },
-      techniques: ['T0815'],
-      episodeKey: 'silence',
-      at,
-      sampleEventIds: [d.e],
-    };
-  }
-
-  private zoneFinding(
-    key: string,
-    learned: Array<[string, Device]>,
-    active: Array<[string, Device]>,
-    watermark: number,
-  ): Finding {
-    const zone = place(key);
-    const at = Math.min(watermark, Math.max(...active.map(([, d]) => this.deadline(d))));
-    const window = maintenanceWindow(this.zoneInfo, this.env, { site: zone.site, zone: zone.zone, ts: at });
-    const lastReport = Math.max(...learned.map(([, d]) => d.l));
-    const silentMin = (at - lastReport) / MINUTE;
-    const ids = learned.map(([id]) => id);
-    return {
-      entity: { type: 'zone', id: `${zone.site}/${zone.zone}` },
-      severity: window.inside ? 'info' : 'high',
-      score: window.inside ? 10 : 80,
-      title: `Zone ${zone.site}/${zone.zone} went quiet: all ${ids.length} devices stopped reporting`,
-      description:
-        `All ${ids.length} devices of zone ${zone.site}/${zone.zone} (${ids.join(', ')}) stopped reporting; ` +
-        `the last report came ${silentMin.toFixed(1)} min earlier, each device past ${this.config.missed_intervals} ` +
-        `of its learned intervals; ${window.sentence}.`,
-      explanation: {
-        statistic: 'silence in learned reporting intervals, every device of the zone',
-        observed: Math.round(silentMin * 10) / 10,
-        expected: Math.round((Math.max(...learned.map(([, d]) => d.i)) / MINUTE) * 100) / 100,
-        threshold: `${this.config.missed_intervals} intervals, at least ${this.config.min_silence_minutes} min, every device`,
-        window: 'event time (partition watermark)',
-        unit: 'minutes',
-        last_report: new Date(lastReport).toISOString(),
-        devices: ids,
-        site: zone.site,
-        zone: zone.zone,
-        maintenance_window: window.inside,
-      },
-      techniques: ['T0815', 'T0829'],
-      episodeKey: 'silence',
-      at,
-      sampleEventIds: active.map(([, d]) => d.e),
-    };
-  }
-}
-
-function seconds(ms: number): string {
-  return ms >= 120_000 ? `${(ms / MINUTE).toFixed(1)} min` : `${Math.round(ms / 1000)} s`;
 }
 
 export const facilitySilenceConfig = {
