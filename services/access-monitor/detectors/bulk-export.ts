@@ -20,83 +20,24 @@
  * State per principal: one value of 8 class slots (≈ 250 B encoded), written per bulk
  * operation; per role and class one tiny value. Cost per event: O(slots).
  */
-import { z } from 'zod';
-import { RESOURCE_TYPES, type AccessEvent, type ResourceType } from '../../../shared/events/types.ts';
+import type { AccessEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
-import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import { packArray, unpackF32, unpackF64 } from '../../../shared/stats/packed.ts';
+import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
+import { SENSITIVITY_NAMES, roleOf, sensitivityRank } from '../access-common.ts';
+import { bulkExportConfig, type BulkExportConfig } from './bulk-export-config.ts';
+import { bulkExportFinding } from './bulk-export-finding.ts';
 import {
-  SENSITIVITY_NAMES,
-  clampScore,
-  fmt,
-  fmtBytes,
-  roleOf,
-  sensitivityRank,
-  severityOf,
-} from '../access-common.ts';
-import { arrayText, packedText } from '../state-text.ts';
-
-interface BulkExportConfig {
-  bulk_types: string[];
-  allowance_sd: number;
-  threshold: number;
-  min_ratio: number;
-  min_ops: number;
-  min_role_ops: number;
-  role_evidence_weight: number;
-  prior_ops: number;
-  half_life_minutes: number;
-  memory_ops: number;
-  sensitivity_weights: { public: number; internal: number; confidential: number; restricted: number };
-}
-
-const TYPES = RESOURCE_TYPES;
-const ACTIONS = ['read', 'query', 'export'] as const;
-const SLOTS = 8;
-/** Per principal, per slot: class code, n, mean, variance (and the CUSUM beside them). */
-const A_SLOTS = 0;
-const LEN = A_SLOTS + 4 * SLOTS;
-/** Per role and class: [n, mean, variance, n within, within-principal variance]. */
-const ROLE_LEN = 5;
-
-/** The CUSUM and its time need float64; the class slots are float32 (codes and counts exact). */
-interface Ops {
-  c: Float64Array;
-  a: Float32Array;
-}
-const opsCodec: StateCodec<Ops> = {
-  encode: (v) => [v.c[0], v.c[1], packArray(v.a)],
-  encodeText: (v) => arrayText(v.c, packedText(v.a)),
-  decode: (json) => {
-    const [s, t, a] = json as [number, number, string];
-    return { c: Float64Array.of(s, t), a: unpackF32(a, LEN) };
-  },
-};
-const roleCodec: StateCodec<Float64Array> = {
-  encode: (v) => packArray(v),
-  encodeText: packedText,
-  decode: (json) => unpackF64(json as string, ROLE_LEN),
-};
-
-/** Class code ≥ 1: action × type, +32 when the size is in records. */
-function classOf(action: string, type: ResourceType, records: boolean): number {
-  const ai = ACTIONS.indexOf(action as (typeof ACTIONS)[number]);
-  return 1 + ai * TYPES.length + TYPES.indexOf(type) + (records ? 32 : 0);
-}
-
-function className(code: number): string {
-  const c = code - 1;
-  const records = c >= 32;
-  const k = c % 32;
-  return `${ACTIONS[Math.floor(k / TYPES.length)]} ${TYPES[k % TYPES.length]}${records ? ' (records)' : ''}`;
-}
-
-interface Baseline {
-  mean: number;
-  sd: number;
-  source: 'own' | 'own reads of the type' | 'role';
-  n: number;
-}
+  A_SLOTS,
+  LEN,
+  ROLE_LEN,
+  SLOTS,
+  TYPES,
+  classOf,
+  opsCodec,
+  roleCodec,
+  type Baseline,
+  type Ops,
+} from './bulk-export-state.ts';
 
 class BulkExportDetector implements Detector<AccessEvent> {
   private readonly bulk: ReadonlySet<string>;
@@ -155,7 +96,19 @@ class BulkExportDetector implements Detector<AccessEvent> {
       if ((cu[0] as number) >= this.c.threshold && zscore > this.c.allowance_sd) {
         const ratio = Math.pow(10, x - base.mean);
         if (ratio >= this.c.min_ratio)
-          finding = this.finding(e, role, code, size, useRecords, base, zscore, ratio, w, cu[0] as number);
+          finding = bulkExportFinding(
+            this.c,
+            e,
+            role,
+            code,
+            size,
+            useRecords,
+            base,
+            zscore,
+            ratio,
+            w,
+            cu[0] as number,
+          );
       }
     }
     this.learn(a, slot, x, roleKey, roleStats, base, zscore);
@@ -296,58 +249,6 @@ class BulkExportDetector implements Detector<AccessEvent> {
       r[4] = (r[4] as number) + Math.max(1 / m, 1 / 20_000) * ((clip - prevMean) ** 2 - (r[4] as number));
     }
   }
-
-  private finding(
-    e: AccessEvent,
-    role: string,
-    code: number,
-    size: number,
-    records: boolean,
-    base: Baseline,
-    zscore: number,
-    ratio: number,
-    weight: number,
-    cusum: number,
-  ): Finding {
-    const sensitivity = e.sensitivity ?? 'internal';
-    const score = clampScore(
-      50 + 3 * (cusum - this.c.threshold) + 8 * Math.log10(ratio) + 6 * sensitivityRank(e),
-    );
-    const show = (v: number): string => (records ? `${fmt(v)} records` : fmtBytes(v));
-    const expected = Math.pow(10, base.mean);
-    const upper = Math.pow(10, base.mean + this.c.allowance_sd * base.sd);
-    const verb = e.action === 'export' ? 'exported' : e.action === 'query' ? 'queried' : 'read';
-    return {
-      entity: { type: 'principal', id: e.principal },
-      severity: severityOf(score),
-      score,
-      title: `Bulk ${e.action === 'export' ? 'export' : 'read'} of ${e.resource} by ${e.principal}`,
-      description:
-        `${e.principal} (role ${role}) ${verb} ${show(size)} of ${sensitivity} ${e.resource_type ?? 'resource'} ${e.resource}, ` +
-        `${fmt(ratio)}× its typical ${className(code)} of ${show(expected)} (z = ${fmt(zscore)} against ${base.source}); ` +
-        `weighted CUSUM ${fmt(cusum)} ≥ ${this.c.threshold}.`,
-      explanation: {
-        statistic:
-          'sensitivity-weighted one-sided CUSUM of z-scores of log10 size per operation, by action and resource type',
-        observed: size,
-        expected,
-        expected_range: [0, upper],
-        threshold: `CUSUM >= ${this.c.threshold} (allowance ${this.c.allowance_sd} sd), op >= ${this.c.min_ratio}x typical`,
-        window: `CUSUM half-life ${this.c.half_life_minutes} min; baseline ${base.source} over ${Math.round(base.n)} operations`,
-        z: zscore,
-        cusum,
-        ratio,
-        sensitivity_weight: weight,
-        class: className(code),
-        baseline_source: base.source,
-        unit: records ? 'records' : 'bytes',
-        role,
-        resource: e.resource,
-      },
-      techniques: e.action === 'export' ? ['T1530', 'T1567'] : ['T1530', 'T1213'],
-      episodeKey: e.resource,
-    };
-  }
 }
 
 export const bulkExport = defineDetector({
@@ -356,71 +257,6 @@ export const bulkExport = defineDetector({
   category: 'exfiltration',
   description:
     "Exports, and bulk reads of vector indexes, feature stores, datasets and model artifacts, far above the principal's normal size, weighted by sensitivity.",
-  config: {
-    bulk_types: z
-      .array(z.enum(RESOURCE_TYPES))
-      .default(['vector_index', 'feature_store', 'dataset', 'model_artifact'])
-      .describe(
-        'Resource types whose reads and queries count as bulk reads (exports of any type always count).',
-      ),
-    allowance_sd: z.number().min(0).default(3).describe('CUSUM allowance: z-scores up to this add nothing.'),
-    threshold: z
-      .number()
-      .positive()
-      .default(8)
-      .describe('CUSUM level that alerts (in weighted standard deviations).'),
-    min_ratio: z
-      .number()
-      .min(1)
-      .default(20)
-      .describe('The operation must also be at least this many times the typical size.'),
-    min_ops: z
-      .number()
-      .int()
-      .min(2)
-      .default(10)
-      .describe("Operations of a class before the principal's own baseline is used."),
-    min_role_ops: z
-      .number()
-      .int()
-      .min(2)
-      .default(100)
-      .describe("Operations of a class the role needs before its baseline stands in for a principal's."),
-    role_evidence_weight: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.5)
-      .describe(
-        "Weight of CUSUM evidence when the baseline is the role's (a principal without its own history).",
-      ),
-    learning_minutes: z
-      .number()
-      .min(0)
-      .default(720)
-      .describe(
-        "Event-time minutes after the partition's first event during which findings are dropped (baselines form).",
-      ),
-    prior_ops: z
-      .number()
-      .positive()
-      .default(10)
-      .describe("Weight of the role's spread in a principal's, in pseudo-operations."),
-    half_life_minutes: z
-      .number()
-      .positive()
-      .default(30)
-      .describe('Half-life of the CUSUM, minutes: evidence spread over days does not add up.'),
-    memory_ops: z.number().min(2).default(500).describe('Memory of the per-class baselines, in operations.'),
-    sensitivity_weights: z
-      .strictObject({
-        public: z.number().min(0).default(0.5),
-        internal: z.number().min(0).default(1),
-        confidential: z.number().min(0).default(1.5),
-        restricted: z.number().min(0).default(2),
-      })
-      .default({ public: 0.5, internal: 1, confidential: 1.5, restricted: 2 })
-      .describe("Multiplier of the CUSUM increment by the data's sensitivity."),
-  },
+  config: bulkExportConfig,
   create: (config, state) => new BulkExportDetector(config, state),
 });

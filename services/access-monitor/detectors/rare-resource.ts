@@ -25,16 +25,10 @@
  * lookup by resource (its item hashes and bit positions are computed once per resource,
  * not per event) and up to 16 bit tests.
  */
-import { z } from 'zod';
 import type { AccessEvent } from '../../../shared/events/types.ts';
 import { defineDetector, type Detector, type Finding } from '../../../shared/pipeline/detector.ts';
-import type { DetectorState, KeyedState, StateCodec } from '../../../shared/pipeline/keyed-state.ts';
-import {
-  AgingBloom,
-  bitPositions,
-  hashPair,
-  type AgingBloomState,
-} from '../../../shared/stats/aging-bloom.ts';
+import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
+import { AgingBloom } from '../../../shared/stats/aging-bloom.ts';
 import {
   DAY_MS,
   HOUR_MS,
@@ -44,100 +38,9 @@ import {
   sensitivityRank,
   severityOf,
 } from '../access-common.ts';
-import { arrayText, numberText } from '../state-text.ts';
-
-interface RareResourceConfig {
-  novelty: 'resource' | 'prefix';
-  learning_hours: number;
-  min_active_days: number;
-  new_principal_grace_days: number;
-  memory_days: number;
-  principal_bits: number;
-  role_bits: number;
-}
-
-const HASHES = 4;
-const MEMO = 20_000;
-
-/** Per principal: [first seen, last active day, active days, generation start] and its sets. */
-interface Known {
-  m: Float64Array;
-  set: AgingBloom;
-}
-interface RoleKnown {
-  start: number;
-  set: AgingBloom;
-}
-
-/** Compact: [first seen, last day, active days, generation start, bits, hashes, added, current, previous]. */
-const knownCodec: StateCodec<Known> = {
-  encode: (v) => {
-    const s = v.set.snapshot();
-    return [...v.m, s.bits, s.hashes, s.added, s.current, s.previous];
-  },
-  encodeText: (v) => {
-    const s = v.set.snapshot();
-    return arrayText([...v.m, s.bits, s.hashes, s.added], `"${s.current}"`, `"${s.previous}"`);
-  },
-  decode: (json) => {
-    const j = json as [number, number, number, number, number, number, number, string, string];
-    const s: AgingBloomState = { v: 1, bits: j[4], hashes: j[5], added: j[6], current: j[7], previous: j[8] };
-    return { m: Float64Array.of(j[0], j[1], j[2], j[3]), set: AgingBloom.restore(s) };
-  },
-};
-const roleCodec: StateCodec<RoleKnown> = {
-  encode: (v) => ({ t: v.start, s: v.set.snapshot() }),
-  encodeText: (v) => {
-    const s = v.set.snapshot();
-    // Joined, so the kept text is flat (see arrayText).
-    return [
-      `{"t":${numberText(v.start)}`,
-      `"s":{"v":${s.v}`,
-      `"bits":${s.bits}`,
-      `"hashes":${s.hashes}`,
-      `"current":"${s.current}"`,
-      `"previous":"${s.previous}"`,
-      `"added":${s.added}}}`,
-    ].join(',');
-  },
-  decode: (json) => {
-    const j = json as { t: number; s: AgingBloomState };
-    return { start: j.t, set: AgingBloom.restore(j.s) };
-  },
-};
-
-/** The path up to the last "/" or ":" (inclusive), or null for a flat name. */
-export function prefixOf(resource: string): string | null {
-  const i = Math.max(resource.lastIndexOf('/'), resource.lastIndexOf(':'));
-  return i > 0 ? resource.slice(0, i + 1) : null;
-}
-
-type Hash = [number, number];
-
-/**
- * The items of an access to one resource — the resource, its kind (owner, type,
- * sensitivity), its type (owner, type) and its prefix — as hashes and as bit positions in
- * filters of the configured sizes (`HASHES` per item), for the owner, type and
- * sensitivity they were computed for.
- */
-interface Items {
-  owner: string;
-  type: string;
-  sensitivity: string;
-  /** Filter sizes the positions are for. */
-  pBits: number;
-  rBits: number;
-  prefix: string | null;
-  hashes: Hash[];
-  principalBits: Uint32Array;
-  roleBits: Uint32Array;
-}
-
-/**
- * Items by resource: a pure function of the strings, so one bounded cache (cleared past
- * `MEMO` entries) serves every partition's detector — not state, it never changes a result.
- */
-const ITEMS = new Map<string, Items>();
+import { rareResourceConfig, type RareResourceConfig } from './rare-resource-config.ts';
+import { HASHES, addAll, allInCurrent, hasItem, itemsOf, type Items } from './rare-resource-items.ts';
+import { knownCodec, roleCodec, type Known, type RoleKnown } from './rare-resource-state.ts';
 
 class RareResourceDetector implements Detector<AccessEvent> {
   private readonly known: KeyedState<Known>;
@@ -155,86 +58,19 @@ class RareResourceDetector implements Detector<AccessEvent> {
     this.memoryMs = c.memory_days * DAY_MS;
   }
 
-  /** The items of the event's access, memoised by resource (no key string built per event). */
-  private items(e: AccessEvent): Items {
-    const owner = e.resource_tenant ?? e.tenant;
-    const type = e.resource_type ?? 'other';
-    const sensitivity = e.sensitivity ?? 'unknown';
-    const pBits = this.c.principal_bits;
-    const rBits = this.c.role_bits;
-    const found = ITEMS.get(e.resource);
-    if (
-      found !== undefined &&
-      found.owner === owner &&
-      found.type === type &&
-      found.sensitivity === sensitivity &&
-      found.pBits === pBits &&
-      found.rBits === rBits
-    )
-      return found;
-    const prefix = prefixOf(e.resource);
-    const hashes = [
-      hashPair(`r:${e.resource}`),
-      hashPair(`k:${owner}|${type}|${sensitivity}`),
-      hashPair(`t:${owner}|${type}`),
-    ];
-    if (prefix !== null) hashes.push(hashPair(`p:${prefix}`));
-    const principalBits = new Uint32Array(hashes.length * HASHES);
-    const roleBits = new Uint32Array(hashes.length * HASHES);
-    for (let i = 0; i < hashes.length; i++) {
-      bitPositions(hashes[i]!, pBits, HASHES, principalBits, i * HASHES);
-      bitPositions(hashes[i]!, rBits, HASHES, roleBits, i * HASHES);
-    }
-    const items: Items = { owner, type, sensitivity, pBits, rBits, prefix, hashes, principalBits, roleBits };
-    if (ITEMS.size >= MEMO) ITEMS.clear();
-    ITEMS.set(e.resource, items);
-    return items;
-  }
-
-  /** The memoised positions of `items` when they fit `set` (a restored set may have another size). */
-  private static positions(set: AgingBloom, items: Items, bits: number, role: boolean): Uint32Array | null {
-    if (set.bits !== bits || set.hashes !== HASHES) return null;
-    return role ? items.roleBits : items.principalBits;
-  }
-
-  /** Whether every item is in the set's current generation. */
-  private allInCurrent(set: AgingBloom, items: Items, bits: number, role: boolean): boolean {
-    const at = RareResourceDetector.positions(set, items, bits, role);
-    const n = items.hashes.length;
-    for (let i = 0; i < n; i++) {
-      if (!(at === null ? set.inCurrent(items.hashes[i]!) : set.inCurrentAt(at, i * HASHES))) return false;
-    }
-    return true;
-  }
-
-  /** Whether item `i` is in either generation of the set. */
-  private has(set: AgingBloom, items: Items, i: number, bits: number, role: boolean): boolean {
-    const at = RareResourceDetector.positions(set, items, bits, role);
-    return at === null ? set.contains(items.hashes[i]!) : set.containsAt(at, i * HASHES);
-  }
-
-  private addAll(set: AgingBloom, items: Items, bits: number, role: boolean): void {
-    const at = RareResourceDetector.positions(set, items, bits, role);
-    const n = items.hashes.length;
-    for (let i = 0; i < n; i++) {
-      if (at === null) set.add(items.hashes[i]!);
-      else set.addAt(at, i * HASHES);
-    }
-  }
-
   update(e: AccessEvent): Finding | null {
     const first = this.start.observe(e.ts);
     if (e.outcome !== 'allowed') return null;
     const t = e.ts;
     const role = roleOf(e);
-    const items = this.items(e);
+    const items = itemsOf(this.c, e);
     const bits = this.c.principal_bits;
 
     const peeked = this.known.peek(e.principal);
     if (peeked === undefined) {
       const m = Float64Array.of(t, Math.floor(t / DAY_MS), 1, t);
       const k: Known = { m, set: new AgingBloom(bits, HASHES) };
-      this.addAll(k.set, items, bits, false);
+      addAll(k.set, items, bits, false);
       this.known.put(e.principal, k);
       this.teachRole(role, items, t);
       return null;
@@ -242,7 +78,7 @@ class RareResourceDetector implements Detector<AccessEvent> {
     const day = Math.floor(t / DAY_MS);
     const newDay = day > (peeked.m[1] as number);
     const stale = t - (peeked.m[3] as number) >= this.memoryMs;
-    if (!newDay && !stale && this.allInCurrent(peeked.set, items, bits, false)) return null;
+    if (!newDay && !stale && allInCurrent(peeked.set, items, bits, false)) return null;
 
     const k = this.known.get(e.principal)!;
     if (newDay) {
@@ -253,10 +89,10 @@ class RareResourceDetector implements Detector<AccessEvent> {
       k.set.rotate();
       k.m[3] = t;
     }
-    const resourceNew = !this.has(k.set, items, 0, bits, false);
+    const resourceNew = !hasItem(k.set, items, 0, bits, false);
     let finding: Finding | null = null;
     if (resourceNew && sensitivityRank(e) >= 2) finding = this.judge(e, k, role, items, first);
-    this.addAll(k.set, items, bits, false);
+    addAll(k.set, items, bits, false);
     if (finding === null) this.teachRole(role, items, t);
     return finding;
   }
@@ -278,11 +114,11 @@ class RareResourceDetector implements Detector<AccessEvent> {
     if (
       peeked !== undefined &&
       t - peeked.start < this.memoryMs &&
-      this.allInCurrent(peeked.set, items, bits, true)
+      allInCurrent(peeked.set, items, bits, true)
     )
       return;
     const r = this.roleSet(role, t);
-    this.addAll(r.set, items, bits, true);
+    addAll(r.set, items, bits, true);
   }
 
   private judge(
@@ -296,10 +132,10 @@ class RareResourceDetector implements Detector<AccessEvent> {
     const r = this.roles.peek(role);
     const pBits = this.c.principal_bits;
     const rBits = this.c.role_bits;
-    const roleKnows = (i: number): boolean => r !== undefined && this.has(r.set, items, i, rBits, true);
+    const roleKnows = (i: number): boolean => r !== undefined && hasItem(r.set, items, i, rBits, true);
     if (roleKnows(0)) return null;
     const isNovel = (i: number): boolean =>
-      i < items.hashes.length && !this.has(k.set, items, i, pBits, false) && !roleKnows(i);
+      i < items.hashes.length && !hasItem(k.set, items, i, pBits, false) && !roleKnows(i);
     const kindNew = isNovel(1);
     const typeNew = isNovel(2);
     const prefix = items.prefix;
@@ -371,52 +207,6 @@ export const rareResource = defineDetector({
   category: 'access',
   description:
     'A principal touching a confidential or restricted resource (or prefix, or kind) that neither it nor its role has touched.',
-  config: {
-    novelty: z
-      .enum(['resource', 'prefix'])
-      .default('prefix')
-      .describe(
-        'Least novelty that alerts: a new resource, or a new prefix or owner/type (a new sensitivity of a known type only adds score).',
-      ),
-    learning_hours: z
-      .number()
-      .min(0)
-      .default(24)
-      .describe("Hours a principal must have been seen before it is judged; also the partition's bootstrap."),
-    min_active_days: z
-      .number()
-      .int()
-      .min(1)
-      .default(2)
-      .describe('Days with activity a principal needs before it is judged.'),
-    new_principal_grace_days: z
-      .number()
-      .min(0)
-      .default(7)
-      .describe(
-        'Days a principal first seen after the bootstrap only alerts on restricted kinds new to its role.',
-      ),
-    memory_days: z
-      .number()
-      .positive()
-      .default(30)
-      .describe('Rotation period of the first-seen sets; items are forgotten after 1–2 periods.'),
-    principal_bits: z
-      .number()
-      .int()
-      .min(256)
-      .max(65536)
-      .multipleOf(32)
-      .default(768)
-      .describe('Bits per generation of a principal first-seen set.'),
-    role_bits: z
-      .number()
-      .int()
-      .min(1024)
-      .max(1048576)
-      .multipleOf(32)
-      .default(32768)
-      .describe('Bits per generation of a role first-seen set.'),
-  },
+  config: rareResourceConfig,
   create: (config, state) => new RareResourceDetector(config, state),
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prefixOf, rareResource } from '../../../services/access-monitor/detectors/rare-resource.ts';
+import { prefixOf } from '../../../services/access-monitor/detectors/rare-resource-items.ts';
+import { rareResource } from '../../../services/access-monitor/detectors/rare-resource.ts';
 import { accessWorld, bytesPerPrincipal, expectContract, onEntity, runAll } from './access-fixtures.ts';
 
 const world = accessWorld(8, 4, [
