@@ -171,7 +171,7 @@ export class UnivariateDetector {
       judgeVariance(s, st);
     }
     const pStuck = s.stuck.update(x === s.lastX, st.varies);
-    if (learned) consider(st, 'stuck', pStuck, x, 0);
+    if (learned && pStuck > st.best) consider(st, 'stuck', pStuck, x, 0);
     s.lastX = x;
     // A frozen sensor teaches nothing: learning its repeats would shrink every scale and
     // make the return to normal look like an anomaly.

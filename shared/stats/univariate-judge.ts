@@ -18,7 +18,7 @@ const NOVELTY_AFTER = 200;
 /** Novelty against the series' whole history. */
 export function judgeNovelty(s: DetectorCore, st: Step, x: number): void {
   const novelty = s.calNovelty.update(s.novelty.score(x, st.floor));
-  if (s.novelty.count > NOVELTY_AFTER) {
+  if (s.novelty.count > NOVELTY_AFTER && novelty > st.best) {
     const stat = Math.abs(st.zf) > RANGE_Z ? 'spike' : 'shift';
     consider(st, stat, novelty, s.novelty.nearestLevel(), 0.5 * s.novelty.unit);
   }
@@ -34,21 +34,21 @@ export function judgeSpike(s: DetectorCore, st: Step, t: number): void {
     if (spike > st.best) spike = Math.min(spike, s.recurrence.surprise(t, st.typical));
     s.recurrence.learn(t, raw > SPIKE_UPPER);
   }
-  consider(st, 'spike', spike, st.fastPred, st.sigmaF);
+  if (spike > st.best) consider(st, 'spike', spike, st.fastPred, st.sigmaF);
 }
 
 /** The seasonal residual, and level shifts. */
 export function judgeLevel(s: DetectorCore, st: Step): void {
   if (st.useSeason && s.n > 50) {
     const pSeason = s.calSeason.update(gaussSurprise(st.rs / st.sigmaS));
-    consider(st, 'seasonal', pSeason, st.seasonalPred, st.sigmaS);
+    if (pSeason > st.best) consider(st, 'seasonal', pSeason, st.seasonalPred, st.sigmaS);
   }
   // CUSUM of the fast model's (near-white) residual: a level shift adds up over the
   // few points the smoother takes to follow it. Tail P(S > s) ≈ exp(−2k·s) for
   // Gaussian input (Siegmund 1985, §2.6), then calibrated like the others.
   s.cusum.push(clamp(st.zf, 4));
   const pShift = s.calShift.update(2 * s.cusum.k * s.cusum.statistic * LOG10E);
-  if (s.n > 50) consider(st, 'shift', pShift, s.long.mean + st.season, st.sigmaF);
+  if (s.n > 50 && pShift > st.best) consider(st, 'shift', pShift, s.long.mean + st.season, st.sigmaF);
 }
 
 /** Slow drifts. */
@@ -58,7 +58,7 @@ export function judgeDrift(s: DetectorCore, st: Step): void {
   const dz = (st.dz =
     s.dStat.count > 1 ? (s.short.mean - s.long.mean - s.dStat.mean) / Math.max(s.dStat.std, st.floor) : 0);
   const pDrift = s.calDrift.update(gaussSurprise(dz));
-  if (s.n > 100) consider(st, 'drift', pDrift, s.long.mean + st.season, st.sigmaS);
+  if (s.n > 100 && pDrift > st.best) consider(st, 'drift', pDrift, s.long.mean + st.season, st.sigmaS);
 }
 
 /** Changes of variance. */
@@ -67,10 +67,15 @@ export function judgeVariance(s: DetectorCore, st: Step): void {
   s.varRatio.pushWithAlpha(Math.min(zf * zf, 9), VAR_ALPHA);
   const ratio = s.varRatio.mean / CLIPPED_Z2_MEAN;
   const pVar = s.calVariance.update(varianceSurprise(ratio));
-  if (s.n > 60 && st.varies) consider(st, 'variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
+  if (s.n > 60 && st.varies && pVar > st.best)
+    consider(st, 'variance', pVar, st.fastPred, st.sigmaF * Math.sqrt(ratio));
 }
 
-/** Keeps a component's surprise and explanation if it is the largest so far (the first on ties). */
+/**
+ * Keeps a component's surprise and explanation if it is the largest so far (the first on
+ * ties). Callers test `surprise > st.best` first: most components lose, and a call that V8
+ * does not inline boxes each number it passes (an allocation per argument).
+ */
 export function consider(
   st: Step,
   stat: UnivariateStatistic,
