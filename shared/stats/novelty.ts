@@ -69,7 +69,10 @@ export class Novelty {
     this.features[1] = vol / unit;
     const d = this.codebook.distance(this.features);
     this.scored = true;
-    if (!Number.isFinite(d)) return 0;
+    // Within the vigilance radius of a prototype a point is one the series has made before
+    // (the codebook learns it as that prototype): no novelty. Most points are, and their
+    // tail would be under 0.5 anyway, as the other components' ordinary |z| < 1 are.
+    if (!Number.isFinite(d) || d <= RADIUS) return 0;
     return -Math.log10(Math.max(2 * normalTail(d / NOVELTY_SCALE), 1e-300));
   }
 
