@@ -27,6 +27,7 @@
 import { EpisodeGate, scoreOf, type EpisodeGateState } from './episode-gate.ts';
 import { checkVersion } from './ring-buffer.ts';
 import { TailCalibrator, type TailCalibratorState } from './tail-calibrator.ts';
+import { withDefaults } from './with-defaults.ts';
 
 export interface CombinerOptions {
   /** Rows learned before any combined score above 0. */
@@ -92,7 +93,7 @@ export class MultivariateCombiner {
   };
 
   constructor(options: Partial<CombinerOptions> = {}) {
-    this.options = Object.freeze({ ...DEFAULT_COMBINER_OPTIONS, ...options });
+    this.options = withDefaults(DEFAULT_COMBINER_OPTIONS, options);
   }
 
   /** Combines one row's surprises (NaN: metric missing) and learns it; the result is reused. */

@@ -44,6 +44,7 @@ import {
 } from './univariate-judge.ts';
 import { restoreDetector, snapshotDetector, type UnivariateState } from './univariate-state.ts';
 import { clamp, newStep, type Step } from './univariate-step.ts';
+import { withDefaults } from './with-defaults.ts';
 
 export { DEFAULT_UNIVARIATE_OPTIONS };
 export type { UnivariateOptions, UnivariateResult, UnivariateStatistic };
@@ -75,7 +76,7 @@ export class UnivariateDetector {
   };
 
   constructor(options: Partial<UnivariateOptions> = {}) {
-    this.options = Object.freeze({ ...DEFAULT_UNIVARIATE_OPTIONS, ...options });
+    this.options = withDefaults(DEFAULT_UNIVARIATE_OPTIONS, options);
     this.s = newCore(this.options);
   }
 
