@@ -22,6 +22,7 @@ import { defineDetector, type Detector, type Finding } from '../../../shared/pip
 import type { DetectorState, KeyedState } from '../../../shared/pipeline/keyed-state.ts';
 import { MultivariateDetector } from '../../../shared/stats/multivariate-detector.ts';
 import { deviceFinding, type FindingContext } from './metric-finding.ts';
+import { fill, rowReader, type RowReader } from './metric-row.ts';
 import {
   COOLING_METRICS,
   deviceStore,
@@ -54,6 +55,8 @@ interface Kind {
   row: Float64Array;
   /** The event's value of each of `columns` (NaN where absent): the row of a device that has them all. */
   values: Float64Array;
+  /** Reads `columns` into a row. */
+  read: RowReader;
 }
 
 function kind(columns: MetricName[]): Kind {
@@ -64,6 +67,7 @@ function kind(columns: MetricName[]): Kind {
     reported: [],
     row: new Float64Array(n),
     values: new Float64Array(n),
+    read: rowReader(columns),
   };
 }
 
@@ -104,7 +108,7 @@ class MetricDetector implements Detector<FacilityEvent> {
     const k = event.kind === 'ups' ? this.kinds.ups : this.kinds.cooling;
     const metrics = event.metrics as Partial<Record<MetricName, number>>;
     // An event without any watched metric neither creates a device nor moves its state.
-    if (fill(k.values, k.columns, metrics) === 0) return null;
+    if (k.read(k.values, metrics) === 0) return null;
     let device = this.devices.get(event.device_id);
     // The usual case, a device that has all its kind's watched metrics: the row is read.
     if (device !== undefined && same(device.columns, k.columns)) return this.step(device, event, k.values);
@@ -145,24 +149,6 @@ function same(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** Writes the event's values of `columns` into `row` (NaN where absent); returns how many it has. */
-function fill(
-  row: Float64Array,
-  columns: readonly string[],
-  metrics: Partial<Record<string, number>>,
-): number {
-  let seen = 0;
-  for (let i = 0; i < columns.length; i++) {
-    const x = metrics[columns[i] as string];
-    if (x === undefined) row[i] = Number.NaN;
-    else {
-      row[i] = x;
-      seen++;
-    }
-  }
-  return seen;
 }
 
 export const facilityMetric = defineDetector({
