@@ -1,8 +1,8 @@
 /**
  * The correlating pass of a Processor batch. Correlating detectors (those with `onAlert`)
- * run after every other detector has seen the batch: each sees the events and, right after
- * each event, the alerts the others raised on it, in one sequence, so what it finds does
- * not depend on where batches begin or end.
+ * run on each block of events after every other detector has seen it: each sees the events
+ * and, right after each event, the alerts the others raised on it, in one sequence, so
+ * what it finds does not depend on where batches (or blocks) begin or end.
  *
  * A base class of Processor, not a function: the pass drives the Processor's own per-event
  * steps (event time, a failed call, a finding made an alert), which stay methods of the one
@@ -17,6 +17,13 @@ export interface RaisedAlert {
   index: number;
   detector: string;
   alert: Alert;
+}
+
+/** A correlating detector during one batch: its alerts and failures, handed on by `settle`. */
+export interface Correlating {
+  active: Active;
+  changed: Map<string, Alert>;
+  failures: DetectorFailure[];
 }
 
 export abstract class CorrelatingPass {
@@ -45,23 +52,39 @@ export abstract class CorrelatingPass {
     index: number,
   ): void;
 
-  /** Correlating detectors: events and the alerts they caused, in one sequence. */
+  /** The batch's correlating detectors, each with its own alerts and failures until `settle`. */
+  protected correlating(): Correlating[] {
+    const out: Correlating[] = [];
+    for (const active of this.active) {
+      if (active.instance.onAlert !== undefined) out.push({ active, changed: new Map(), failures: [] });
+    }
+    return out;
+  }
+
+  /**
+   * Correlating detectors over events [from, to): each event, then the alerts the other
+   * detectors raised on it (`raised`: those of this block). Run block by block, right after
+   * the others, while the block's events are in cache; each detector still sees one
+   * sequence over the batch, and `settle` hands on its alerts and failures after the
+   * others', as when it ran over the whole batch at the end.
+   */
   protected correlate(
+    correlating: readonly Correlating[],
     events: readonly VigilEvent[],
     marks: readonly number[],
-    raised: readonly RaisedAlert[],
+    from: number,
+    to: number,
+    raised: RaisedAlert[],
     meta: PartitionMeta,
     detectedAtMs: number,
-    changed: Map<string, Alert>,
-    failures: DetectorFailure[] | undefined,
   ): void {
-    const ordered = [...raised].sort((a, b) => a.index - b.index);
-    for (const active of this.active) {
-      const onAlert = active.instance.onAlert?.bind(active.instance);
-      if (onAlert === undefined) continue;
+    // Stable: alerts on one event keep the order of the detectors that raised them.
+    raised.sort((a, b) => a.index - b.index);
+    for (const { active, changed, failures } of correlating) {
+      const onAlert = active.instance.onAlert!.bind(active.instance);
       const started = process.hrtime.bigint();
       let next = 0;
-      for (let i = 0; i < events.length; i++) {
+      for (let i = from; i < to; i++) {
         const event = events[i] as VigilEvent;
         this.at(event.ts, marks[i] as number);
         let finding: Finding | null = null;
@@ -74,13 +97,25 @@ export abstract class CorrelatingPass {
         }
         if (finding !== null || this.pending.length > 0)
           this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
-        for (; next < ordered.length && (ordered[next] as { index: number }).index === i; next++) {
-          const part = ordered[next]!;
+        for (; next < raised.length && (raised[next] as RaisedAlert).index === i; next++) {
+          const part = raised[next]!;
           finding = this.call(active, event, failures, () => onAlert(part.alert, this.ctx));
           this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
         }
       }
       active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    }
+  }
+
+  /** The correlating detectors' alerts and failures of the batch, after the others', detector by detector. */
+  protected settle(
+    correlating: readonly Correlating[],
+    changed: Map<string, Alert>,
+    failures: DetectorFailure[] | undefined,
+  ): void {
+    for (const c of correlating) {
+      for (const [id, alert] of c.changed) changed.set(id, alert);
+      failures?.push(...c.failures);
     }
   }
 

@@ -184,22 +184,34 @@ export class Processor extends CorrelatingPass {
       marks.push(wm);
     }
     if (accepted.length === 0) return;
-    const raised: RaisedAlert[] | undefined = this.active.some((a) => a.instance.onAlert !== undefined)
-      ? []
-      : undefined;
+    const correlating = this.correlating();
+    const raised: RaisedAlert[] | undefined = correlating.length > 0 ? [] : undefined;
 
     // Events go through the detectors a block at a time, so a block's events are still in
-    // cache for the next detector; each detector still sees every event in order.
+    // cache for the next detector; each detector still sees every event in order. The
+    // correlating detectors follow on the same block, once the others have raised on it.
     for (let from = 0; from < accepted.length; from += BLOCK) {
       const to = Math.min(accepted.length, from + BLOCK);
+      const raisedBefore = raised?.length ?? 0;
       for (const active of this.active) {
         if (active.instance.onAlert !== undefined) continue;
         const started = process.hrtime.bigint();
         this.run(active, accepted, marks, from, to, meta, detectedAtMs, changed, failures, raised);
         active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
       }
+      if (raised !== undefined)
+        this.correlate(
+          correlating,
+          accepted,
+          marks,
+          from,
+          to,
+          raised.slice(raisedBefore),
+          meta,
+          detectedAtMs,
+        );
     }
-    if (raised !== undefined) this.correlate(accepted, marks, raised, meta, detectedAtMs, changed, failures);
+    this.settle(correlating, changed, failures);
 
     meta.watermarkMs = wm;
     this.at(wm, wm);
