@@ -63,7 +63,7 @@ export abstract class CorrelatingPass {
 
   /**
    * Correlating detectors over events [from, to): each event, then the alerts the other
-   * detectors raised on it (`raised`: those of this block). Run block by block, right after
+   * detectors raised on it (`raised`: those of this block, sorted here). Run block by block, right after
    * the others, while the block's events are in cache; each detector still sees one
    * sequence over the batch, and `settle` hands on its alerts and failures after the
    * others', as when it ran over the whole batch at the end.
@@ -81,7 +81,7 @@ export abstract class CorrelatingPass {
     // Stable: alerts on one event keep the order of the detectors that raised them.
     raised.sort((a, b) => a.index - b.index);
     for (const { active, changed, failures } of correlating) {
-      const onAlert = active.instance.onAlert!.bind(active.instance);
+      const instance = active.instance;
       const started = process.hrtime.bigint();
       let next = 0;
       for (let i = from; i < to; i++) {
@@ -90,7 +90,7 @@ export abstract class CorrelatingPass {
         let finding: Finding | null = null;
         if (!active.rules.skipsLearning(event)) {
           try {
-            finding = active.instance.update(event, this.ctx);
+            finding = instance.update(event, this.ctx);
           } catch (error) {
             finding = this.failed(active, event, error, failures);
           }
@@ -99,7 +99,11 @@ export abstract class CorrelatingPass {
           this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
         for (; next < raised.length && (raised[next] as RaisedAlert).index === i; next++) {
           const part = raised[next]!;
-          finding = this.call(active, event, failures, () => onAlert(part.alert, this.ctx));
+          try {
+            finding = instance.onAlert!(part.alert, this.ctx);
+          } catch (error) {
+            finding = this.failed(active, event, error, failures);
+          }
           this.raise(active, finding, event, meta, detectedAtMs, changed, undefined, i);
         }
       }
@@ -116,19 +120,6 @@ export abstract class CorrelatingPass {
     for (const c of correlating) {
       for (const [id, alert] of c.changed) changed.set(id, alert);
       failures?.push(...c.failures);
-    }
-  }
-
-  private call(
-    active: Active,
-    event: VigilEvent,
-    failures: DetectorFailure[] | undefined,
-    run: () => Finding | null,
-  ): Finding | null {
-    try {
-      return run();
-    } catch (error) {
-      return this.failed(active, event, error, failures);
     }
   }
 }

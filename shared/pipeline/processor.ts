@@ -192,7 +192,7 @@ export class Processor extends CorrelatingPass {
     // correlating detectors follow on the same block, once the others have raised on it.
     for (let from = 0; from < accepted.length; from += BLOCK) {
       const to = Math.min(accepted.length, from + BLOCK);
-      const raisedBefore = raised?.length ?? 0;
+      if (raised !== undefined) raised.length = 0;
       for (const active of this.active) {
         if (active.instance.onAlert !== undefined) continue;
         const started = process.hrtime.bigint();
@@ -200,16 +200,7 @@ export class Processor extends CorrelatingPass {
         active.seconds += Number(process.hrtime.bigint() - started) / 1e9;
       }
       if (raised !== undefined)
-        this.correlate(
-          correlating,
-          accepted,
-          marks,
-          from,
-          to,
-          raised.slice(raisedBefore),
-          meta,
-          detectedAtMs,
-        );
+        this.correlate(correlating, accepted, marks, from, to, raised, meta, detectedAtMs);
     }
     this.settle(correlating, changed, failures);
 
